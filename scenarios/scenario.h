@@ -1,0 +1,297 @@
+// A scenario as the runner consumes it: validated, typed, with every default filled in.
+//
+// Produced only by scenarios/loader (LoadScenario), which guarantees everything stated in the
+// comments below (ranges, known hosts, labels bound before use, steps in time order, windows
+// inside the run). The runner may rely on those guarantees and SIM_CHECK them; it never
+// re-validates. Plain data: no behaviour beyond small accessors, no I/O, no clocks.
+//
+// Time: instants of simulated time are sim::Time (ns since the start of the run); lengths are
+// absl::Duration built from integer nanoseconds. Ratios are integer parts per million.
+#ifndef SWARMSIM_SCENARIOS_SCENARIO_H_
+#define SWARMSIM_SCENARIOS_SCENARIO_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "sim/time.h"
+
+namespace scenarios {
+
+// Where something was written: 1-based line and column, as text editors count (a tab advances
+// the column to the next multiple of 8, as protobuf's tokenizer counts). 0 when unknown.
+struct SourceLocation {
+  int line = 0;
+  int column = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Hosts and node selectors
+
+enum class HostRole { kManager, kWorker };
+
+// A host by its name in scenario files: managers m1..mN, workers w1..wN (1-based indices).
+struct Host {
+  HostRole role = HostRole::kManager;
+  int32_t index = 1;
+
+  std::string Name() const;  // "m2", "w17"
+  bool operator==(const Host& o) const { return role == o.role && index == o.index; }
+  bool operator!=(const Host& o) const { return !(*this == o); }
+};
+
+// A node as a step or an expectation names it. Resolved by the runner when used:
+//   kHost      that host;
+//   kLeader    the current Raft leader when the step runs (the step fails the run if none);
+//              only in steps;
+//   kFollower  the lowest-numbered manager that is up and not the leader; only in steps;
+//   kLabel     the host bound by the step that bound `label`. In steps the binding step always
+//              comes earlier. In expectations the binding step may run later: until it has run
+//              the label names no host (it excludes nothing in `except`, `leader { not }`
+//              accepts any leader, and `node_status` does not hold).
+struct NodeSelector {
+  enum class Kind { kHost, kLeader, kFollower, kLabel };
+  Kind kind = Kind::kHost;
+  Host host;          // kHost only
+  std::string label;  // kLabel only
+  std::string text;   // as written, for reports: "m2", "leader", "old_leader"
+};
+
+// ---------------------------------------------------------------------------------------------
+// Cluster
+
+// Defaults are SwarmKit's (swarmkit-behaviour.md §0).
+struct RaftConfig {
+  absl::Duration tick_interval = absl::Seconds(1);  // > 0
+  int32_t election_tick = 10;                       // > heartbeat_tick, <= 1000
+  int32_t heartbeat_tick = 1;                       // >= 1
+  int64_t snapshot_interval = 10000;                // entries, 1..10^9
+  int64_t log_entries_for_slow_followers = 500;     // 0..10^9
+  bool check_quorum = true;
+  bool pre_vote = false;
+};
+
+struct DispatcherConfig {
+  absl::Duration heartbeat_period = absl::Seconds(5);          // > 0
+  absl::Duration heartbeat_epsilon = absl::Milliseconds(500);  // 0 <= epsilon < period
+  int32_t grace_period_multiplier = 3;                         // 1..1000
+  absl::Duration rate_limit_period = absl::Seconds(8);         // >= 0
+};
+
+struct AgentConfig {
+  absl::Duration initial_backoff = absl::Milliseconds(100);  // > 0
+  absl::Duration max_backoff = absl::Seconds(8);             // >= initial_backoff
+  absl::Duration rpc_timeout = absl::Seconds(5);             // > 0
+};
+
+// Properties of a link. SwarmKit has no say here: the default (swarmsim's choice) is a quiet
+// LAN. How jitter is drawn is the network model's business (sim/), not the file's.
+struct LinkConfig {
+  absl::Duration latency = absl::Milliseconds(1);  // one-way base delay, >= 0
+  absl::Duration jitter = absl::ZeroDuration();    // bound of the random extra delay, >= 0
+  uint32_t drop_ppm = 0;                           // 0..1000000
+  uint32_t duplicate_ppm = 0;                      // 0..1000000
+};
+
+struct Cluster {
+  int32_t managers = 0;  // 1..7
+  int32_t workers = 0;   // 0..100000
+  RaftConfig raft;
+  DispatcherConfig dispatcher;
+  AgentConfig agent;
+  LinkConfig network;  // every link starts with these
+};
+
+struct Service {
+  std::string name;      // unique; [A-Za-z0-9][A-Za-z0-9_.-]*, at most 63 characters
+  int64_t replicas = 1;  // 0..1000000
+  SourceLocation location;
+};
+
+// Fault points (sim::Buggify sites, by stable name) this run may enable. Off unless listed.
+struct BuggifyConfig {
+  bool all = false;
+  std::vector<std::string> allow;  // sorted, unique; e.g. "dispatcher.slow_register"
+};
+
+// ---------------------------------------------------------------------------------------------
+// Steps. `label`, where present, is empty or binds the host the selector resolved to; every
+// label is bound by exactly one step.
+
+struct Crash {
+  NodeSelector node;
+  std::string label;
+};  // power off: no clean close
+struct Stop {
+  NodeSelector node;
+  std::string label;
+};  // graceful shutdown
+struct Restart {
+  NodeSelector node;
+  std::string label;
+};  // from durable state
+struct Pause {
+  NodeSelector node;
+  std::string label;
+  absl::Duration duration;  // > 0: frozen for this long, then resumed
+};
+struct Isolate {
+  NodeSelector node;
+  std::string label;
+  std::optional<absl::Duration> duration;  // > 0 when set: healed after it
+};
+// Links between hosts of different sides are cut; unnamed hosts stay with everyone.
+struct Partition {
+  std::vector<std::vector<NodeSelector>> sides;  // >= 2 sides, none empty, no text repeated
+};
+struct Cut {
+  NodeSelector from;
+  NodeSelector to;
+};               // one way: from -> to is lost
+struct Heal {};  // removes every partition, cut and isolation
+// Changes the properties given (the others keep their values) on every directed link from
+// `from` to `to`; an absent end means every host.
+struct SetNetwork {
+  std::optional<NodeSelector> from;
+  std::optional<NodeSelector> to;
+  std::optional<absl::Duration> latency;  // >= 0
+  std::optional<absl::Duration> jitter;   // >= 0
+  std::optional<uint32_t> drop_ppm;
+  std::optional<uint32_t> duplicate_ppm;  // at least one of the four is set
+};
+// Sets the host clock's offset from simulated time and its drift; an absent field keeps its
+// current value (initially 0). At least one is set.
+struct Clock {
+  NodeSelector node;
+  std::string label;
+  std::optional<absl::Duration> offset;  // may be negative
+  std::optional<int64_t> drift_ppm;      // -500000..500000
+};
+struct ScaleService {
+  std::string name;
+  int64_t replicas = 0;
+};  // a declared service
+struct RemoveService {
+  std::string name;
+};  // a declared service
+struct Promote {
+  NodeSelector node;
+  std::string label;
+};
+struct Demote {
+  NodeSelector node;
+  std::string label;
+};
+// `to` is a manager host, a worker promoted by an earlier step, `follower` or a label.
+struct TransferLeadership {
+  NodeSelector to;
+  std::string label;
+};
+enum class Availability { kActive, kPause, kDrain };
+struct SetAvailability {
+  NodeSelector node;
+  std::string label;
+  Availability availability;
+};
+
+using Action =
+    std::variant<Crash, Stop, Restart, Pause, Isolate, Partition, Cut, Heal, SetNetwork, Clock,
+                 ScaleService, RemoveService, Promote, Demote, TransferLeadership, SetAvailability>;
+
+// Steps are sorted by `at` (file order among equal times) and 0 <= at <= the run's end.
+struct Step {
+  sim::Time at;
+  Action action;
+  SourceLocation location;  // of the `step` field, for "the step at line 14 failed"
+};
+
+// ---------------------------------------------------------------------------------------------
+// Expectations
+
+// Holds at some moment in [after, after + within]; after <= end of the run. The window may
+// extend past the end: then it is cut at the end.
+struct Eventually {
+  sim::Time after;
+  absl::Duration within;  // >= 0
+  sim::Time deadline() const { return after + within; }
+};
+// Holds at every event in [from, until]; from <= until, from <= end of the run. Defaults:
+// from = 0, until = the end of the run.
+struct Always {
+  sim::Time from;
+  sim::Time until;
+};
+using Window = std::variant<Eventually, Always>;
+
+enum class NodeState { kReady, kDown, kUnknown };
+
+// Selectors in predicates are hosts or labels, never `leader`/`follower`.
+struct LeaderElected {
+  std::optional<NodeSelector> not_node;
+};
+struct NoLeader {};
+struct AllNodesReady {
+  std::vector<NodeSelector> except;
+};
+struct NodeStatusIs {
+  NodeSelector node;
+  NodeState state = NodeState::kReady;
+};
+struct NoNodeDown {
+  std::vector<NodeSelector> except;
+};
+struct AgentsConnected {
+  std::vector<NodeSelector> except;
+};
+struct ServiceConverged {
+  std::string name;
+};  // a declared service
+struct Committed {
+  int64_t min_index = 0;
+};  // >= 0
+
+using Predicate = std::variant<LeaderElected, NoLeader, AllNodesReady, NodeStatusIs, NoNodeDown,
+                               AgentsConnected, ServiceConverged, Committed>;
+
+struct Expectation {
+  std::string name;  // non-empty, unique within the scenario
+  Window window;
+  Predicate predicate;
+  SourceLocation location;  // of the `expect` field
+};
+
+// ---------------------------------------------------------------------------------------------
+
+struct Scenario {
+  std::string file;  // the path it was loaded from, as given (for messages and reports)
+  std::string name;  // `name`, or the file name without its extension
+  std::string description;
+  uint64_t seed = 1;             // `seed`, default 1; see ApplySeedOverride
+  bool seed_overridden = false;  // true when the CLI's --seed replaced the file's
+  absl::Duration duration;       // > 0, at most 100000h
+  Cluster cluster;
+  std::vector<Service> services;  // in file order: created in this order
+  std::vector<Step> steps;
+  std::vector<Expectation> expectations;
+  BuggifyConfig buggify;
+  std::string golden_digest;  // empty, or 16 lowercase hex digits
+
+  sim::Time end() const { return sim::Time::Zero() + duration; }
+};
+
+// The CLI's --seed: when set, it replaces the file's seed (and says so in reports).
+void ApplySeedOverride(std::optional<uint64_t> cli_seed, Scenario& scenario);
+
+// "crash", "set_network", ...: the action's name as written in scenario files.
+const char* ActionName(const Action& action);
+// "leader", "node_status", ...: the predicate's name as written in scenario files.
+const char* PredicateName(const Predicate& predicate);
+// "READY", "DOWN", "UNKNOWN".
+const char* NodeStateName(NodeState state);
+
+}  // namespace scenarios
+
+#endif  // SWARMSIM_SCENARIOS_SCENARIO_H_

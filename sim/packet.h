@@ -1,0 +1,63 @@
+// Packet is the kernel-internal unit on the wire: a datagram, or one segment of an RPC
+// connection. Packets live in the world's slab between send and delivery; model code never sees
+// them (it sees Message, Payload and RPC callbacks).
+#ifndef SWARMSIM_SIM_PACKET_H_
+#define SWARMSIM_SIM_PACKET_H_
+
+#include <cstdint>
+#include <string>
+
+#include "sim/payload.h"
+#include "sim/rpc.h"
+#include "sim/types.h"
+
+namespace sim {
+
+enum class PacketType : uint8_t {
+  kDatagram,
+  // Connection control, outside the ordered stream.
+  kSyn,
+  kSynAck,
+  kRefused,  // The OS's answer to a SYN when no process listens.
+  kRst,
+  // Ordered segments of an established connection.
+  kFin,
+  kRequest,
+  kResponse,
+  kStreamMessage,
+  kStreamEnd,
+  kCancel,
+  kPing,
+  kPong,
+};
+const char* PacketTypeName(PacketType type);
+
+// Whether the packet travels in the connection's ordered stream (and so carries a dir_seq).
+inline bool IsOrdered(PacketType type) { return type >= PacketType::kFin; }
+
+struct Packet {
+  PacketType type = PacketType::kDatagram;
+  HostId from = kNoHost;
+  HostId to = kNoHost;
+  uint64_t from_incarnation = 0;
+  // The receiving incarnation the sender's connection is bound to; 0 on a SYN (any).
+  uint64_t to_incarnation = 0;
+  ConnId conn = 0;
+  uint64_t dir_seq = 0;
+  CallId call = 0;
+  uint32_t retransmits = 0;
+  // On a kRequest: a server-streaming call.
+  bool streaming = false;
+  // A datagram's type, or an RPC method.
+  std::string name;
+  Payload payload;
+  RpcStatus status;
+
+  // Wire size: payload plus a fixed header, so that empty control packets still count.
+  int64_t size_bytes() const { return payload.size_bytes() + kHeaderBytes + static_cast<int64_t>(name.size()); }
+  static constexpr int64_t kHeaderBytes = 40;
+};
+
+}  // namespace sim
+
+#endif  // SWARMSIM_SIM_PACKET_H_

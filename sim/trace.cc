@@ -1,0 +1,245 @@
+#include "sim/trace.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "sim/check.h"
+
+namespace sim {
+namespace {
+
+constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
+
+uint64_t HashU64(uint64_t hash, uint64_t v) {
+  // Little-endian byte by byte: the encoding must not depend on the host's byte order.
+  for (int i = 0; i < 8; ++i) {
+    hash ^= (v >> (8 * i)) & 0xff;
+    hash *= kFnvPrime;
+  }
+  return hash;
+}
+
+uint64_t HashString(uint64_t hash, absl::string_view s) {
+  hash = HashU64(hash, s.size());
+  return Fnv1a64(hash, s);
+}
+
+bool IsReservedKey(absl::string_view key) {
+  return key == "t_ns" || key == "seq" || key == "host" || key == "kind";
+}
+
+void AppendJsonString(std::string& out, absl::string_view s) {
+  out.push_back('"');
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += absl::StrFormat("\\u%04x", static_cast<unsigned char>(c));
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+std::string FieldValueText(const TraceRecord::Field& f) {
+  return f.is_string ? absl::StrCat("\"", f.str_value, "\"") : absl::StrCat(f.int_value);
+}
+
+std::string DescribeRecordDifference(const TraceRecord& a, const TraceRecord& b) {
+  if (a.at != b.at) return absl::StrCat("time: ", a.at.nanos(), " vs ", b.at.nanos());
+  if (a.host != b.host) return absl::StrCat("host: ", a.host, " vs ", b.host);
+  if (a.kind != b.kind) return absl::StrCat("kind: ", a.kind, " vs ", b.kind);
+  if (a.fields.size() != b.fields.size()) {
+    return absl::StrCat("field count: ", a.fields.size(), " vs ", b.fields.size());
+  }
+  for (std::size_t i = 0; i < a.fields.size(); ++i) {
+    const TraceRecord::Field& fa = a.fields[i];
+    const TraceRecord::Field& fb = b.fields[i];
+    if (fa.key != fb.key) return absl::StrCat("field ", i, " key: ", fa.key, " vs ", fb.key);
+    if (!(fa == fb)) {
+      return absl::StrCat("field ", fa.key, ": ", FieldValueText(fa), " vs ", FieldValueText(fb));
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+uint64_t Fnv1a64(uint64_t hash, absl::string_view bytes) {
+  for (char c : bytes) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= kFnvPrime;
+  }
+  return hash;
+}
+
+const TraceRecord::Field* TraceRecord::Find(absl::string_view key) const {
+  for (const Field& f : fields) {
+    if (f.key == key) return &f;
+  }
+  return nullptr;
+}
+
+int64_t TraceRecord::Int(absl::string_view key) const {
+  const Field* f = Find(key);
+  SIM_CHECK_MSG(f != nullptr && !f->is_string, key);
+  return f->int_value;
+}
+
+const std::string& TraceRecord::Str(absl::string_view key) const {
+  const Field* f = Find(key);
+  SIM_CHECK_MSG(f != nullptr && f->is_string, key);
+  return f->str_value;
+}
+
+std::string TraceRecord::ToJson() const {
+  std::string out = absl::StrCat("{\"t_ns\":", at.nanos(), ",\"seq\":", seq, ",\"host\":",
+                                 host == kNoHost ? int64_t{-1} : int64_t{host}, ",\"kind\":");
+  AppendJsonString(out, kind);
+  for (const Field& f : fields) {
+    out.push_back(',');
+    AppendJsonString(out, f.key);
+    out.push_back(':');
+    if (f.is_string) {
+      AppendJsonString(out, f.str_value);
+    } else {
+      absl::StrAppend(&out, f.int_value);
+    }
+  }
+  out.push_back('}');
+  return out;
+}
+
+Trace::Trace(TraceOptions options) : options_(options), digest_(kFnvOffsetBasis) {}
+
+uint32_t Trace::Intern(absl::string_view name) {
+  auto it = name_ids_.find(name);
+  if (it != name_ids_.end()) return it->second;
+  const uint32_t id = static_cast<uint32_t>(names_.size());
+  names_.emplace_back(name);
+  name_ids_.emplace(std::string(name), id);
+  return id;
+}
+
+void Trace::Append(Time at, HostId host, absl::string_view kind,
+                   absl::Span<const TraceField> fields) {
+  SIM_CHECK_LT(count_, options_.record_count_max);
+  const uint64_t seq = count_++;
+  // The canonical encoding: time, seq, host, kind, then each field in the order given.
+  uint64_t h = digest_;
+  h = HashU64(h, static_cast<uint64_t>(at.nanos()));
+  h = HashU64(h, seq);
+  h = HashU64(h, host);
+  h = HashString(h, kind);
+  h = HashU64(h, fields.size());
+  for (const TraceField& f : fields) {
+    SIM_CHECK_MSG(!IsReservedKey(f.key()), f.key());
+    h = HashString(h, f.key());
+    if (f.is_string()) {
+      h = HashU64(h, 1);
+      h = HashString(h, f.str_value());
+    } else {
+      h = HashU64(h, 0);
+      h = HashU64(h, static_cast<uint64_t>(f.int_value()));
+    }
+  }
+  digest_ = h;
+
+  if (options_.keep_records) {
+    Header header;
+    header.at = at.nanos();
+    header.host = host;
+    header.kind = Intern(kind);
+    header.first_field = static_cast<uint32_t>(slots_.size());
+    header.field_count = static_cast<uint32_t>(fields.size());
+    SIM_CHECK_LT(slots_.size() + fields.size(), uint64_t{0xffffffffu});
+    for (const TraceField& f : fields) {
+      Slot slot;
+      slot.key = Intern(f.key());
+      if (f.is_string()) {
+        slot.str_len = static_cast<uint32_t>(f.str_value().size());
+        slot.value = static_cast<int64_t>(chars_.size());
+        chars_.append(f.str_value().data(), f.str_value().size());
+      } else {
+        slot.str_len = kIntSlot;
+        slot.value = f.int_value();
+      }
+      slots_.push_back(slot);
+    }
+    headers_.push_back(header);
+  }
+
+  if (!observers_.empty()) {
+    TraceRecord record;
+    record.at = at;
+    record.seq = seq;
+    record.host = host;
+    record.kind = std::string(kind);
+    for (const TraceField& f : fields) {
+      TraceRecord::Field field;
+      field.key = std::string(f.key());
+      field.is_string = f.is_string();
+      field.int_value = f.int_value();
+      field.str_value = std::string(f.str_value());
+      record.fields.push_back(std::move(field));
+    }
+    for (const Observer& observer : observers_) observer(record);
+  }
+}
+
+TraceRecord Trace::Get(uint64_t i) const {
+  SIM_CHECK(options_.keep_records);
+  SIM_CHECK_LT(i, headers_.size());
+  const Header& header = headers_[i];
+  TraceRecord record;
+  record.at = Time::FromNanos(header.at);
+  record.seq = i;
+  record.host = header.host;
+  record.kind = names_[header.kind];
+  for (uint32_t k = 0; k < header.field_count; ++k) {
+    const Slot& slot = slots_[header.first_field + k];
+    TraceRecord::Field field;
+    field.key = names_[slot.key];
+    if (slot.str_len == kIntSlot) {
+      field.int_value = slot.value;
+    } else {
+      field.is_string = true;
+      field.str_value = chars_.substr(static_cast<std::size_t>(slot.value), slot.str_len);
+    }
+    record.fields.push_back(std::move(field));
+  }
+  return record;
+}
+
+void Trace::WriteJsonLines(std::ostream& out) const {
+  for (uint64_t i = 0; i < headers_.size(); ++i) {
+    out << Get(i).ToJson() << '\n';
+  }
+}
+
+std::optional<TraceDifference> FirstDifference(const Trace& a, const Trace& b) {
+  SIM_CHECK(a.keeps_records());
+  SIM_CHECK(b.keeps_records());
+  const uint64_t common = a.size() < b.size() ? a.size() : b.size();
+  for (uint64_t i = 0; i < common; ++i) {
+    const TraceRecord ra = a.Get(i);
+    const TraceRecord rb = b.Get(i);
+    std::string why = DescribeRecordDifference(ra, rb);
+    if (!why.empty()) {
+      return TraceDifference{i, absl::StrCat("record ", i, ": ", why, "\n  A: ", ra.ToJson(),
+                                             "\n  B: ", rb.ToJson())};
+    }
+  }
+  if (a.size() == b.size()) return std::nullopt;
+  const char* shorter = a.size() < b.size() ? "A" : "B";
+  return TraceDifference{common, absl::StrCat("trace ", shorter, " ends after ", common,
+                                              " records (", a.size(), " vs ", b.size(), ")")};
+}
+
+}  // namespace sim

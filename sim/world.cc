@@ -1,0 +1,273 @@
+#include "sim/world.h"
+
+#include <utility>
+
+#include "sim/check.h"
+
+namespace sim {
+
+const char* HostStateName(HostState state) {
+  switch (state) {
+    case HostState::kStopped: return "stopped";
+    case HostState::kRunning: return "running";
+    case HostState::kPaused: return "paused";
+    case HostState::kCrashed: return "crashed";
+  }
+  return "?";
+}
+
+Host::Host(World& world, HostId id, std::string name, ProcessFactory factory, HostClock clock,
+           Prng prng)
+    : id_(id),
+      name_(std::move(name)),
+      factory_(std::move(factory)),
+      clock_(clock),
+      prng_(prng),
+      context_(world, *this),
+      rpc_(world, *this) {}
+
+World::World(WorldOptions options)
+    : options_(options),
+      prng_(options.seed),
+      network_(prng_.Fork(kNetworkStream)),
+      fault_points_(prng_.Fork(kFaultPointStream)),
+      trace_(options.trace) {
+  fault_points_.set_enabled(options.buggify);
+}
+
+// Processes are destroyed before the rest of the world (their destructors may not call back).
+World::~World() {
+  for (auto& host : hosts_) host->process_.reset();
+}
+
+HostId World::AddHost(absl::string_view name, ProcessFactory factory, HostClock clock) {
+  SIM_CHECK_MSG(FindHost(name) == kNoHost, name);
+  const HostId id = static_cast<HostId>(hosts_.size());
+  hosts_.push_back(std::make_unique<Host>(*this, id, std::string(name), std::move(factory), clock,
+                                          prng_.Fork(kHostStreamBase + id)));
+  TraceWorld("host.add", {{"host_id", id}, {"name", name}});
+  return id;
+}
+
+Host& World::host(HostId id) {
+  SIM_CHECK_LT(id, hosts_.size());
+  return *hosts_[id];
+}
+
+HostId World::FindHost(absl::string_view name) const {
+  for (const auto& host : hosts_) {
+    if (host->name() == name) return host->id();
+  }
+  return kNoHost;
+}
+
+void World::TraceWorld(absl::string_view kind, std::initializer_list<TraceField> fields) {
+  trace_.Append(now_, kNoHost, kind, fields);
+}
+
+// --- Host lifecycle -------------------------------------------------------------------------
+
+void World::StartHost(HostId id) {
+  Host& h = host(id);
+  SIM_CHECK_MSG(h.state_ == HostState::kStopped || h.state_ == HostState::kCrashed,
+                HostStateName(h.state_));
+  ++h.incarnation_;
+  h.state_ = HostState::kRunning;
+  trace_.Append(now_, id, "host.start", {{"incarnation", h.incarnation_}});
+  h.process_ = h.factory_();
+  SIM_CHECK(h.process_ != nullptr);
+  h.process_->Start(h.context_);
+}
+
+void World::DropHeld(Host& host) {
+  // Held packets must return to the slab; held timers and actions simply die.
+  for (const Event& e : host.held_) {
+    if (e.kind == kDeliverEvent) FreePacket(static_cast<uint32_t>(e.a));
+    if (e.kind == kHostActionEvent) {
+      host_actions_[e.a].fn = nullptr;
+      free_host_actions_.push_back(static_cast<uint32_t>(e.a));
+    }
+  }
+  host.held_.clear();
+}
+
+void World::TearDown(Host& host) {
+  host.timer_generation_.clear();
+  DropHeld(host);
+  host.process_.reset();
+}
+
+void World::StopHost(HostId id) {
+  Host& h = host(id);
+  if (h.state_ != HostState::kRunning && h.state_ != HostState::kPaused) return;
+  trace_.Append(now_, id, "host.stop", {{"incarnation", h.incarnation_}});
+  // A paused process is resumed by the OS to handle SIGTERM; held events are dropped, not run.
+  h.state_ = HostState::kRunning;
+  h.process_->OnStop(h.context_);
+  h.rpc_.Stop();
+  h.state_ = HostState::kStopped;
+  TearDown(h);
+}
+
+void World::CrashHost(HostId id) {
+  Host& h = host(id);
+  if (h.state_ == HostState::kCrashed) return;
+  const uint64_t lost = h.disk_.stats().bytes_lost;
+  h.disk_.LoseUnsynced();
+  trace_.Append(now_, id, "host.crash",
+                {{"incarnation", h.incarnation_},
+                 {"lost_bytes", h.disk_.stats().bytes_lost - lost}});
+  h.rpc_.Crash();
+  h.state_ = HostState::kCrashed;
+  TearDown(h);
+}
+
+void World::RestartHost(HostId id) {
+  Host& h = host(id);
+  if (h.state_ == HostState::kRunning || h.state_ == HostState::kPaused) CrashHost(id);
+  StartHost(id);
+}
+
+void World::PauseHost(HostId id) {
+  Host& h = host(id);
+  SIM_CHECK_MSG(h.state_ == HostState::kRunning, HostStateName(h.state_));
+  h.state_ = HostState::kPaused;
+  trace_.Append(now_, id, "host.pause", {{"incarnation", h.incarnation_}});
+}
+
+void World::ResumeHost(HostId id) {
+  Host& h = host(id);
+  SIM_CHECK_MSG(h.state_ == HostState::kPaused, HostStateName(h.state_));
+  h.state_ = HostState::kRunning;
+  trace_.Append(now_, id, "host.resume",
+                {{"incarnation", h.incarnation_}, {"held", h.held_.size()}});
+  // Everything that queued up while paused runs now, in the order it arrived, after whatever is
+  // already scheduled for this instant (fresh seqs).
+  std::vector<Event> held;
+  held.swap(h.held_);
+  for (const Event& e : held) Schedule(now_, e.kind, e.target, e.a, e.b);
+}
+
+void World::SetClock(HostId id, HostClock clock) {
+  Host& h = host(id);
+  h.clock_ = clock;
+  trace_.Append(now_, id, "host.clock",
+                {{"offset_ns", absl::ToInt64Nanoseconds(clock.offset())},
+                 {"drift_ppm", clock.drift_ppm()}});
+}
+
+// --- Scheduling -----------------------------------------------------------------------------
+
+void World::Schedule(Time at, uint32_t kind, uint32_t target, uint64_t a, uint64_t b) {
+  SIM_CHECK_GE(at.nanos(), now_.nanos());
+  SIM_CHECK_LT(queue_.size(), options_.queue_size_max);
+  queue_.Push(at, kind, target, a, b);
+}
+
+void World::At(Time at, std::function<void()> action) {
+  uint32_t slot;
+  if (free_world_actions_.empty()) {
+    slot = static_cast<uint32_t>(world_actions_.size());
+    world_actions_.emplace_back();
+  } else {
+    slot = free_world_actions_.back();
+    free_world_actions_.pop_back();
+  }
+  world_actions_[slot] = std::move(action);
+  Schedule(at, kWorldActionEvent, 0, slot, 0);
+}
+
+void World::SetTimer(Host& host, TimerKey key, Time world_deadline) {
+  const uint64_t generation = ++host.timer_generation_counter_;
+  host.timer_generation_[key] = generation;
+  Schedule(world_deadline < now_ ? now_ : world_deadline, kTimerEvent, host.id_, key, generation);
+}
+
+void World::PostToHost(Host& host, absl::Duration local_delay, std::function<void(Context&)> fn) {
+  uint32_t slot;
+  if (free_host_actions_.empty()) {
+    slot = static_cast<uint32_t>(host_actions_.size());
+    host_actions_.emplace_back();
+  } else {
+    slot = free_host_actions_.back();
+    free_host_actions_.pop_back();
+  }
+  host_actions_[slot].incarnation = host.incarnation_;
+  host_actions_[slot].fn = std::move(fn);
+  const absl::Duration delay = host.clock_.WorldDelay(now_, local_delay);
+  Schedule(now_ + delay, kHostActionEvent, host.id_, slot, 0);
+}
+
+bool World::Step() {
+  if (queue_.empty()) return false;
+  const Event event = queue_.Pop();
+  now_ = event.at;
+  ++event_count_;
+  SIM_CHECK_LE(event_count_, options_.event_count_max);
+  Dispatch(event);
+  return true;
+}
+
+void World::RunUntil(Time deadline) {
+  SIM_CHECK_GE(deadline.nanos(), now_.nanos());
+  while (!queue_.empty() && queue_.Top().at <= deadline) Step();
+  now_ = deadline;
+}
+
+void World::Dispatch(const Event& event) {
+  switch (event.kind) {
+    case kWorldActionEvent: {
+      // Move out first: the action may schedule more actions and grow the slab.
+      std::function<void()> action = std::move(world_actions_[event.a]);
+      world_actions_[event.a] = nullptr;
+      free_world_actions_.push_back(static_cast<uint32_t>(event.a));
+      action();
+      return;
+    }
+    case kRetransmitEvent:
+      // The sender's kernel retransmits even while its process is paused.
+      Retransmit(static_cast<uint32_t>(event.a));
+      return;
+    default:
+      DispatchToHost(*hosts_[event.target], event);
+  }
+}
+
+void World::DispatchToHost(Host& host, const Event& event) {
+  if (host.state_ == HostState::kPaused) {
+    host.held_.push_back(event);
+    return;
+  }
+  switch (event.kind) {
+    case kTimerEvent:
+      FireTimer(host, event);
+      return;
+    case kDeliverEvent:
+      Deliver(host, static_cast<uint32_t>(event.a));
+      return;
+    case kHostActionEvent:
+      RunHostAction(host, event);
+      return;
+    default:
+      SIM_CHECK_MSG(false, event.kind);
+  }
+}
+
+void World::FireTimer(Host& host, const Event& event) {
+  if (host.state_ != HostState::kRunning) return;
+  auto it = host.timer_generation_.find(event.a);
+  // Superseded (a later SetTimer) or cancelled: the event is stale and ignored.
+  if (it == host.timer_generation_.end() || it->second != event.b) return;
+  host.timer_generation_.erase(it);
+  host.process_->OnTimer(host.context_, event.a);
+}
+
+void World::RunHostAction(Host& host, const Event& event) {
+  HostAction action = std::move(host_actions_[event.a]);
+  host_actions_[event.a].fn = nullptr;
+  free_host_actions_.push_back(static_cast<uint32_t>(event.a));
+  if (host.state_ != HostState::kRunning || action.incarnation != host.incarnation_) return;
+  action.fn(host.context_);
+}
+
+}  // namespace sim
