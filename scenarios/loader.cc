@@ -28,7 +28,6 @@ using google::protobuf::TextFormat;
 constexpr int64_t kNanosPerHour = int64_t{3600} * 1000000000;
 constexpr int kManagersMax = 7;
 constexpr int kWorkersMax = 100000;
-constexpr int64_t kReplicasMax = 1000000;
 constexpr int kServicesMax = 10000;
 constexpr size_t kServiceNameMax = 63;
 
@@ -314,6 +313,7 @@ void Validator::ValidateTop(const pb::Scenario& file, const Where& where, Scenar
   if (file.has_golden_digest()) {
     if (IsLowerHex16(file.golden_digest())) {
       out.golden_digest = file.golden_digest();
+      out.golden_digest_location = where.At("golden_digest");
     } else {
       Error(where.At("golden_digest"), absl::StrCat("golden_digest: ", Quote(file.golden_digest()),
                                                     " is not 16 lowercase hex digits"));

@@ -13,7 +13,6 @@ namespace loader_internal {
 namespace {
 
 constexpr int64_t kDriftPpmMax = 500000;
-constexpr int64_t kReplicasMax = 1000000;
 
 // The node of an action that takes `node` and `label`; binds the label (even when the node is
 // rejected, so that later uses of the label add no second message).

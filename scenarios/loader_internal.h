@@ -32,6 +32,8 @@ namespace pb = ::swarmsim::scenario;
 // Every duration in a file is within +-kDurationLimit, so sums of two never overflow.
 inline constexpr int64_t kDurationLimitHours = 100000;
 inline constexpr int kErrorLinesMax = 20;
+// Service replicas, declared or scaled to.
+inline constexpr int64_t kReplicasMax = 1000000;
 
 // The problems found in one file.
 class Errors {

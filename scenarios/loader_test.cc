@@ -187,6 +187,8 @@ TEST(LoaderTest, AllFieldsLoad) {
   const Scenario& s = *loaded;
   EXPECT_EQ(s.description, "Every field of the schema.");
   EXPECT_EQ(s.golden_digest, "0123456789abcdef");
+  EXPECT_EQ(s.golden_digest_location.line, 6);
+  EXPECT_EQ(s.golden_digest_location.column, 1);
   EXPECT_TRUE(s.buggify.all);
   EXPECT_EQ(s.buggify.allow,
             (std::vector<std::string>{"dispatcher.slow_register", "raft.drop_append"}));

@@ -1,17 +1,11 @@
 #include "scenarios/scenario.h"
 
-#include <type_traits>
+#include <iterator>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 
 namespace scenarios {
-namespace {
-
-// Compile-time "no case forgotten" for std::visit over the variants below.
-template <typename T>
-inline constexpr bool kAlwaysFalse = false;
-
-}  // namespace
 
 std::string Host::Name() const {
   return absl::StrCat(role == HostRole::kManager ? "m" : "w", index);
@@ -24,71 +18,33 @@ void ApplySeedOverride(std::optional<uint64_t> cli_seed, Scenario& scenario) {
 }
 
 const char* ActionName(const Action& action) {
-  return std::visit(
-      [](const auto& a) -> const char* {
-        using T = std::decay_t<decltype(a)>;
-        if constexpr (std::is_same_v<T, Crash>)
-          return "crash";
-        else if constexpr (std::is_same_v<T, Stop>)
-          return "stop";
-        else if constexpr (std::is_same_v<T, Restart>)
-          return "restart";
-        else if constexpr (std::is_same_v<T, Pause>)
-          return "pause";
-        else if constexpr (std::is_same_v<T, Isolate>)
-          return "isolate";
-        else if constexpr (std::is_same_v<T, Partition>)
-          return "partition";
-        else if constexpr (std::is_same_v<T, Cut>)
-          return "cut";
-        else if constexpr (std::is_same_v<T, Heal>)
-          return "heal";
-        else if constexpr (std::is_same_v<T, SetNetwork>)
-          return "set_network";
-        else if constexpr (std::is_same_v<T, Clock>)
-          return "clock";
-        else if constexpr (std::is_same_v<T, ScaleService>)
-          return "scale_service";
-        else if constexpr (std::is_same_v<T, RemoveService>)
-          return "remove_service";
-        else if constexpr (std::is_same_v<T, Promote>)
-          return "promote";
-        else if constexpr (std::is_same_v<T, Demote>)
-          return "demote";
-        else if constexpr (std::is_same_v<T, TransferLeadership>)
-          return "transfer_leadership";
-        else if constexpr (std::is_same_v<T, SetAvailability>)
-          return "set_availability";
-        else
-          static_assert(kAlwaysFalse<T>, "unnamed action");
-      },
-      action);
+  // In the order of the variant's alternatives.
+  static constexpr const char* kNames[] = {"crash",
+                                           "stop",
+                                           "restart",
+                                           "pause",
+                                           "isolate",
+                                           "partition",
+                                           "cut",
+                                           "heal",
+                                           "set_network",
+                                           "clock",
+                                           "scale_service",
+                                           "remove_service",
+                                           "promote",
+                                           "demote",
+                                           "transfer_leadership",
+                                           "set_availability"};
+  static_assert(std::size(kNames) == std::variant_size_v<Action>, "one name per action");
+  return kNames[action.index()];
 }
 
 const char* PredicateName(const Predicate& predicate) {
-  return std::visit(
-      [](const auto& p) -> const char* {
-        using T = std::decay_t<decltype(p)>;
-        if constexpr (std::is_same_v<T, LeaderElected>)
-          return "leader";
-        else if constexpr (std::is_same_v<T, NoLeader>)
-          return "no_leader";
-        else if constexpr (std::is_same_v<T, AllNodesReady>)
-          return "all_nodes_ready";
-        else if constexpr (std::is_same_v<T, NodeStatusIs>)
-          return "node_status";
-        else if constexpr (std::is_same_v<T, NoNodeDown>)
-          return "no_node_down";
-        else if constexpr (std::is_same_v<T, AgentsConnected>)
-          return "agents_connected";
-        else if constexpr (std::is_same_v<T, ServiceConverged>)
-          return "service_converged";
-        else if constexpr (std::is_same_v<T, Committed>)
-          return "committed";
-        else
-          static_assert(kAlwaysFalse<T>, "unnamed predicate");
-      },
-      predicate);
+  static constexpr const char* kNames[] = {
+      "leader",       "no_leader",        "all_nodes_ready",   "node_status",
+      "no_node_down", "agents_connected", "service_converged", "committed"};
+  static_assert(std::size(kNames) == std::variant_size_v<Predicate>, "one name per predicate");
+  return kNames[predicate.index()];
 }
 
 const char* NodeStateName(NodeState state) {

@@ -118,49 +118,57 @@ struct BuggifyConfig {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Steps. `label`, where present, is empty or binds the host the selector resolved to; every
-// label is bound by exactly one step.
+// Steps. `label`, where present, is empty or binds the host the selector resolved to when the
+// step ran; a label is bound by exactly one step in the whole file.
 
+// Power off: no connection is closed cleanly.
 struct Crash {
   NodeSelector node;
   std::string label;
-};  // power off: no clean close
+};
+// Graceful shutdown: peers see connections close.
 struct Stop {
   NodeSelector node;
   std::string label;
-};  // graceful shutdown
+};
+// Starts a crashed or stopped host from its durable state.
 struct Restart {
   NodeSelector node;
   std::string label;
-};  // from durable state
+};
+// Freezes the host (no steps, timers late), then resumes it.
 struct Pause {
   NodeSelector node;
   std::string label;
-  absl::Duration duration;  // > 0: frozen for this long, then resumed
+  absl::Duration duration;  // > 0
 };
+// Cuts every link to and from the host.
 struct Isolate {
   NodeSelector node;
   std::string label;
   std::optional<absl::Duration> duration;  // > 0 when set: healed after it
 };
-// Links between hosts of different sides are cut; unnamed hosts stay with everyone.
+// Links between hosts of different sides are cut; unnamed hosts stay with everyone. If two
+// selectors resolve to the same host when the step runs, the step fails the run.
 struct Partition {
   std::vector<std::vector<NodeSelector>> sides;  // >= 2 sides, none empty, no text repeated
 };
+// One way: messages from `from` to `to` are lost. `from` and `to` are written differently.
 struct Cut {
   NodeSelector from;
   NodeSelector to;
-};               // one way: from -> to is lost
-struct Heal {};  // removes every partition, cut and isolation
+};
+// Removes every partition, cut and isolation.
+struct Heal {};
 // Changes the properties given (the others keep their values) on every directed link from
-// `from` to `to`; an absent end means every host.
+// `from` to `to`; an absent end means every host. At least one property is set.
 struct SetNetwork {
   std::optional<NodeSelector> from;
   std::optional<NodeSelector> to;
   std::optional<absl::Duration> latency;  // >= 0
   std::optional<absl::Duration> jitter;   // >= 0
   std::optional<uint32_t> drop_ppm;
-  std::optional<uint32_t> duplicate_ppm;  // at least one of the four is set
+  std::optional<uint32_t> duplicate_ppm;
 };
 // Sets the host clock's offset from simulated time and its drift; an absent field keeps its
 // current value (initially 0). At least one is set.
@@ -170,13 +178,16 @@ struct Clock {
   std::optional<absl::Duration> offset;  // may be negative
   std::optional<int64_t> drift_ppm;      // -500000..500000
 };
+// Control API update of a declared service that no earlier step removed.
 struct ScaleService {
   std::string name;
-  int64_t replicas = 0;
-};  // a declared service
+  int64_t replicas = 0;  // 0..1000000
+};
+// Control API removal of a declared service that no earlier step removed.
 struct RemoveService {
   std::string name;
-};  // a declared service
+};
+// Changes the node's desired role.
 struct Promote {
   NodeSelector node;
   std::string label;
@@ -185,18 +196,21 @@ struct Demote {
   NodeSelector node;
   std::string label;
 };
-// `to` is a manager host, a worker promoted by an earlier step, `follower` or a label.
+// Asks the leader to hand over to `to`: a manager host, a worker promoted by an earlier step,
+// `follower` or a label (never `leader`).
 struct TransferLeadership {
   NodeSelector to;
   std::string label;
 };
+// The node's availability, as `docker node update --availability` sets it.
 enum class Availability { kActive, kPause, kDrain };
 struct SetAvailability {
   NodeSelector node;
   std::string label;
-  Availability availability;
+  Availability availability = Availability::kActive;
 };
 
+// One alternative per member of scenario.proto's `action` oneof.
 using Action =
     std::variant<Crash, Stop, Restart, Pause, Isolate, Partition, Cut, Heal, SetNetwork, Clock,
                  ScaleService, RemoveService, Promote, Demote, TransferLeadership, SetAvailability>;
@@ -278,6 +292,8 @@ struct Scenario {
   std::vector<Expectation> expectations;
   BuggifyConfig buggify;
   std::string golden_digest;  // empty, or 16 lowercase hex digits
+  // Where `golden_digest` is written (line 0 when absent): for tools that rewrite the pin.
+  SourceLocation golden_digest_location;
 
   sim::Time end() const { return sim::Time::Zero() + duration; }
 };

@@ -4,7 +4,7 @@
 // order they were scheduled; nothing else (addresses, hash values, heap layout) can break a tie.
 // The queue is generic: an event is a kind tag, a target and two 64-bit words whose meaning
 // belongs to whoever pushed it (the world uses them for timers, packets and closures). It never
-// allocates per event beyond the heap's own vector growth, never calls back, and never cancels:
+// allocates per event (its vectors only grow to the peak size), never calls back, never cancels:
 // superseded timers stay in the queue and are ignored when they fire (see Host timers).
 #ifndef SWARMSIM_SIM_EVENT_QUEUE_H_
 #define SWARMSIM_SIM_EVENT_QUEUE_H_
@@ -35,12 +35,29 @@ inline bool EventBefore(const Event& x, const Event& y) {
 
 class EventQueue {
  public:
+  // A pending event's slot is kept in the low bits of its heap key: at most this many events
+  // may be pending at once, and at most kSeqLimit events may ever be pushed (both CHECKed).
+  static constexpr int kSlotBits = 24;
+  static constexpr uint64_t kSlotLimit = uint64_t{1} << kSlotBits;
+  static constexpr uint64_t kSeqLimit = uint64_t{1} << (64 - kSlotBits);
+
   EventQueue() = default;
 
   // Schedules an event and returns the seq it was given.
   uint64_t Push(Time at, uint32_t kind, uint32_t target, uint64_t a, uint64_t b) {
     const uint64_t seq = next_seq_++;
-    heap_.push_back(Event{at, seq, a, b, target, kind});
+    SIM_CHECK_LT(seq, kSeqLimit);
+    uint32_t slot;
+    if (free_slots_.empty()) {
+      slot = static_cast<uint32_t>(bodies_.size());
+      SIM_CHECK_LT(uint64_t{slot}, kSlotLimit);
+      bodies_.push_back(Body{a, b, target, kind});
+    } else {
+      slot = free_slots_.back();
+      free_slots_.pop_back();
+      bodies_[slot] = Body{a, b, target, kind};
+    }
+    heap_.push_back(Key{at.nanos(), (seq << kSlotBits) | slot});
     SiftUp(heap_.size() - 1);
     return seq;
   }
@@ -50,30 +67,53 @@ class EventQueue {
   // The number of events ever pushed (the next seq).
   uint64_t next_seq() const { return next_seq_; }
 
-  // REQUIRES: !empty().
-  const Event& Top() const { return heap_.front(); }
+  // The time of the earliest event. REQUIRES: !empty().
+  Time TopTime() const {
+    SIM_CHECK(!heap_.empty());
+    return Time::FromNanos(heap_.front().at);
+  }
   // Removes and returns the earliest event. REQUIRES: !empty().
   Event Pop();
 
-  void Reserve(std::size_t n) { heap_.reserve(n); }
+  void Reserve(std::size_t n) {
+    heap_.reserve(n);
+    bodies_.reserve(n);
+  }
 
  private:
-  // A 4-ary heap: half the depth of a binary heap, and the four children share a cache line or
-  // two, which is what keeps a pop cheap at the sizes a simulation reaches.
+  // The heap holds only 16-byte keys, so a node's four children share one cache line; the rest
+  // of an event waits in `bodies_` and is read once, on pop. Comparing `seq_slot` compares seqs,
+  // since seqs are unique and sit in the high bits.
+  struct Key {
+    int64_t at;
+    uint64_t seq_slot;
+  };
+  struct Body {
+    uint64_t a;
+    uint64_t b;
+    uint32_t target;
+    uint32_t kind;
+  };
+  static bool KeyBefore(const Key& x, const Key& y) {
+    return x.at < y.at || (x.at == y.at && x.seq_slot < y.seq_slot);
+  }
+  // A 4-ary heap: half the depth of a binary heap.
   static constexpr std::size_t kArity = 4;
 
   void SiftUp(std::size_t i);
   void SiftDown(std::size_t i);
 
-  std::vector<Event> heap_;
+  std::vector<Key> heap_;
+  std::vector<Body> bodies_;
+  std::vector<uint32_t> free_slots_;
   uint64_t next_seq_ = 0;
 };
 
 inline void EventQueue::SiftUp(std::size_t i) {
-  Event moving = heap_[i];
+  const Key moving = heap_[i];
   while (i > 0) {
     const std::size_t parent = (i - 1) / kArity;
-    if (!EventBefore(moving, heap_[parent])) break;
+    if (!KeyBefore(moving, heap_[parent])) break;
     heap_[i] = heap_[parent];
     i = parent;
   }
@@ -82,16 +122,16 @@ inline void EventQueue::SiftUp(std::size_t i) {
 
 inline void EventQueue::SiftDown(std::size_t i) {
   const std::size_t n = heap_.size();
-  Event moving = heap_[i];
+  const Key moving = heap_[i];
   for (;;) {
     const std::size_t first = i * kArity + 1;
     if (first >= n) break;
     std::size_t best = first;
     const std::size_t last = first + kArity < n ? first + kArity : n;
     for (std::size_t c = first + 1; c < last; ++c) {
-      if (EventBefore(heap_[c], heap_[best])) best = c;
+      if (KeyBefore(heap_[c], heap_[best])) best = c;
     }
-    if (!EventBefore(heap_[best], moving)) break;
+    if (!KeyBefore(heap_[best], moving)) break;
     heap_[i] = heap_[best];
     i = best;
   }
@@ -100,7 +140,12 @@ inline void EventQueue::SiftDown(std::size_t i) {
 
 inline Event EventQueue::Pop() {
   SIM_CHECK(!heap_.empty());
-  Event top = heap_.front();
+  const Key top = heap_.front();
+  const uint32_t slot = static_cast<uint32_t>(top.seq_slot & (kSlotLimit - 1));
+  const Body& body = bodies_[slot];
+  Event event{Time::FromNanos(top.at), top.seq_slot >> kSlotBits, body.a, body.b, body.target,
+              body.kind};
+  free_slots_.push_back(slot);
   if (heap_.size() > 1) {
     heap_.front() = heap_.back();
     heap_.pop_back();
@@ -108,7 +153,7 @@ inline Event EventQueue::Pop() {
   } else {
     heap_.pop_back();
   }
-  return top;
+  return event;
 }
 
 }  // namespace sim

@@ -32,6 +32,7 @@ World::World(WorldOptions options)
       network_(prng_.Fork(kNetworkStream)),
       fault_points_(prng_.Fork(kFaultPointStream)),
       trace_(options.trace) {
+  SIM_CHECK_LE(options.queue_size_max, EventQueue::kSlotLimit);
   fault_points_.set_enabled(options.buggify);
 }
 
@@ -210,7 +211,7 @@ bool World::Step() {
 
 void World::RunUntil(Time deadline) {
   SIM_CHECK_GE(deadline.nanos(), now_.nanos());
-  while (!queue_.empty() && queue_.Top().at <= deadline) Step();
+  while (!queue_.empty() && queue_.TopTime() <= deadline) Step();
   now_ = deadline;
 }
 

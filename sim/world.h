@@ -39,7 +39,7 @@ struct WorldOptions {
   // Processing more events than this is a CHECK failure (livelock made visible).
   uint64_t event_count_max = uint64_t{1} << 40;
   // More pending events than this is a CHECK failure (runaway scheduling made visible).
-  uint64_t queue_size_max = uint64_t{1} << 26;
+  uint64_t queue_size_max = uint64_t{1} << 24;  // At most EventQueue::kSlotLimit.
   TraceOptions trace;
   // Trace every datagram delivery and drop and every RPC completion ("net.*", "rpc.*").
   // Host lifecycle and fault records are always traced.

@@ -235,6 +235,7 @@ void Agent::CloseSession(Effects* fx) {
   session_->Close(fx);
   const std::optional<ManagerTarget>& target = session_->target();
   if (target.has_value() && !target->local) {
+    fx->SessionClosed(session_->seq());
     // Conn.Close(false): every close, benign or not, is a bad observation of that manager...
     remotes_.ObserveIfExists(Peer{target->node_id, target->addr}, -kDefaultObservationWeight);
     // ...and closes the gRPC connection, which fails a status update still in flight on it.
@@ -306,8 +307,8 @@ void Agent::PumpReporter(Effects* fx) {
   api::UpdateTaskStatusRequest request;
   request.set_session_id(session_->session_id());
   for (api::TaskStatusUpdate& update : batch) *request.add_updates() = std::move(update);
-  fx->CallWithId(id, CallKind::kUpdateTaskStatus, *session_->target(), std::nullopt,
-                 std::move(request));
+  fx->CallWithId(id, CallKind::kUpdateTaskStatus, *session_->target(), session_->seq(),
+                 std::nullopt, std::move(request));
   status_call_session_seq_ = session_->seq();
 }
 

@@ -1,6 +1,8 @@
 // Agent-level contract checks that are not about one session.
 #include "model/agent/agent.h"
 
+#include <vector>
+
 #include "gtest/gtest.h"
 
 namespace swarmsim {
@@ -26,11 +28,15 @@ TEST(AgentTest, StartOpensNothingBeforeTheDelayTimer) {
   ASSERT_EQ(started.calls.size(), 1u);
   EXPECT_EQ(started.calls[0].kind, CallKind::kSession);
   EXPECT_EQ(started.calls[0].target.node_id, "m1");
+  EXPECT_EQ(started.calls[0].session_seq, 1u);
   ASSERT_EQ(started.timers.size(), 1u);
   EXPECT_EQ(started.timers[0].kind, TimerKind::kSessionInit);
   EXPECT_EQ(started.timers[0].at, sim::Time::Zero() + absl::Seconds(5));
   // The same timer fired twice is stale the second time.
   EXPECT_TRUE(agent.OnTimer(sim::Time::Zero(), out.timers[1]).calls.empty());
+  // Closing a remote session closes its connection.
+  AgentOutput stopped = agent.Stop(sim::Time::Zero());
+  EXPECT_EQ(stopped.closed_sessions, std::vector<uint64_t>{1});
 }
 
 TEST(AgentTest, StopCancelsOpenCallsAndIgnoresLaterInput) {
@@ -41,6 +47,7 @@ TEST(AgentTest, StopCancelsOpenCallsAndIgnoresLaterInput) {
   AgentOutput started = agent.OnTimer(sim::Time::Zero(), out.timers[1]);
   ASSERT_EQ(started.calls.size(), 1u);
   AgentOutput stopped = agent.Stop(sim::Time::Zero());
+  EXPECT_TRUE(stopped.closed_sessions.empty());  // the local connection stays open
   ASSERT_EQ(stopped.cancels.size(), 1u);
   EXPECT_EQ(stopped.cancels[0], started.calls[0].id);
   api::SessionMessage msg;

@@ -62,21 +62,24 @@ std::string Note::ToString() const {
   return s;
 }
 
-CallId Effects::Call(CallKind kind, const ManagerTarget& target,
+CallId Effects::Call(CallKind kind, const ManagerTarget& target, uint64_t session_seq,
                      std::optional<sim::Time> deadline, Request request) {
   const CallId id = ReserveCallId();
-  CallWithId(id, kind, target, deadline, std::move(request));
+  CallWithId(id, kind, target, session_seq, deadline, std::move(request));
   return id;
 }
 
 void Effects::CallWithId(CallId id, CallKind kind, const ManagerTarget& target,
-                         std::optional<sim::Time> deadline, Request request) {
+                         uint64_t session_seq, std::optional<sim::Time> deadline,
+                         Request request) {
   // The variant's alternative must match the kind: the host switches on kind alone.
   SIM_CHECK_EQ(static_cast<size_t>(kind), request.index());
   SIM_CHECK_NE(id, kNoCall);
   SIM_CHECK_LT(id, counters_->next_call_id);
+  SIM_CHECK_NE(session_seq, 0u);
   RpcCall call;
   call.id = id;
+  call.session_seq = session_seq;
   call.kind = kind;
   call.target = target;
   call.deadline = deadline;

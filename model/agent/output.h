@@ -56,6 +56,10 @@ struct RpcCall {
   CallId id = kNoCall;
   CallKind kind = CallKind::kSession;
   ManagerTarget target;
+  // The session (1, 2, ...) this call belongs to. SwarmKit dials one connection per session
+  // (ConnBroker.Select) and closes it when the session closes: a host should do the same, keyed
+  // by this number, except for the shared local connection.
+  uint64_t session_seq = 0;
   // The instant after which the agent stops waiting. The agent sets its own timer for it (so it
   // does not depend on the RPC layer enforcing it); an RPC layer may pass it to the server as the
   // call's deadline. Absent for calls SwarmKit makes without a deadline (the Session stream, whose
@@ -116,6 +120,9 @@ struct Note {
 struct AgentOutput {
   std::vector<RpcCall> calls;
   std::vector<CallId> cancels;  // close these streams / abandon these calls (gRPC cancel)
+  // Sessions closed by this input: close the connection dialed for each (remote targets only;
+  // the local connection is shared and stays open, as in SwarmKit's connectionbroker).
+  std::vector<uint64_t> closed_sessions;
   std::vector<TimerRequest> timers;
   std::vector<Note> notes;
   // The node object changed (ignoring status and meta): SwarmKit's NotifyNodeChange, which the
@@ -123,8 +130,8 @@ struct AgentOutput {
   std::optional<api::Node> node_changed;
 
   bool empty() const {
-    return calls.empty() && cancels.empty() && timers.empty() && notes.empty() &&
-           !node_changed.has_value();
+    return calls.empty() && cancels.empty() && closed_sessions.empty() && timers.empty() &&
+           notes.empty() && !node_changed.has_value();
   }
 };
 
@@ -139,13 +146,14 @@ class Effects {
  public:
   explicit Effects(IdCounters* counters) : counters_(counters) {}
 
-  CallId Call(CallKind kind, const ManagerTarget& target, std::optional<sim::Time> deadline,
-              Request request);
+  CallId Call(CallKind kind, const ManagerTarget& target, uint64_t session_seq,
+              std::optional<sim::Time> deadline, Request request);
   // Reserves the id of a call about to be made (when the request must name it first), then
   // CallWithId makes it. REQUIRES: `id` came from ReserveCallId and is used once.
   CallId ReserveCallId() { return counters_->next_call_id++; }
-  void CallWithId(CallId id, CallKind kind, const ManagerTarget& target,
+  void CallWithId(CallId id, CallKind kind, const ManagerTarget& target, uint64_t session_seq,
                   std::optional<sim::Time> deadline, Request request);
+  void SessionClosed(uint64_t session_seq) { out_.closed_sessions.push_back(session_seq); }
   void Cancel(CallId id);
   // Returns the generation to remember; the timer is current while it matches.
   uint64_t SetTimer(TimerKind kind, sim::Time at, std::string task_id = "");

@@ -84,7 +84,8 @@ void Session::Start(sim::Time now, Effects* fx) {
   api::SessionRequest request;
   *request.mutable_description() = description_;
   request.set_session_id(session_id_);
-  session_call_ = fx->Call(CallKind::kSession, *target_, std::nullopt, std::move(request));
+  session_call_ =
+      fx->Call(CallKind::kSession, *target_, seq_, std::nullopt, std::move(request));
   init_generation_ = fx->SetTimer(TimerKind::kSessionInit, now + rpc_timeout_);
   Note note;
   note.kind = NoteKind::kSessionStart;
@@ -124,7 +125,8 @@ void Session::SendHeartbeat(sim::Time now, Effects* fx) {
   api::HeartbeatRequest request;
   request.set_session_id(session_id_);
   const sim::Time deadline = now + rpc_timeout_;
-  heartbeat_call_ = fx->Call(CallKind::kHeartbeat, *target_, deadline, std::move(request));
+  heartbeat_call_ =
+      fx->Call(CallKind::kHeartbeat, *target_, seq_, deadline, std::move(request));
   heartbeat_deadline_generation_ = fx->SetTimer(TimerKind::kHeartbeatDeadline, deadline);
 }
 
@@ -150,7 +152,8 @@ SessionEvents Session::OnHeartbeatReply(sim::Time now, CallId call,
 void Session::OpenAssignments(Effects* fx) {
   api::AssignmentsRequest request;
   request.set_session_id(session_id_);
-  assignments_call_ = fx->Call(CallKind::kAssignments, *target_, std::nullopt, std::move(request));
+  assignments_call_ =
+      fx->Call(CallKind::kAssignments, *target_, seq_, std::nullopt, std::move(request));
   // Deviation, on purpose: SwarmKit keeps the old reference, so the new stream's first message
   // (AppliesTo "") would count as another gap and re-open forever. A fresh stream starts fresh.
   stream_reference_.clear();

@@ -173,7 +173,9 @@ TEST(TaskReportingTest, SameSeedSameNotes) {
     c.Start();
     c.RunUntil(T(absl::Seconds(30)));
     std::string text;
-    for (const auto& n : c.notes()) text += std::to_string(n.at.nanos()) + " " + n.note.ToString() + "\n";
+    for (const auto& n : c.notes()) {
+      text += std::to_string(n.at.nanos()) + " " + n.note.ToString() + "\n";
+    }
     return text;
   };
   EXPECT_EQ(run(), run());

@@ -35,18 +35,14 @@ DispatcherOutput Dispatcher::Assignments(sim::Time now, CallId call, const std::
     EndAssignments(call, stream, valid);
     return TakeOutput();
   }
-  assignments_[call] = std::move(stream);
+  InsertAssignments(call, std::move(stream));
   return TakeOutput();
 }
 
 void Dispatcher::OnTaskEvent(sim::Time now, const store::Event& event) {
   if (event.action == store::EventAction::kCreate) return;
   const api::Task& task = event.object.task();
-  std::vector<CallId> calls;
-  for (const auto& [call, stream] : assignments_) {
-    if (stream.node_id == task.node_id()) calls.push_back(call);
-  }
-  for (CallId call : calls) {
+  for (CallId call : CallsOf(assignments_by_node_, task.node_id())) {
     AssignmentsStream& stream = assignments_.at(call);
     const bool modified = event.action == store::EventAction::kRemove
                               ? stream.set.RemoveTask(task)
@@ -74,7 +70,7 @@ bool Dispatcher::FlushAssignments(CallId call) {
   absl::Status valid = registry_.GetWithSession(stream.node_id, stream.session_id).status();
   if (valid.ok()) return true;
   EndAssignments(call, stream, valid);
-  assignments_.erase(call);
+  EraseAssignments(call);
   return false;
 }
 

@@ -146,7 +146,7 @@ DispatcherOutput Dispatcher::Stop(sim::Time now) {
                  registry_.GetWithSession(stream.node_id, stream.session_id).status());
       continue;
     }
-    stream.open = true;
+    MarkSessionOpen(call);
     Envelope first;
     first.call = call;
     first.kind = EnvelopeKind::kSessionMessage;
@@ -169,8 +169,11 @@ DispatcherOutput Dispatcher::Stop(sim::Time now) {
     EndSession(call, stream, NodeMustDisconnectError());
   }
   sessions_.clear();
+  waiting_sessions_.clear();
+  sessions_by_node_.clear();
   for (auto& [call, stream] : assignments_) EndAssignments(call, stream, StreamCanceledError());
   assignments_.clear();
+  assignments_by_node_.clear();
   // What was queued and not flushed is lost; in-flight batches are abandoned (their proposals
   // can only fail on a deposed leader, and their results are ignored from now on).
   registry_.Clean();
@@ -252,13 +255,13 @@ DispatcherOutput Dispatcher::CancelStream(sim::Time now, CallId call) {
   if (session != sessions_.end()) {
     NoteThat(NoteKind::kSessionEnded, session->second.node_id, session->second.session_id,
              "client went away");
-    sessions_.erase(session);
+    EraseSession(call);
   }
   auto stream = assignments_.find(call);
   if (stream != assignments_.end()) {
     NoteThat(NoteKind::kAssignmentsEnded, stream->second.node_id, stream->second.session_id,
              "client went away");
-    assignments_.erase(stream);
+    EraseAssignments(call);
   }
   return TakeOutput();
 }
@@ -342,13 +345,9 @@ DispatcherOutput Dispatcher::OnTimer(sim::Time now, const TimerRequest& timer) {
   return TakeOutput();
 }
 
-size_t Dispatcher::open_sessions() const {
-  size_t n = 0;
-  for (const auto& [call, stream] : sessions_) n += stream.open ? 1 : 0;
-  return n;
-}
+size_t Dispatcher::open_sessions() const { return sessions_.size() - waiting_sessions_.size(); }
 
-size_t Dispatcher::pending_sessions() const { return sessions_.size() - open_sessions(); }
+size_t Dispatcher::pending_sessions() const { return waiting_sessions_.size(); }
 
 void Dispatcher::CheckInvariants() const {
   if (state_ == State::kStopped) {
@@ -368,10 +367,24 @@ void Dispatcher::CheckInvariants() const {
   // processUpdates runs in Run's loop: never two at once.
   SIM_CHECK_LE(process_jobs, 1u);
   if (process_jobs == 1) SIM_CHECK(process_updates_in_flight_);
+  size_t waiting = 0;
   for (const auto& [call, stream] : sessions_) {
     if (stream.open) SIM_CHECK(!stream.session_id.empty());
     if (!stream.registering) SIM_CHECK(!stream.session_id.empty());
+    SIM_CHECK_EQ(waiting_sessions_.count(call), stream.open ? 0u : 1u);
+    SIM_CHECK_EQ(sessions_by_node_.at(stream.node_id).count(call), 1u);
+    waiting += stream.open ? 0 : 1;
   }
+  SIM_CHECK_EQ(waiting, waiting_sessions_.size());
+  size_t indexed = 0;
+  for (const auto& [node_id, calls] : sessions_by_node_) indexed += calls.size();
+  SIM_CHECK_EQ(indexed, sessions_.size());
+  indexed = 0;
+  for (const auto& [node_id, calls] : assignments_by_node_) {
+    for (CallId call : calls) SIM_CHECK_EQ(assignments_.at(call).node_id, node_id);
+    indexed += calls.size();
+  }
+  SIM_CHECK_EQ(indexed, assignments_.size());
   for (const auto& [node_id, entry] : registry_.nodes()) {
     SIM_CHECK_EQ(node_id, entry.node_id);
     SIM_CHECK_LE(entry.generation, generation_);

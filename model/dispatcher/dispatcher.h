@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -187,6 +188,15 @@ class Dispatcher {
   void OnHeartbeatExpiry(sim::Time now, const TimerRequest& timer);
   void OnDownNodeExpiry(sim::Time now, const TimerRequest& timer);
 
+  // Stream tables and their by-node indexes (streams.cc).
+  void InsertSession(CallId call, SessionStream stream);
+  void EraseSession(CallId call);
+  void MarkSessionOpen(CallId call);
+  void InsertAssignments(CallId call, AssignmentsStream stream);
+  void EraseAssignments(CallId call);
+  std::vector<CallId> CallsOf(const std::map<std::string, std::set<CallId>>& index,
+                              const std::string& node_id) const;
+
   // Sessions (sessions.cc).
   void ReleaseWaitingSessions(sim::Time now);
   void CompleteSession(sim::Time now, CallId call, SessionStream& stream);
@@ -229,6 +239,10 @@ class Dispatcher {
 
   std::map<CallId, SessionStream> sessions_;
   std::map<CallId, AssignmentsStream> assignments_;
+  // Indexes, so that a store event costs O(streams of that node), not O(all streams).
+  std::set<CallId> waiting_sessions_;
+  std::map<std::string, std::set<CallId>> sessions_by_node_;
+  std::map<std::string, std::set<CallId>> assignments_by_node_;
 
   uint64_t generation_ = 0;
   uint64_t session_counter_ = 0;

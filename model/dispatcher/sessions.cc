@@ -44,15 +44,12 @@ DispatcherOutput Dispatcher::Session(sim::Time now, CallId call, const std::stri
   if (request.has_description()) description = request.description();
   MarkNodeReady(now, node_id, description, remote_addr);
   // Waits for the end of the next status batch (markNodeReady's processUpdatesCond.Wait()).
-  sessions_[call] = std::move(stream);
+  InsertSession(call, std::move(stream));
   return TakeOutput();
 }
 
 void Dispatcher::ReleaseWaitingSessions(sim::Time now) {
-  std::vector<CallId> waiting;
-  for (const auto& [call, stream] : sessions_) {
-    if (!stream.open) waiting.push_back(call);
-  }
+  const std::vector<CallId> waiting(waiting_sessions_.begin(), waiting_sessions_.end());
   for (CallId call : waiting) CompleteSession(now, call, sessions_.at(call));
 }
 
@@ -75,12 +72,12 @@ void Dispatcher::CompleteSession(sim::Time now, CallId call, SessionStream& stre
   absl::Status valid = registry_.GetWithSession(stream.node_id, stream.session_id).status();
   if (!valid.ok()) {
     EndSession(call, stream, valid);
-    sessions_.erase(call);
+    EraseSession(call);
     return;
   }
-  stream.open = true;
+  MarkSessionOpen(call);
   NoteThat(NoteKind::kSessionStarted, stream.node_id, stream.session_id, "");
-  if (!SendSessionMessage(call, stream)) sessions_.erase(call);
+  if (!SendSessionMessage(call, stream)) EraseSession(call);
 }
 
 bool Dispatcher::SendSessionMessage(CallId call, const SessionStream& stream) {
@@ -110,14 +107,11 @@ void Dispatcher::EndSession(CallId call, const SessionStream& stream, const absl
 
 void Dispatcher::OnNodeUpdated(sim::Time now, const api::Node& node) {
   (void)now;
-  std::vector<CallId> calls;
-  for (const auto& [call, stream] : sessions_) {
-    if (stream.open && stream.node_id == node.id()) calls.push_back(call);
-  }
-  for (CallId call : calls) {
+  for (CallId call : CallsOf(sessions_by_node_, node.id())) {
     SessionStream& stream = sessions_.at(call);
+    if (!stream.open) continue;
     stream.node = node;
-    if (!SendSessionMessage(call, stream)) sessions_.erase(call);
+    if (!SendSessionMessage(call, stream)) EraseSession(call);
   }
 }
 
@@ -128,7 +122,7 @@ void Dispatcher::BroadcastSessionMessages(sim::Time now) {
     if (stream.open) calls.push_back(call);
   }
   for (CallId call : calls) {
-    if (!SendSessionMessage(call, sessions_.at(call))) sessions_.erase(call);
+    if (!SendSessionMessage(call, sessions_.at(call))) EraseSession(call);
   }
 }
 

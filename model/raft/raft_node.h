@@ -161,7 +161,7 @@ class RaftNode {
   StepResult StepInternal(const Message& m);
   bool StepTermCheck(const Message& m);
   void StepVoteRequest(const Message& m);
-  void StepHup(bool transfer);
+  void StepHup();
   StepResult StepLeader(const Message& m);
   void StepLeaderAppResp(const Message& m, Progress& pr);
   void StepLeaderHeartbeatResp(const Message& m, Progress& pr);
@@ -175,7 +175,8 @@ class RaftNode {
   bool Restore(const Snapshot& snapshot);
 
   // Leader replication (raft_node_replication.cc).
-  void Campaign(bool transfer);
+  enum class CampaignKind { kPreElection, kElection, kTransfer };
+  void Campaign(CampaignKind kind);
   VoteResult Poll(uint64_t id, bool granted);
   void Send(Message m);
   bool SendAppend(uint64_t to, bool send_if_empty);

@@ -9,8 +9,9 @@
 namespace swarmsim {
 namespace raft {
 
-void RaftNode::Campaign(bool transfer) {
-  const bool pre = options_.pre_vote && !transfer;
+void RaftNode::Campaign(CampaignKind kind) {
+  const bool pre = kind == CampaignKind::kPreElection;
+  const bool transfer = kind == CampaignKind::kTransfer;
   MessageType type = MessageType::kVote;
   uint64_t term = 0;
   if (pre) {
@@ -24,7 +25,7 @@ void RaftNode::Campaign(bool transfer) {
   if (Poll(id_, /*granted=*/true) == VoteResult::kWon) {
     // A single-voter cluster wins at once.
     if (pre) {
-      Campaign(/*transfer=*/false);
+      Campaign(CampaignKind::kElection);
     } else {
       BecomeLeader();
     }

@@ -20,7 +20,7 @@ StepResult RaftNode::StepInternal(const Message& m) {
   if (!StepTermCheck(m)) return StepResult::kOk;
   switch (m.type) {
     case MessageType::kHup:
-      StepHup(/*transfer=*/false);
+      StepHup();
       return StepResult::kOk;
     case MessageType::kVote:
     case MessageType::kPreVote:
@@ -85,12 +85,12 @@ bool RaftNode::StepTermCheck(const Message& m) {
   return true;
 }
 
-void RaftNode::StepHup(bool transfer) {
+void RaftNode::StepHup() {
   if (role_ == RaftRole::kLeader) return;
   if (!Promotable()) return;
   // A conf change committed but not applied could change who may vote: wait for it.
   if (HasUnappliedConfChange()) return;
-  Campaign(transfer);
+  Campaign(options_.pre_vote ? CampaignKind::kPreElection : CampaignKind::kElection);
 }
 
 bool RaftNode::HasUnappliedConfChange() const {
@@ -278,7 +278,7 @@ StepResult RaftNode::StepCandidate(const Message& m) {
   switch (Poll(m.from, !m.reject)) {
     case VoteResult::kWon:
       if (role_ == RaftRole::kPreCandidate) {
-        Campaign(/*transfer=*/false);  // Pre-election won: now the real one.
+        Campaign(CampaignKind::kElection);  // Pre-election won: now the real one.
       } else {
         BecomeLeader();
         BroadcastAppend();
@@ -327,7 +327,7 @@ StepResult RaftNode::StepFollower(const Message& m) {
       break;
     case MessageType::kTimeoutNow:
       // The leader hands over: campaign at once, past any lease (Raft thesis §3.10).
-      if (Promotable()) Campaign(/*transfer=*/true);
+      if (Promotable()) Campaign(CampaignKind::kTransfer);
       break;
     default:
       break;

@@ -1,0 +1,40 @@
+// Runs one validated scenario: builds the simulated world from the cluster, installs a manager
+// process on m1..mN and a worker process on w1..wN, creates the services once the first leader
+// is ready, applies the steps at their times, evaluates every expectation online, and runs the
+// invariant checkers over the trace as it is written.
+//
+// Deterministic: the same binary, scenario and seed give the same RunResult (but wall_ns, which
+// the runner leaves 0 for the CLI to fill) and the same trace, record for record.
+#ifndef SWARMSIM_SCENARIOS_RUNNER_H_
+#define SWARMSIM_SCENARIOS_RUNNER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "scenarios/run_result.h"
+#include "scenarios/scenario.h"
+#include "sim/trace.h"
+
+namespace scenarios {
+
+struct RunOptions {
+  // Keep every trace record (needed for --trace and the determinism check); otherwise only the
+  // digest and the count are kept, which is what long runs want.
+  bool keep_trace_records = false;
+  // Called every `progress_every` of simulated time with the current simulated time; for
+  // progress lines on long runs. Empty: no calls.
+  std::function<void(int64_t sim_ns, uint64_t events)> progress;
+  absl::Duration progress_every = absl::Minutes(10);
+};
+
+struct RunOutput {
+  RunResult result;
+  std::unique_ptr<sim::Trace> trace;
+};
+
+RunOutput RunScenario(const Scenario& scenario, const RunOptions& options);
+
+}  // namespace scenarios
+
+#endif  // SWARMSIM_SCENARIOS_RUNNER_H_
