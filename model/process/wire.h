@@ -1,0 +1,67 @@
+// The wire between hosts: RPC method names and the payload each carries. A contract shared by
+// the agent side (worker and manager hosts) and the manager side (dispatcher, raft proxy,
+// control API, raft transport). Payloads are protobuf messages carried as shared objects
+// (sim::Payload::Make) with their serialized size, so nothing is serialized on the hot path
+// while the network still accounts for the real byte counts.
+#ifndef SWARMSIM_MODEL_PROCESS_WIRE_H_
+#define SWARMSIM_MODEL_PROCESS_WIRE_H_
+
+#include <string>
+#include <utility>
+
+#include "sim/payload.h"
+
+namespace swarmsim {
+namespace process {
+
+// Dispatcher service (SwarmKit api/dispatcher.proto), served by every manager behind the raft
+// proxy. Request payload: DispatcherCall whose `request` holds the api:: message named.
+inline constexpr char kSessionMethod[] = "Dispatcher.Session";          // stream: SessionRequest -> SessionMessage*
+inline constexpr char kHeartbeatMethod[] = "Dispatcher.Heartbeat";      // HeartbeatRequest -> HeartbeatResponse
+inline constexpr char kUpdateTaskStatusMethod[] = "Dispatcher.UpdateTaskStatus";  // -> UpdateTaskStatusResponse
+inline constexpr char kAssignmentsMethod[] = "Dispatcher.Assignments";  // stream: AssignmentsRequest -> AssignmentsMessage*
+
+// Control API (api/control.proto), reached by scenario steps through a manager.
+// Request payload: DispatcherCall (caller identity) around the api:: request.
+inline constexpr char kCreateServiceMethod[] = "Control.CreateService";
+inline constexpr char kUpdateServiceMethod[] = "Control.UpdateService";
+inline constexpr char kRemoveServiceMethod[] = "Control.RemoveService";
+inline constexpr char kUpdateNodeMethod[] = "Control.UpdateNode";
+inline constexpr char kRemoveNodeMethod[] = "Control.RemoveNode";
+
+// Raft transport between managers (never proxied). Payload: the raft wire message.
+inline constexpr char kRaftMessageMethod[] = "Raft.ProcessRaftMessage";
+// Health (grpc.health.v1): request payload empty, reply OK when the named service is SERVING.
+inline constexpr char kHealthMethod[] = "Health.Check";
+
+// What a proxied call carries besides its request: the caller's identity (SwarmKit takes it from
+// the TLS certificate, and a proxying manager forwards it in metadata) and whether a manager
+// already forwarded the call (SwarmKit's "redirect" metadata: at most one hop).
+struct DispatcherCall {
+  std::string node_id;
+  bool forwarded = false;
+  sim::Payload request;
+};
+
+// Wraps an api:: message as a payload with its serialized size.
+template <typename Message>
+sim::Payload MessagePayload(Message message) {
+  const int64_t size = static_cast<int64_t>(message.ByteSizeLong());
+  return sim::Payload::Make<Message>(std::move(message), size);
+}
+
+// A DispatcherCall around `message`, sized as the message plus a small header.
+template <typename Message>
+sim::Payload CallPayload(const std::string& node_id, bool forwarded, Message message) {
+  DispatcherCall call;
+  call.node_id = node_id;
+  call.forwarded = forwarded;
+  call.request = MessagePayload(std::move(message));
+  const int64_t size = call.request.size_bytes() + static_cast<int64_t>(node_id.size()) + 8;
+  return sim::Payload::Make<DispatcherCall>(std::move(call), size);
+}
+
+}  // namespace process
+}  // namespace swarmsim
+
+#endif  // SWARMSIM_MODEL_PROCESS_WIRE_H_
