@@ -34,9 +34,7 @@ Time HostClock::ToWorld(Time local) const {
   const __int128 target = static_cast<__int128>(local.nanos()) - offset_ns_;
   const __int128 rate = kPpm + drift_ppm_;
   __int128 w = -FloorDiv(-target * kPpm, rate);
-  auto reading = [this](__int128 x) {
-    return x + FloorDiv(x * drift_ppm_, kPpm) + offset_ns_;
-  };
+  auto reading = [this](__int128 x) { return x + FloorDiv(x * drift_ppm_, kPpm) + offset_ns_; };
   while (reading(w) < local.nanos()) ++w;
   while (reading(w - 1) >= local.nanos()) --w;
   return Time::FromNanos(static_cast<int64_t>(w));

@@ -2,11 +2,18 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "sim/check.h"
 #include "sim/host.h"
 #include "sim/world.h"
 
 namespace sim {
+
+void Context::RequireRunning() const {
+  // Only a running process acts (a paused one is not scheduled; OnStop runs as running).
+  SIM_CHECK_MSG(host_->state() == HostState::kRunning,
+                absl::StrCat(host_->name(), " is ", HostStateName(host_->state())));
+}
 
 HostId Context::host_id() const { return host_->id(); }
 const std::string& Context::host_name() const { return host_->name(); }
@@ -17,28 +24,30 @@ Prng& Context::prng() { return host_->prng(); }
 Disk& Context::disk() { return host_->disk(); }
 
 void Context::SetTimer(TimerKey key, absl::Duration delay) {
+  RequireRunning();
   SIM_CHECK_MSG(delay >= absl::ZeroDuration(), absl::FormatDuration(delay));
   world_->SetTimer(*host_, key, world_->now() + host_->clock().WorldDelay(world_->now(), delay));
 }
 
 void Context::SetTimerAt(TimerKey key, Time local_deadline) {
+  RequireRunning();
   world_->SetTimer(*host_, key, host_->clock().ToWorld(local_deadline));
 }
 
 void Context::CancelTimer(TimerKey key) {
   // No search in the queue: forgetting the generation makes the pending event stale.
-  host_->timer_generation_.erase(key);
+  host_->SetTimerGeneration(key, 0);
 }
 
-bool Context::TimerPending(TimerKey key) const {
-  return host_->timer_generation_.count(key) != 0;
-}
+bool Context::TimerPending(TimerKey key) const { return host_->TimerGeneration(key) != 0; }
 
 void Context::Send(HostId to, absl::string_view type, Payload payload) {
+  RequireRunning();
   world_->SendDatagram(*host_, to, type, std::move(payload));
 }
 
 ConnId Context::Dial(HostId to, DialOptions options) {
+  RequireRunning();
   return host_->rpc().Dial(to, std::move(options));
 }
 
@@ -46,8 +55,8 @@ ConnState Context::GetConnState(ConnId conn) const { return host_->rpc().GetConn
 
 void Context::CloseConn(ConnId conn) { host_->rpc().CloseConn(conn); }
 
-CallId Context::Call(ConnId conn, absl::string_view method, Payload request,
-                     absl::Duration timeout, UnaryCallback done) {
+CallId Context::Call(ConnId conn, absl::string_view method, Payload request, absl::Duration timeout,
+                     UnaryCallback done) {
   return host_->rpc().StartCall(conn, method, std::move(request), timeout, /*streaming=*/false,
                                 std::move(done), StreamCallbacks());
 }
@@ -80,9 +89,7 @@ bool Context::StreamFinish(ServerCallId call, const RpcStatus& status) {
   return host_->rpc().StreamFinish(call, status);
 }
 
-bool Context::ServerCallOpen(ServerCallId call) const {
-  return host_->rpc().ServerCallOpen(call);
-}
+bool Context::ServerCallOpen(ServerCallId call) const { return host_->rpc().ServerCallOpen(call); }
 
 HostId Context::ServerCallPeer(ServerCallId call) const {
   return host_->rpc().ServerCallPeer(call);

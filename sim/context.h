@@ -1,6 +1,8 @@
 // Context is a process's only window on the world: its host's clock, PRNG stream, disk, timers,
 // datagrams, RPCs, fault points and trace. One per host; valid for the duration of a callback
-// (do not keep a pointer to it past the process's lifetime).
+// (do not keep a pointer to it past the process's lifetime). Timers, sends and dials CHECK that
+// the host is running. Outside callbacks (scenario steps, tests), world.host(id).context() acts
+// as the running process would.
 //
 // Nothing done through a Context takes effect inline: sends, timers and RPC outcomes become
 // events with fresh sequence numbers, so a process is never re-entered from its own call.
@@ -58,8 +60,8 @@ class Context {
   // A zero or negative timeout means no deadline.
   CallId Call(ConnId conn, absl::string_view method, Payload request, absl::Duration timeout,
               UnaryCallback done);
-  CallId OpenStream(ConnId conn, absl::string_view method, Payload request,
-                    absl::Duration timeout, StreamCallbacks callbacks);
+  CallId OpenStream(ConnId conn, absl::string_view method, Payload request, absl::Duration timeout,
+                    StreamCallbacks callbacks);
   // Ends a pending call or stream with CANCELLED (no-op when already done).
   void CancelCall(CallId call);
 
@@ -84,6 +86,9 @@ class Context {
   void Trace(absl::string_view kind, absl::Span<const TraceField> fields);
 
  private:
+  // Acting (timers, sends, dials) on a host whose process is not running is a bug.
+  void RequireRunning() const;
+
   World* world_;
   Host* host_;
 };

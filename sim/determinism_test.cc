@@ -1,4 +1,5 @@
-// Same seed => same trace, in one process. The cross-process half is determinism_cross_process_test.
+// Same seed => same trace, in one process. The cross-process half is
+// determinism_cross_process_test.
 #include <gtest/gtest.h>
 
 #include "sim/random_workload.h"

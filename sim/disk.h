@@ -21,7 +21,7 @@ struct DiskStats {
   uint64_t bytes_written = 0;  // Write and Append payload bytes.
   uint64_t write_count = 0;    // Write, Append and Remove calls.
   uint64_t sync_count = 0;
-  uint64_t bytes_lost = 0;     // Unsynced payload bytes dropped by power losses.
+  uint64_t bytes_lost = 0;  // Unsynced payload bytes dropped by power losses.
 };
 
 class Disk {

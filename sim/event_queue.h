@@ -35,7 +35,7 @@ inline bool EventBefore(const Event& x, const Event& y) {
 
 class EventQueue {
  public:
-  // A pending event's slot is kept in the low bits of its heap key: at most this many events
+  // A pending event's slot is kept in the low bits of its heap key: at most kSlotLimit events
   // may be pending at once, and at most kSeqLimit events may ever be pushed (both CHECKed).
   static constexpr int kSlotBits = 24;
   static constexpr uint64_t kSlotLimit = uint64_t{1} << kSlotBits;
@@ -43,8 +43,9 @@ class EventQueue {
 
   EventQueue() = default;
 
-  // Schedules an event and returns the seq it was given.
+  // Schedules an event and returns the seq it was given. REQUIRES: at >= 0.
   uint64_t Push(Time at, uint32_t kind, uint32_t target, uint64_t a, uint64_t b) {
+    SIM_CHECK_GE(at.nanos(), 0);
     const uint64_t seq = next_seq_++;
     SIM_CHECK_LT(seq, kSeqLimit);
     uint32_t slot;
@@ -57,8 +58,10 @@ class EventQueue {
       free_slots_.pop_back();
       bodies_[slot] = Body{a, b, target, kind};
     }
-    heap_.push_back(Key{at.nanos(), (seq << kSlotBits) | slot});
-    SiftUp(heap_.size() - 1);
+    const Key key =
+        (static_cast<Key>(static_cast<uint64_t>(at.nanos())) << 64) | ((seq << kSlotBits) | slot);
+    heap_.push_back(key);
+    SiftUp(heap_.size() - 1, key);
     return seq;
   }
 
@@ -70,7 +73,7 @@ class EventQueue {
   // The time of the earliest event. REQUIRES: !empty().
   Time TopTime() const {
     SIM_CHECK(!heap_.empty());
-    return Time::FromNanos(heap_.front().at);
+    return Time::FromNanos(static_cast<int64_t>(heap_.front() >> 64));
   }
   // Removes and returns the earliest event. REQUIRES: !empty().
   Event Pop();
@@ -81,27 +84,21 @@ class EventQueue {
   }
 
  private:
-  // The heap holds only 16-byte keys, so a node's four children share one cache line; the rest
-  // of an event waits in `bodies_` and is read once, on pop. Comparing `seq_slot` compares seqs,
-  // since seqs are unique and sit in the high bits.
-  struct Key {
-    int64_t at;
-    uint64_t seq_slot;
-  };
+  // The heap holds only 16-byte keys: time in the high 64 bits, then seq, then the slot of the
+  // event's body. One unsigned 128-bit comparison is the (time, seq) order (seqs are unique, so
+  // the slot bits never decide), and compiles without data-dependent branches on the halves.
+  // The rest of an event waits in `bodies_` and is read once, on pop. A binary heap measured
+  // faster than a 4-ary one for these keys at the sizes simulations reach.
+  using Key = unsigned __int128;
   struct Body {
     uint64_t a;
     uint64_t b;
     uint32_t target;
     uint32_t kind;
   };
-  static bool KeyBefore(const Key& x, const Key& y) {
-    return x.at < y.at || (x.at == y.at && x.seq_slot < y.seq_slot);
-  }
-  // A 4-ary heap: half the depth of a binary heap.
-  static constexpr std::size_t kArity = 4;
 
-  void SiftUp(std::size_t i);
-  void SiftDown(std::size_t i);
+  void SiftUp(std::size_t i, Key key);
+  void SiftDown(Key key);
 
   std::vector<Key> heap_;
   std::vector<Body> bodies_;
@@ -109,50 +106,48 @@ class EventQueue {
   uint64_t next_seq_ = 0;
 };
 
-inline void EventQueue::SiftUp(std::size_t i) {
-  const Key moving = heap_[i];
+inline void EventQueue::SiftUp(std::size_t i, Key key) {
   while (i > 0) {
-    const std::size_t parent = (i - 1) / kArity;
-    if (!KeyBefore(moving, heap_[parent])) break;
+    const std::size_t parent = (i - 1) / 2;
+    if (!(key < heap_[parent])) break;
     heap_[i] = heap_[parent];
     i = parent;
   }
-  heap_[i] = moving;
+  heap_[i] = key;
 }
 
-inline void EventQueue::SiftDown(std::size_t i) {
+// Moves `key` down from the root (whose old value has been taken).
+inline void EventQueue::SiftDown(Key key) {
   const std::size_t n = heap_.size();
-  const Key moving = heap_[i];
+  std::size_t i = 0;
   for (;;) {
-    const std::size_t first = i * kArity + 1;
-    if (first >= n) break;
-    std::size_t best = first;
-    const std::size_t last = first + kArity < n ? first + kArity : n;
-    for (std::size_t c = first + 1; c < last; ++c) {
-      if (KeyBefore(heap_[c], heap_[best])) best = c;
-    }
-    if (!KeyBefore(heap_[best], moving)) break;
+    const std::size_t child = 2 * i + 1;
+    if (child >= n) break;
+    std::size_t best = child;
+    if (child + 1 < n && heap_[child + 1] < heap_[child]) best = child + 1;
+    if (!(heap_[best] < key)) break;
     heap_[i] = heap_[best];
     i = best;
   }
-  heap_[i] = moving;
+  heap_[i] = key;
 }
 
 inline Event EventQueue::Pop() {
   SIM_CHECK(!heap_.empty());
   const Key top = heap_.front();
-  const uint32_t slot = static_cast<uint32_t>(top.seq_slot & (kSlotLimit - 1));
+  const uint64_t low = static_cast<uint64_t>(top);
+  const uint32_t slot = static_cast<uint32_t>(low & (kSlotLimit - 1));
   const Body& body = bodies_[slot];
-  Event event{Time::FromNanos(top.at), top.seq_slot >> kSlotBits, body.a, body.b, body.target,
-              body.kind};
+  const Event event{Time::FromNanos(static_cast<int64_t>(top >> 64)),
+                    low >> kSlotBits,
+                    body.a,
+                    body.b,
+                    body.target,
+                    body.kind};
   free_slots_.push_back(slot);
-  if (heap_.size() > 1) {
-    heap_.front() = heap_.back();
-    heap_.pop_back();
-    SiftDown(0);
-  } else {
-    heap_.pop_back();
-  }
+  const Key last = heap_.back();
+  heap_.pop_back();
+  if (!heap_.empty()) SiftDown(last);
   return event;
 }
 

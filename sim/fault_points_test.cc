@@ -13,7 +13,7 @@ TEST(FaultPointsTest, OffByDefault) {
 
 TEST(FaultPointsTest, SameSeedSameDecisions) {
   for (uint64_t seed = 1; seed < 20; ++seed) {
-    FaultPoints a(Prng(seed)), b(Prng(seed));
+    FaultPoints a{Prng(seed)}, b{Prng(seed)};
     a.set_enabled(true);
     b.set_enabled(true);
     for (int i = 0; i < 200; ++i) {
@@ -38,7 +38,7 @@ TEST(FaultPointsTest, OtherSitesDoNotChangeASitesDraws) {
 TEST(FaultPointsTest, SomeSitesActiveAcrossSeeds) {
   int active = 0;
   for (uint64_t seed = 0; seed < 200; ++seed) {
-    FaultPoints faults(Prng(seed));
+    FaultPoints faults{Prng(seed)};
     faults.set_enabled(true);
     faults.Buggify("a.site");
     if (faults.sites().at("a.site").active) ++active;

@@ -56,23 +56,49 @@ class Host {
   friend class World;
   friend class Context;
 
-  HostId id_;
-  std::string name_;
-  ProcessFactory factory_;
-  HostClock clock_;
-  Prng prng_;
-  Disk disk_;
+  // The generation of the live timer per key (0: none); events carrying another generation are
+  // stale. Generations come from one counter per host that never resets, so a timer set by an
+  // earlier incarnation can never match. Small keys (the usual enum values) index a vector;
+  // others go to a lookup-only hash map (never iterated).
+  static constexpr TimerKey kDenseTimerKeys = 256;
+  uint64_t TimerGeneration(TimerKey key) const {
+    if (key < kDenseTimerKeys) return key < dense_timers_.size() ? dense_timers_[key] : 0;
+    auto it = sparse_timers_.find(key);
+    return it == sparse_timers_.end() ? 0 : it->second;
+  }
+  void SetTimerGeneration(TimerKey key, uint64_t generation) {
+    if (key < kDenseTimerKeys) {
+      if (key >= dense_timers_.size()) dense_timers_.resize(key + 1, 0);
+      dense_timers_[key] = generation;
+    } else if (generation == 0) {
+      sparse_timers_.erase(key);
+    } else {
+      sparse_timers_[key] = generation;
+    }
+  }
+  void ClearTimers() {
+    dense_timers_.clear();
+    sparse_timers_.clear();
+  }
+
+  // Fields read on every event come first, together, so that an event for a host touches as
+  // few cache lines as possible when there are many hosts.
   HostState state_ = HostState::kStopped;
+  HostId id_;
   uint64_t incarnation_ = 0;
   std::unique_ptr<Process> process_;
-  // The generation of the live timer per key; events carrying another generation are stale.
-  // Generations come from one counter per host that never resets, so a timer set by an earlier
-  // incarnation can never match. Lookup only, never iterated.
-  absl::flat_hash_map<TimerKey, uint64_t> timer_generation_;
+  std::vector<uint64_t> dense_timers_;
   uint64_t timer_generation_counter_ = 0;
+  HostClock clock_;
+  Context context_;
+  Prng prng_;
+  // Colder state.
+  absl::flat_hash_map<TimerKey, uint64_t> sparse_timers_;
   // Events that arrived while paused, in arrival order.
   std::vector<Event> held_;
-  Context context_;
+  std::string name_;
+  ProcessFactory factory_;
+  Disk disk_;
   RpcEndpoint rpc_;
 };
 

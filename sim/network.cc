@@ -70,8 +70,7 @@ Prng& Network::LinkPrng(HostId from, HostId to) {
   return it->second;
 }
 
-Time Network::ArrivalTime(const LinkConfig& config, Prng& prng, HostId from, HostId to,
-                          Time now) {
+Time Network::ArrivalTime(const LinkConfig& config, Prng& prng, HostId from, HostId to, Time now) {
   Time leave = now;
   if (!clogs_.empty()) {
     auto it = clogs_.find(LinkKey(from, to));

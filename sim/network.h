@@ -107,8 +107,8 @@ class Network {
   absl::flat_hash_map<uint64_t, Prng> link_prngs_;
   absl::flat_hash_set<uint64_t> cuts_;
   absl::flat_hash_map<uint64_t, Time> clogs_;
-  std::vector<uint32_t> side_;       // By host; 0 when not listed.
-  std::vector<bool> isolated_;       // By host.
+  std::vector<uint32_t> side_;  // By host; 0 when not listed.
+  std::vector<bool> isolated_;  // By host.
   NetworkStats stats_;
 };
 

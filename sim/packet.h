@@ -54,7 +54,9 @@ struct Packet {
   RpcStatus status;
 
   // Wire size: payload plus a fixed header, so that empty control packets still count.
-  int64_t size_bytes() const { return payload.size_bytes() + kHeaderBytes + static_cast<int64_t>(name.size()); }
+  int64_t size_bytes() const {
+    return payload.size_bytes() + kHeaderBytes + static_cast<int64_t>(name.size());
+  }
   static constexpr int64_t kHeaderBytes = 40;
 };
 

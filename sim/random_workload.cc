@@ -99,8 +99,8 @@ class WorkloadProcess : public Process {
                } else {
                  ++counts->rpc_failed;
                }
-               c.Trace("wl.rpc", {{"code", StatusCodeName(status.code)},
-                                  {"size", response.size_bytes()}});
+               c.Trace("wl.rpc",
+                       {{"code", StatusCodeName(status.code)}, {"size", response.size_bytes()}});
              });
   }
 
@@ -163,9 +163,8 @@ void InjectFaults(World& world, std::shared_ptr<Prng> prng,
       break;
   }
   const int64_t next_ms = prng->UniformRange(50, 400);
-  world.After(absl::Milliseconds(next_ms), [&world, prng, counts, shared] {
-    InjectFaults(world, prng, counts, shared);
-  });
+  world.After(absl::Milliseconds(next_ms),
+              [&world, prng, counts, shared] { InjectFaults(world, prng, counts, shared); });
 }
 
 }  // namespace
@@ -217,7 +216,8 @@ RandomWorkloadRun RunRandomWorkload(const RandomWorkloadOptions& options) {
     if (world.host(h).state() != HostState::kRunning) world.StartHost(h);
   }
   world.RunFor(absl::Seconds(60));
-  world.TraceWorld("wl.end", {{"events", world.event_count()}, {"sent", run.counts->sent},
+  world.TraceWorld("wl.end", {{"events", world.event_count()},
+                              {"sent", run.counts->sent},
                               {"received", run.counts->received}});
   return run;
 }

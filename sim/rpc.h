@@ -10,35 +10,36 @@
 // Callbacks never run inside the call that caused them: they run from later events.
 //
 // RPC FAILURE TABLE: what the caller (client) sees.
-// | situation                                   | caller sees                                         |
-// |---------------------------------------------|-----------------------------------------------------|
-// | peer stops gracefully (StopHost)            | at once (one link delay): pending unary calls fail  |
-// |                                             | UNAVAILABLE "connection closed", open streams end   |
-// |                                             | UNAVAILABLE; the conn goes kClosed.                 |
-// | peer crashes (power off)                    | nothing: each call ends DEADLINE_EXCEEDED at its    |
-// |                                             | deadline; with keepalive on, the conn closes with   |
-// |                                             | UNAVAILABLE "keepalive timeout" after               |
-// |                                             | keepalive_time + keepalive_timeout.                 |
-// | peer restarts (crash, then start)           | the first packet of the old conn that reaches the   |
-// |                                             | new incarnation (new call, retransmission, ping) is |
-// |                                             | answered by a reset: UNAVAILABLE "connection reset" |
-// |                                             | for every call and stream on the conn.              |
-// | peer partitioned / cut / isolated           | packets are retransmitted: DEADLINE_EXCEEDED at the |
-// |                                             | deadline if the fault outlasts it, else a late OK;  |
-// |                                             | keepalive (if on) closes the conn UNAVAILABLE.      |
-// | peer paused (^Z)                            | late answers: requests wait until resume; a reply   |
-// |                                             | after the deadline is dropped (DEADLINE_EXCEEDED).  |
-// | dial a host that is stopped but reachable   | UNAVAILABLE "connection refused" after one round    |
-// |                                             | trip (the dial fails; queued calls fail likewise).  |
-// | dial a host that is crashed or unreachable  | no answer: the dial fails DEADLINE_EXCEEDED at      |
-// |                                             | dial_timeout; queued calls fail UNAVAILABLE (or     |
-// |                                             | DEADLINE_EXCEEDED if their own deadline is sooner). |
-// | call on a conn that is already closed       | UNAVAILABLE at once (from a later event).           |
-// | method not served by the peer               | UNIMPLEMENTED.                                      |
-// | caller cancels (CancelCall)                 | CANCELLED; the server's on-cancel callback runs.    |
-// | caller closes the conn (CloseConn)          | CANCELLED for its pending calls and streams; the    |
-// |                                             | server sees the conn close (its calls cancelled).   |
-// | server's stream finishes                    | on_done with the server's status.                   |
+// | situation                            | caller sees                                            |
+// |--------------------------------------|--------------------------------------------------------|
+// | peer stops gracefully (StopHost)     | at once (one link delay): pending unary calls fail     |
+// |                                      | UNAVAILABLE "connection closed", open streams end      |
+// |                                      | UNAVAILABLE; the conn goes kClosed.                    |
+// | peer crashes (power off)             | nothing: each call ends DEADLINE_EXCEEDED at its       |
+// |                                      | deadline; with keepalive on, the conn closes with      |
+// |                                      | UNAVAILABLE "keepalive timeout" after keepalive_time + |
+// |                                      | keepalive_timeout.                                     |
+// | peer restarts (crash, then start)    | the first packet of the old conn that reaches the new  |
+// |                                      | incarnation (new call, retransmission, ping) is        |
+// |                                      | answered by a reset: UNAVAILABLE "connection reset"    |
+// |                                      | for every call and stream on the conn.                 |
+// | peer partitioned / cut / isolated    | packets are retransmitted: DEADLINE_EXCEEDED at the    |
+// |                                      | deadline if the fault outlasts it, else a late OK;     |
+// |                                      | keepalive (if on) closes the conn UNAVAILABLE.         |
+// |                                      | Clogged: late OK.                                      |
+// | peer paused (^Z)                     | late answers: requests wait until resume; a reply      |
+// |                                      | after the deadline is dropped (DEADLINE_EXCEEDED).     |
+// | dial a host stopped but reachable    | UNAVAILABLE "connection refused" after one round trip  |
+// |                                      | (the dial fails; queued calls fail likewise).          |
+// | dial a host crashed or unreachable   | no answer: the dial fails DEADLINE_EXCEEDED at         |
+// |                                      | dial_timeout; queued calls fail UNAVAILABLE (or        |
+// |                                      | DEADLINE_EXCEEDED if their own deadline is sooner).    |
+// | call on a conn already closed        | UNAVAILABLE at once (from a later event).              |
+// | method not served by the peer        | UNIMPLEMENTED.                                         |
+// | caller cancels (CancelCall)          | CANCELLED; the server's on-cancel callback runs.       |
+// | caller closes the conn (CloseConn)   | CANCELLED for its pending calls and streams; the       |
+// |                                      | server sees the conn close (its calls cancelled).      |
+// | server's stream finishes             | on_done with the server's status.                      |
 // Server side: when the client's conn closes, resets or the client cancels (also on deadline),
 // the server call is cancelled: its on-cancel callback runs, Reply/StreamSend return false.
 #ifndef SWARMSIM_SIM_RPC_H_

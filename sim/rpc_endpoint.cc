@@ -57,7 +57,8 @@ CallId RpcEndpoint::StartCall(ConnId conn, absl::string_view method, Payload req
   call.stream = std::move(stream);
   auto cit = conns_.find(conn);
   if (cit == conns_.end()) {
-    PostFailure(id, std::move(call), RpcStatus::Error(StatusCode::kUnavailable, "connection closed"));
+    PostFailure(id, std::move(call),
+                RpcStatus::Error(StatusCode::kUnavailable, "connection closed"));
     return id;
   }
   ClientCall& stored = calls_.emplace(id, std::move(call)).first->second;
@@ -74,8 +75,8 @@ CallId RpcEndpoint::StartCall(ConnId conn, absl::string_view method, Payload req
         world_->packet(slot).call = id;
         SendSegment(expired.conn, c->second, slot);
       }
-      Complete(id, std::move(expired), RpcStatus::Error(StatusCode::kDeadlineExceeded, "deadline exceeded"),
-               Payload());
+      Complete(id, std::move(expired),
+               RpcStatus::Error(StatusCode::kDeadlineExceeded, "deadline exceeded"), Payload());
     });
   }
   if (cit->second.state == ConnState::kReady) {
@@ -175,7 +176,8 @@ HostId RpcEndpoint::ServerCallPeer(ServerCallId call) const {
   return it->second.peer;
 }
 
-void RpcEndpoint::OnServerCallCancelled(ServerCallId call, std::function<void(Context&)> on_cancel) {
+void RpcEndpoint::OnServerCallCancelled(ServerCallId call,
+                                        std::function<void(Context&)> on_cancel) {
   auto it = server_calls_.find(call);
   if (it == server_calls_.end()) {
     // Already gone: run it from a later event, as if the cancellation arrived now.
@@ -223,8 +225,7 @@ void RpcEndpoint::OnPacket(uint32_t slot) {
       world_->FreePacket(slot);
       auto it = conns_.find(conn);
       if (it == conns_.end() || it->second.state != ConnState::kConnecting) return;
-      const RpcStatus refused =
-          RpcStatus::Error(StatusCode::kUnavailable, "connection refused");
+      const RpcStatus refused = RpcStatus::Error(StatusCode::kUnavailable, "connection refused");
       CloseLocal(conn, refused, refused);
       return;
     }
@@ -452,9 +453,9 @@ void RpcEndpoint::CloseLocal(ConnId conn, const RpcStatus& conn_status,
 void RpcEndpoint::Complete(CallId id, ClientCall call, const RpcStatus& status,
                            const Payload& response) {
   if (world_->options_.trace_messages) {
-    world_->trace_.Append(world_->now_, host_->id(), "rpc.done",
-                          {{"call", id}, {"method", call.method},
-                           {"code", StatusCodeName(status.code)}});
+    world_->trace_.Append(
+        world_->now_, host_->id(), "rpc.done",
+        {{"call", id}, {"method", call.method}, {"code", StatusCodeName(status.code)}});
   }
   if (call.streaming) {
     if (call.stream.on_done) call.stream.on_done(host_->context(), status);
@@ -474,7 +475,9 @@ void RpcEndpoint::PostFailure(CallId id, ClientCall call, RpcStatus status) {
 void RpcEndpoint::TraceConn(ConnId conn, const Conn& c, const RpcStatus& status) {
   if (!world_->options_.trace_messages) return;
   world_->trace_.Append(world_->now_, host_->id(), "rpc.conn",
-                        {{"conn", conn}, {"peer", c.peer}, {"client", c.is_client ? 1 : 0},
+                        {{"conn", conn},
+                         {"peer", c.peer},
+                         {"client", c.is_client ? 1 : 0},
                          {"state", ConnStateName(c.state)},
                          {"code", StatusCodeName(status.code)}});
 }

@@ -36,9 +36,8 @@ class RpcEndpoint {
   ConnId Dial(HostId to, DialOptions options);
   ConnState GetConnState(ConnId conn) const;
   void CloseConn(ConnId conn);
-  CallId StartCall(ConnId conn, absl::string_view method, Payload request,
-                   absl::Duration timeout, bool streaming, UnaryCallback done,
-                   StreamCallbacks stream);
+  CallId StartCall(ConnId conn, absl::string_view method, Payload request, absl::Duration timeout,
+                   bool streaming, UnaryCallback done, StreamCallbacks stream);
   void CancelCall(CallId call);
 
   // Server.

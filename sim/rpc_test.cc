@@ -36,14 +36,19 @@ class RpcFixture : public ::testing::Test {
       ctx.Serve("Echo", [](Context& c, ServerCallId call, const Payload& req) {
         c.Reply(call, RpcStatus::Ok(), Payload::Bytes(req.bytes()));
       });
+      ctx.Serve("WhoAmI", [](Context& c, ServerCallId call, const Payload&) {
+        c.Reply(call, RpcStatus::Ok(), Payload::Bytes(std::to_string(c.ServerCallPeer(call))));
+      });
       ctx.Serve("Slow", [this](Context& c, ServerCallId call, const Payload&) {
         c.SetTimer(call, absl::Seconds(5));
-        c.OnServerCallCancelled(call, [this, call](Context&) { server_cancelled_.push_back(call); });
+        c.OnServerCallCancelled(call,
+                                [this, call](Context&) { server_cancelled_.push_back(call); });
       });
       ctx.ServeStream("Watch", [this](Context& c, ServerCallId call, const Payload& req) {
         streams_.push_back({call, req.bytes() == "finite" ? 3 : -1});
         c.SetTimer(call, absl::Seconds(1));
-        c.OnServerCallCancelled(call, [this, call](Context&) { server_cancelled_.push_back(call); });
+        c.OnServerCallCancelled(call,
+                                [this, call](Context&) { server_cancelled_.push_back(call); });
       });
     };
     server.on_timer = [this](Context& c, TimerKey key) {
@@ -84,10 +89,11 @@ class RpcFixture : public ::testing::Test {
   void CallAt(Time at, const std::string& method, absl::Duration timeout,
               const std::string& body = "hi") {
     world_.At(at, [this, method, timeout, body] {
-      last_call_id_ = client().Call(conn_, method, Payload::Bytes(body), timeout,
-                    [this](Context&, const RpcStatus& s, const Payload& resp) {
-                      outcomes_.push_back({s.code, s.message, resp.bytes(), world_.now().nanos()});
-                    });
+      last_call_id_ = client().Call(
+          conn_, method, Payload::Bytes(body), timeout,
+          [this](Context&, const RpcStatus& s, const Payload& resp) {
+            outcomes_.push_back({s.code, s.message, resp.bytes(), world_.now().nanos()});
+          });
     });
   }
   void StreamAt(Time at, const std::string& body, absl::Duration timeout = absl::ZeroDuration()) {
@@ -171,6 +177,76 @@ TEST_F(RpcFixture, RpcsSurviveLossThroughRetransmissionInOrder) {
   ASSERT_EQ(outcomes_.size(), 50u);
   for (const Outcome& o : outcomes_) EXPECT_EQ(o.code, StatusCode::kOk) << o.message;
   EXPECT_GT(world_.network().stats().retransmitted, 0u);
+}
+
+TEST_F(RpcFixture, ServerSeesTheCallingHost) {
+  DialAt(Ms(0));
+  CallAt(Ms(10), "WhoAmI", absl::Seconds(1));
+  world_.RunUntil(Sec(1));
+  ASSERT_EQ(outcomes_.size(), 1u);
+  EXPECT_EQ(outcomes_[0].body, std::to_string(client_));
+}
+
+TEST_F(RpcFixture, StreamingMethodCalledAsUnaryIsUnimplemented) {
+  DialAt(Ms(0));
+  CallAt(Ms(10), "Watch", absl::Seconds(1));
+  world_.RunUntil(Sec(1));
+  ASSERT_EQ(outcomes_.size(), 1u);
+  EXPECT_EQ(outcomes_[0].code, StatusCode::kUnimplemented);
+}
+
+TEST_F(RpcFixture, DuplicatingLinkNeverDuplicatesRpcs) {
+  LinkConfig dup;
+  dup.latency = absl::Milliseconds(1);
+  dup.duplicate = Ratio::Always();
+  world_.network().set_default_link(dup);
+  DialAt(Ms(0));
+  for (int i = 0; i < 10; ++i) CallAt(Ms(10 + i), "Echo", absl::Seconds(1));
+  world_.RunUntil(Sec(2));
+  EXPECT_EQ(outcomes_.size(), 10u);
+  EXPECT_EQ(world_.network().stats().duplicated, 0u);
+}
+
+TEST_F(RpcFixture, ReorderingLinkKeepsStreamOrder) {
+  LinkConfig shaky;
+  shaky.latency = absl::Milliseconds(1);
+  shaky.jitter = absl::Milliseconds(20);
+  shaky.reorder = Ratio{1, 2};
+  shaky.reorder_delay_max = absl::Milliseconds(100);
+  world_.network().set_default_link(shaky);
+  DialAt(Ms(0));
+  std::vector<std::string> bodies;
+  world_.At(Ms(500), [this, &bodies] {
+    for (int i = 0; i < 30; ++i) {
+      client().Call(conn_, "Echo", Payload::Bytes(std::to_string(i)), absl::Seconds(5),
+                    [&bodies](Context&, const RpcStatus& s, const Payload& r) {
+                      EXPECT_TRUE(s.ok());
+                      bodies.push_back(r.bytes());
+                    });
+    }
+  });
+  world_.RunUntil(Sec(10));
+  ASSERT_EQ(bodies.size(), 30u);
+  // One connection is one ordered stream: requests arrive in order, so do the answers.
+  for (int i = 0; i < 30; ++i) EXPECT_EQ(bodies[i], std::to_string(i));
+}
+
+TEST_F(RpcFixture, ClogDelaysRpcUntilClogEnds) {
+  DialAt(Ms(0));
+  world_.At(Ms(100), [this] { world_.network().Clog(client_, server_, Sec(3)); });
+  CallAt(Ms(200), "Echo", absl::Seconds(10));
+  world_.RunUntil(Sec(10));
+  ASSERT_EQ(outcomes_.size(), 1u);
+  EXPECT_EQ(outcomes_[0].code, StatusCode::kOk);
+  EXPECT_EQ(outcomes_[0].at_ns, Ms(3002).nanos());
+}
+
+TEST_F(RpcFixture, RequestAndResponseBytesAreCounted) {
+  DialAt(Ms(0));
+  CallAt(Ms(10), "Echo", absl::Seconds(1), std::string(1000, 'x'));
+  world_.RunUntil(Sec(1));
+  // SYN, SYN-ACK, request (1000 + "Echo"), response (1000): payloads plus fixed headers.
+  EXPECT_EQ(world_.network().stats().bytes_sent, 2000u + 4u + 4 * Packet::kHeaderBytes);
 }
 
 // --- The failure table, one test per row ------------------------------------------------------

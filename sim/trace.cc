@@ -31,11 +31,21 @@ void AppendJsonString(std::string& out, absl::string_view s) {
   out.push_back('"');
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += absl::StrFormat("\\u%04x", static_cast<unsigned char>(c));
@@ -99,8 +109,9 @@ const std::string& TraceRecord::Str(absl::string_view key) const {
 }
 
 std::string TraceRecord::ToJson() const {
-  std::string out = absl::StrCat("{\"t_ns\":", at.nanos(), ",\"seq\":", seq, ",\"host\":",
-                                 host == kNoHost ? int64_t{-1} : int64_t{host}, ",\"kind\":");
+  std::string out =
+      absl::StrCat("{\"t_ns\":", at.nanos(), ",\"seq\":", seq,
+                   ",\"host\":", host == kNoHost ? int64_t{-1} : int64_t{host}, ",\"kind\":");
   AppendJsonString(out, kind);
   for (const Field& f : fields) {
     out.push_back(',');
@@ -232,8 +243,8 @@ std::optional<TraceDifference> FirstDifference(const Trace& a, const Trace& b) {
     const TraceRecord rb = b.Get(i);
     std::string why = DescribeRecordDifference(ra, rb);
     if (!why.empty()) {
-      return TraceDifference{i, absl::StrCat("record ", i, ": ", why, "\n  A: ", ra.ToJson(),
-                                             "\n  B: ", rb.ToJson())};
+      return TraceDifference{
+          i, absl::StrCat("record ", i, ": ", why, "\n  A: ", ra.ToJson(), "\n  B: ", rb.ToJson())};
     }
   }
   if (a.size() == b.size()) return std::nullopt;

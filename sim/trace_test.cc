@@ -22,7 +22,8 @@ TEST(TraceTest, Fnv1aMatchesReferenceVectors) {
 TEST(TraceTest, DigestIsPinned) {
   Trace t;
   Fill(t, 3);
-  // Golden, cross-checked with an independent Python encoder. Changes only if the canonical encoding changes (then every golden digest changes).
+  // Golden, cross-checked with an independent Python encoder. Changes only if the canonical
+  // encoding changes (then every golden digest changes).
   EXPECT_EQ(t.digest(), 0x8c1d605f04e9319eULL) << std::hex << t.digest();
 }
 
@@ -78,11 +79,12 @@ TEST(TraceTest, JsonLinesFormatsOnWrite) {
   t.Append(Time::FromNanos(40), 1, "odd", {{"s", "a\"b\\c\n"}});
   std::ostringstream out;
   t.WriteJsonLines(out);
-  EXPECT_EQ(out.str(),
-            "{\"t_ns\":10,\"seq\":0,\"host\":0,\"kind\":\"net.drop\",\"to\":1,\"reason\":\"loss\"}\n"
-            "{\"t_ns\":20,\"seq\":1,\"host\":-1,\"kind\":\"host.add\",\"name\":\"m1\"}\n"
-            "{\"t_ns\":30,\"seq\":2,\"host\":2,\"kind\":\"raft.vote\",\"term\":3}\n"
-            "{\"t_ns\":40,\"seq\":3,\"host\":1,\"kind\":\"odd\",\"s\":\"a\\\"b\\\\c\\n\"}\n");
+  EXPECT_EQ(
+      out.str(),
+      "{\"t_ns\":10,\"seq\":0,\"host\":0,\"kind\":\"net.drop\",\"to\":1,\"reason\":\"loss\"}\n"
+      "{\"t_ns\":20,\"seq\":1,\"host\":-1,\"kind\":\"host.add\",\"name\":\"m1\"}\n"
+      "{\"t_ns\":30,\"seq\":2,\"host\":2,\"kind\":\"raft.vote\",\"term\":3}\n"
+      "{\"t_ns\":40,\"seq\":3,\"host\":1,\"kind\":\"odd\",\"s\":\"a\\\"b\\\\c\\n\"}\n");
 }
 
 TEST(TraceTest, RecordsReadBackWithTheirFields) {

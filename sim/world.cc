@@ -8,10 +8,14 @@ namespace sim {
 
 const char* HostStateName(HostState state) {
   switch (state) {
-    case HostState::kStopped: return "stopped";
-    case HostState::kRunning: return "running";
-    case HostState::kPaused: return "paused";
-    case HostState::kCrashed: return "crashed";
+    case HostState::kStopped:
+      return "stopped";
+    case HostState::kRunning:
+      return "running";
+    case HostState::kPaused:
+      return "paused";
+    case HostState::kCrashed:
+      return "crashed";
   }
   return "?";
 }
@@ -19,11 +23,11 @@ const char* HostStateName(HostState state) {
 Host::Host(World& world, HostId id, std::string name, ProcessFactory factory, HostClock clock,
            Prng prng)
     : id_(id),
+      clock_(clock),
+      context_(world, *this),
+      prng_(prng),
       name_(std::move(name)),
       factory_(std::move(factory)),
-      clock_(clock),
-      prng_(prng),
-      context_(world, *this),
       rpc_(world, *this) {}
 
 World::World(WorldOptions options)
@@ -34,6 +38,9 @@ World::World(WorldOptions options)
       trace_(options.trace) {
   SIM_CHECK_LE(options.queue_size_max, EventQueue::kSlotLimit);
   fault_points_.set_enabled(options.buggify);
+  // Every trace names its seed first: a trace is its own reproduction recipe.
+  TraceWorld("world.start",
+             {{"seed", static_cast<int64_t>(options.seed)}, {"buggify", options.buggify ? 1 : 0}});
 }
 
 // Processes are destroyed before the rest of the world (their destructors may not call back).
@@ -46,6 +53,7 @@ HostId World::AddHost(absl::string_view name, ProcessFactory factory, HostClock 
   const HostId id = static_cast<HostId>(hosts_.size());
   hosts_.push_back(std::make_unique<Host>(*this, id, std::string(name), std::move(factory), clock,
                                           prng_.Fork(kHostStreamBase + id)));
+  host_ids_.emplace(std::string(name), id);
   TraceWorld("host.add", {{"host_id", id}, {"name", name}});
   return id;
 }
@@ -56,10 +64,8 @@ Host& World::host(HostId id) {
 }
 
 HostId World::FindHost(absl::string_view name) const {
-  for (const auto& host : hosts_) {
-    if (host->name() == name) return host->id();
-  }
-  return kNoHost;
+  auto it = host_ids_.find(name);
+  return it == host_ids_.end() ? kNoHost : it->second;
 }
 
 void World::TraceWorld(absl::string_view kind, std::initializer_list<TraceField> fields) {
@@ -93,7 +99,7 @@ void World::DropHeld(Host& host) {
 }
 
 void World::TearDown(Host& host) {
-  host.timer_generation_.clear();
+  host.ClearTimers();
   DropHeld(host);
   host.process_.reset();
 }
@@ -115,9 +121,9 @@ void World::CrashHost(HostId id) {
   if (h.state_ == HostState::kCrashed) return;
   const uint64_t lost = h.disk_.stats().bytes_lost;
   h.disk_.LoseUnsynced();
-  trace_.Append(now_, id, "host.crash",
-                {{"incarnation", h.incarnation_},
-                 {"lost_bytes", h.disk_.stats().bytes_lost - lost}});
+  trace_.Append(
+      now_, id, "host.crash",
+      {{"incarnation", h.incarnation_}, {"lost_bytes", h.disk_.stats().bytes_lost - lost}});
   h.rpc_.Crash();
   h.state_ = HostState::kCrashed;
   TearDown(h);
@@ -152,9 +158,9 @@ void World::ResumeHost(HostId id) {
 void World::SetClock(HostId id, HostClock clock) {
   Host& h = host(id);
   h.clock_ = clock;
-  trace_.Append(now_, id, "host.clock",
-                {{"offset_ns", absl::ToInt64Nanoseconds(clock.offset())},
-                 {"drift_ppm", clock.drift_ppm()}});
+  trace_.Append(
+      now_, id, "host.clock",
+      {{"offset_ns", absl::ToInt64Nanoseconds(clock.offset())}, {"drift_ppm", clock.drift_ppm()}});
 }
 
 // --- Scheduling -----------------------------------------------------------------------------
@@ -180,7 +186,7 @@ void World::At(Time at, std::function<void()> action) {
 
 void World::SetTimer(Host& host, TimerKey key, Time world_deadline) {
   const uint64_t generation = ++host.timer_generation_counter_;
-  host.timer_generation_[key] = generation;
+  host.SetTimerGeneration(key, generation);
   Schedule(world_deadline < now_ ? now_ : world_deadline, kTimerEvent, host.id_, key, generation);
 }
 
@@ -256,10 +262,9 @@ void World::DispatchToHost(Host& host, const Event& event) {
 
 void World::FireTimer(Host& host, const Event& event) {
   if (host.state_ != HostState::kRunning) return;
-  auto it = host.timer_generation_.find(event.a);
   // Superseded (a later SetTimer) or cancelled: the event is stale and ignored.
-  if (it == host.timer_generation_.end() || it->second != event.b) return;
-  host.timer_generation_.erase(it);
+  if (host.TimerGeneration(event.a) != event.b) return;
+  host.SetTimerGeneration(event.a, 0);
   host.process_->OnTimer(host.context_, event.a);
 }
 

@@ -6,14 +6,16 @@
 // trace and digest. Bounds fail loudly (SIM_CHECK): the number of events processed and the
 // number of events pending.
 //
-// Streams forked from the root seed: 1 network, 2 fault points, kHostStreamBase + host id for each
-// host. Adding a host does not change the draws of others.
+// The first trace record is "world.start" with the seed. Streams forked from the root seed:
+// 1 network, 2 fault points, kHostStreamBase + host id for each host. Adding a host does not
+// change the draws of others. Model code may fork more streams from prng() with ids >= 1<<32.
 #ifndef SWARMSIM_SIM_WORLD_H_
 #define SWARMSIM_SIM_WORLD_H_
 
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -95,7 +97,9 @@ class World {
 
   // A world-level action (scenario steps, fault plans) at `at` >= now().
   void At(Time at, std::function<void()> action);
-  void After(absl::Duration delay, std::function<void()> action) { At(now_ + delay, std::move(action)); }
+  void After(absl::Duration delay, std::function<void()> action) {
+    At(now_ + delay, std::move(action));
+  }
 
   // Runs the next event. False when the queue is empty.
   bool Step();
@@ -161,6 +165,7 @@ class World {
   FaultPoints fault_points_;
   Trace trace_;
   std::vector<std::unique_ptr<Host>> hosts_;
+  std::map<std::string, HostId, std::less<>> host_ids_;  // By name.
   // Slabs indexed by an event's `a`; freed slots are reused last-in first-out (deterministic).
   std::vector<Packet> packets_;
   std::vector<uint32_t> free_packets_;

@@ -17,9 +17,12 @@ constexpr uint32_t kRetransmitMax = 15;
 
 const char* FateName(Routing::Fate fate) {
   switch (fate) {
-    case Routing::Fate::kDelivered: return "delivered";
-    case Routing::Fate::kLost: return "loss";
-    case Routing::Fate::kUnreachable: return "unreachable";
+    case Routing::Fate::kDelivered:
+      return "delivered";
+    case Routing::Fate::kLost:
+      return "loss";
+    case Routing::Fate::kUnreachable:
+      return "unreachable";
   }
   return "?";
 }
@@ -27,19 +30,32 @@ const char* FateName(Routing::Fate fate) {
 
 const char* PacketTypeName(PacketType type) {
   switch (type) {
-    case PacketType::kDatagram: return "datagram";
-    case PacketType::kSyn: return "syn";
-    case PacketType::kSynAck: return "synack";
-    case PacketType::kRefused: return "refused";
-    case PacketType::kRst: return "rst";
-    case PacketType::kFin: return "fin";
-    case PacketType::kRequest: return "request";
-    case PacketType::kResponse: return "response";
-    case PacketType::kStreamMessage: return "stream_message";
-    case PacketType::kStreamEnd: return "stream_end";
-    case PacketType::kCancel: return "cancel";
-    case PacketType::kPing: return "ping";
-    case PacketType::kPong: return "pong";
+    case PacketType::kDatagram:
+      return "datagram";
+    case PacketType::kSyn:
+      return "syn";
+    case PacketType::kSynAck:
+      return "synack";
+    case PacketType::kRefused:
+      return "refused";
+    case PacketType::kRst:
+      return "rst";
+    case PacketType::kFin:
+      return "fin";
+    case PacketType::kRequest:
+      return "request";
+    case PacketType::kResponse:
+      return "response";
+    case PacketType::kStreamMessage:
+      return "stream_message";
+    case PacketType::kStreamEnd:
+      return "stream_end";
+    case PacketType::kCancel:
+      return "cancel";
+    case PacketType::kPing:
+      return "ping";
+    case PacketType::kPong:
+      return "pong";
   }
   return "?";
 }
@@ -55,7 +71,21 @@ uint32_t World::AllocPacket() {
 }
 
 void World::FreePacket(uint32_t slot) {
-  packets_[slot] = Packet();
+  // Field by field: keeps the name's buffer for the slot's next packet.
+  Packet& p = packets_[slot];
+  p.type = PacketType::kDatagram;
+  p.from = kNoHost;
+  p.to = kNoHost;
+  p.from_incarnation = 0;
+  p.to_incarnation = 0;
+  p.conn = 0;
+  p.dir_seq = 0;
+  p.call = 0;
+  p.retransmits = 0;
+  p.streaming = false;
+  p.name.clear();
+  p.payload = Payload();
+  if (!p.status.ok() || !p.status.message.empty()) p.status = RpcStatus();
   free_packets_.push_back(slot);
 }
 
@@ -68,7 +98,7 @@ void World::SendDatagram(Host& from, HostId to, absl::string_view type, Payload 
     p.from = from.id_;
     p.to = to;
     p.from_incarnation = from.incarnation_;
-    p.name = std::string(type);
+    p.name.assign(type.data(), type.size());
     p.payload = std::move(payload);
   }
   const int64_t size = packets_[slot].size_bytes();
@@ -100,9 +130,9 @@ void World::Deliver(Host& host, uint32_t slot) {
   if (host.state_ != HostState::kRunning) {
     ++network_.stats().dropped_host_down;
     if (options_.trace_messages) {
-      trace_.Append(now_, host.id_, "net.drop",
-                    {{"from", packets_[slot].from}, {"type", packets_[slot].name},
-                     {"reason", "host_down"}});
+      trace_.Append(
+          now_, host.id_, "net.drop",
+          {{"from", packets_[slot].from}, {"type", packets_[slot].name}, {"reason", "host_down"}});
     }
     FreePacket(slot);
     return;
@@ -116,9 +146,9 @@ void World::Deliver(Host& host, uint32_t slot) {
   message.payload = std::move(p.payload);
   FreePacket(slot);
   if (options_.trace_messages) {
-    trace_.Append(now_, host.id_, "net.deliver",
-                  {{"from", message.from}, {"type", message.type},
-                   {"size", message.payload.size_bytes()}});
+    trace_.Append(
+        now_, host.id_, "net.deliver",
+        {{"from", message.from}, {"type", message.type}, {"size", message.payload.size_bytes()}});
   }
   host.process_->OnMessage(host.context_, message);
 }
@@ -156,8 +186,7 @@ void World::Retransmit(uint32_t slot) {
   Packet& p = packets_[slot];
   Host& sender = *hosts_[p.from];
   // A crashed or restarted sender has no kernel state left; a stopped one only finishes its FINs.
-  bool alive = sender.incarnation_ == p.from_incarnation &&
-               sender.state_ != HostState::kCrashed;
+  bool alive = sender.incarnation_ == p.from_incarnation && sender.state_ != HostState::kCrashed;
   if (alive && sender.state_ == HostState::kStopped) alive = p.type == PacketType::kFin;
   if (alive && p.type != PacketType::kFin && !sender.rpc_.HasConn(p.conn)) alive = false;
   if (!alive) {

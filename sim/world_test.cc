@@ -88,7 +88,8 @@ TEST(WorldTest, TimerInLocalTimeFollowsHostDrift) {
   spec.on_start = [](Context& ctx) { ctx.SetTimer(0, absl::Seconds(100)); };
   spec.on_timer = [&](Context&, TimerKey) { fired_world_ns = world.now().nanos(); };
   // A clock running 10,000 ppm (1%) fast: 100 local seconds pass in ~99.0099 world seconds.
-  world.StartHost(world.AddHost("fast", LambdaFactory(spec), HostClock(absl::ZeroDuration(), 10000)));
+  world.StartHost(
+      world.AddHost("fast", LambdaFactory(spec), HostClock(absl::ZeroDuration(), 10000)));
   world.RunUntil(Sec(200));
   EXPECT_EQ(fired_world_ns, 99009900991);
 }
@@ -217,7 +218,9 @@ TEST(WorldTest, PausedHostReceivesMessagesOnResume) {
   World world;
   std::vector<int64_t> received_at;
   LambdaProcessSpec receiver;
-  receiver.on_message = [&](Context&, const Message&) { received_at.push_back(world.now().nanos()); };
+  receiver.on_message = [&](Context&, const Message&) {
+    received_at.push_back(world.now().nanos());
+  };
   LambdaProcessSpec sender;
   sender.on_start = [](Context& ctx) { ctx.Send(1, "hello", Payload::Bytes("x")); };
   const HostId s = world.AddHost("s", LambdaFactory(sender));
@@ -260,6 +263,38 @@ TEST(WorldTest, BuggifyIsOffByDefaultAndTracedWhenForced) {
   const TraceRecord last = world.trace().Get(world.trace().size() - 1);
   EXPECT_EQ(last.kind, "buggify");
   EXPECT_EQ(last.Str("site"), "test.forced");
+}
+
+TEST(WorldTest, StopWhilePausedRunsOnStopAndDropsHeldEvents) {
+  World world;
+  int stops = 0, timers = 0;
+  LambdaProcessSpec spec;
+  spec.on_start = [](Context& ctx) { ctx.SetTimer(0, absl::Seconds(1)); };
+  spec.on_timer = [&](Context&, TimerKey) { ++timers; };
+  spec.on_stop = [&](Context&) { ++stops; };
+  const HostId h = world.AddHost("h", LambdaFactory(spec));
+  world.StartHost(h);
+  world.PauseHost(h);
+  world.At(Sec(2), [&] { world.StopHost(h); });
+  world.RunUntil(Sec(5));
+  EXPECT_EQ(stops, 1);
+  EXPECT_EQ(timers, 0);
+  EXPECT_EQ(world.host(h).state(), HostState::kStopped);
+}
+
+TEST(WorldTest, TraceStartsWithTheSeed) {
+  WorldOptions options;
+  options.seed = 99;
+  World world(options);
+  const TraceRecord first = world.trace().Get(0);
+  EXPECT_EQ(first.kind, "world.start");
+  EXPECT_EQ(first.Int("seed"), 99);
+}
+
+TEST(WorldDeathTest, ActingOnAStoppedHostFails) {
+  World world;
+  const HostId h = world.AddHost("h", LambdaFactory(LambdaProcessSpec()));
+  EXPECT_DEATH(world.host(h).context().SetTimer(0, absl::Seconds(1)), "h is stopped");
 }
 
 TEST(WorldDeathTest, EventCountBoundFailsLoudly) {

@@ -71,8 +71,7 @@ absl::Status Dispatcher::ApplyItem(sim::Time now, store::WriteTx& tx, const JobI
     case JobItem::kTaskStatus: {
       const api::Task* current = tx.Get<api::Task>(item.id);
       if (current == nullptr) return absl::OkStatus();
-      if (google::protobuf::util::MessageDifferencer::Equals(current->status(),
-                                                             item.task_status)) {
+      if (google::protobuf::util::MessageDifferencer::Equals(current->status(), item.task_status)) {
         return absl::OkStatus();
       }
       // Never regress: a late report of an earlier state is ignored.
@@ -133,8 +132,7 @@ void Dispatcher::FinishJob(sim::Time now, const Job& job) {
       }
       break;
     case JobKind::kOrphanTasks:
-      NoteThat(NoteKind::kTasksOrphaned, job.node_id, "",
-               absl::StrCat("tasks=", job.items.size()));
+      NoteThat(NoteKind::kTasksOrphaned, job.node_id, "", absl::StrCat("tasks=", job.items.size()));
       break;
   }
 }

@@ -26,8 +26,7 @@ NodeRegistry::Options RegistryOptions(const DispatcherConfig& config, absl::Dura
 }  // namespace
 
 Dispatcher::Dispatcher(const DispatcherConfig& config, std::string leader_node_id,
-                       std::string session_prefix, const store::MemoryStore* store,
-                       sim::Prng* prng)
+                       std::string session_prefix, const store::MemoryStore* store, sim::Prng* prng)
     : config_(config),
       leader_node_id_(std::move(leader_node_id)),
       session_prefix_(std::move(session_prefix)),
@@ -46,8 +45,8 @@ DispatcherOutput Dispatcher::TakeOutput() {
   return out;
 }
 
-void Dispatcher::NoteThat(NoteKind kind, const std::string& node_id,
-                          const std::string& session_id, std::string detail) {
+void Dispatcher::NoteThat(NoteKind kind, const std::string& node_id, const std::string& session_id,
+                          std::string detail) {
   Note note;
   note.kind = kind;
   note.node_id = node_id;
@@ -138,12 +137,14 @@ DispatcherOutput Dispatcher::Stop(sim::Time now) {
   for (auto& [call, stream] : sessions_) {
     if (stream.open) continue;
     if (stream.registering) {
-      stream.session_id = absl::StrCat(session_prefix_, "/", stream.node_id, "/", ++session_counter_);
+      stream.session_id =
+          absl::StrCat(session_prefix_, "/", stream.node_id, "/", ++session_counter_);
       NoteThat(NoteKind::kRegistrationAccepted, stream.node_id, stream.session_id,
                "released by stop");
-    } else if (!registry_.GetWithSession(stream.node_id, stream.session_id).ok()) {
-      EndSession(call, stream,
-                 registry_.GetWithSession(stream.node_id, stream.session_id).status());
+    } else if (absl::Status valid =
+                   registry_.GetWithSession(stream.node_id, stream.session_id).status();
+               !valid.ok()) {
+      EndSession(call, stream, valid);  // Expired while it waited.
       continue;
     }
     MarkSessionOpen(call);

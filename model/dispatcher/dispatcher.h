@@ -61,8 +61,8 @@ class Dispatcher {
   // `session_prefix`: makes session IDs unique across dispatchers and host incarnations
   // ("<prefix>/<node>/<n>"); the host picks it (e.g. "m1.0" for manager m1, first boot).
   // `store` and `prng` must outlive the dispatcher; `prng` is this dispatcher's own stream.
-  Dispatcher(const DispatcherConfig& config, std::string leader_node_id,
-             std::string session_prefix, const store::MemoryStore* store, sim::Prng* prng);
+  Dispatcher(const DispatcherConfig& config, std::string leader_node_id, std::string session_prefix,
+             const store::MemoryStore* store, sim::Prng* prng);
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
 
@@ -74,7 +74,9 @@ class Dispatcher {
   DispatcherOutput Start(sim::Time now, const std::vector<api::RaftMember>& members);
   // Leadership lost: every Session stream gets one last message then ABORTED "node must
   // disconnect"; Assignments streams end CANCELLED; registry, down nodes, queued writes and
-  // in-flight batches are dropped; nothing is written. No-op when already stopped.
+  // in-flight batches are dropped; nothing is written. A Session still waiting for its batch is
+  // woken by Stop as in SwarmKit: it gets its session ID and first message, then the last message
+  // and ABORTED (note kRegistrationAccepted with detail "released by stop"). No-op when stopped.
   DispatcherOutput Stop(sim::Time now);
 
   // --- RPCs (node_id is the caller's authenticated identity) -------------------------------------
@@ -94,7 +96,8 @@ class Dispatcher {
 
   // --- Notifications -----------------------------------------------------------------------------
   DispatcherOutput OnStoreEvents(sim::Time now, const std::vector<store::Event>& events);
-  DispatcherOutput OnProposalResult(sim::Time now, uint64_t proposal_id, const absl::Status& status);
+  DispatcherOutput OnProposalResult(sim::Time now, uint64_t proposal_id,
+                                    const absl::Status& status);
   DispatcherOutput OnMembershipChange(sim::Time now, const std::vector<api::RaftMember>& members);
   DispatcherOutput OnTimer(sim::Time now, const TimerRequest& timer);
 
@@ -156,7 +159,7 @@ class Dispatcher {
     size_t next = 0;
   };
 
-  // Output under construction; every public input returns it via Flush().
+  // Output under construction; every public input returns it through TakeOutput().
   DispatcherOutput TakeOutput();
   void Emit(Envelope envelope) { out_.envelopes.push_back(std::move(envelope)); }
   void NoteThat(NoteKind kind, const std::string& node_id, const std::string& session_id,

@@ -35,7 +35,7 @@ TEST(DispatcherAssignmentsTest, AssignmentsStartCompleteThenIncremental) {
   h.AddNode("n2");
   h.AddTask("t3", "n1", api::TASK_RUNNING);
   h.AddTask("t1", "n1", api::TASK_ASSIGNED);
-  h.AddTask("t2", "n1", api::TASK_PENDING);  // Not an assignment yet.
+  h.AddTask("t2", "n1", api::TASK_PENDING);   // Not an assignment yet.
   h.AddTask("t4", "n2", api::TASK_ASSIGNED);  // Another node's.
   h.Start();
   const std::string session = h.Register(1, "n1");  // 100 ms

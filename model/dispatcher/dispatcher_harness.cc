@@ -5,8 +5,7 @@
 namespace swarmsim {
 namespace dispatcher {
 
-DispatcherHarness::DispatcherHarness(const DispatcherConfig& config, uint64_t seed)
-    : prng_(seed) {
+DispatcherHarness::DispatcherHarness(const DispatcherConfig& config, uint64_t seed) : prng_(seed) {
   dispatcher_ = std::make_unique<Dispatcher>(config, "leader", "m1", &store_, &prng_);
 }
 

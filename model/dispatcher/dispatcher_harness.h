@@ -69,13 +69,16 @@ class DispatcherHarness {
   void MembershipChange(std::vector<api::RaftMember> members);
   void CancelStream(CallId call);
 
+  // Records and schedules the output of a direct call to dispatcher() (for inputs not wrapped
+  // above); does not advance time.
+  void Process(DispatcherOutput out);
+
   // Runs every event due up to `t` (each at its own time), then sets the clock to `t`.
   void AdvanceTo(sim::Time t);
   void AdvanceBy(absl::Duration d) { AdvanceTo(now_ + d); }
 
   // Starts a session and runs until its first message; returns the session ID ("" on failure).
-  std::string Register(CallId call, const std::string& node_id,
-                       const std::string& session_id = "");
+  std::string Register(CallId call, const std::string& node_id, const std::string& session_id = "");
 
   // Recorded traffic.
   std::vector<Sent> SentTo(CallId call) const;
@@ -91,7 +94,6 @@ class DispatcherHarness {
     Proposal proposal;
   };
 
-  void Process(DispatcherOutput out);
   void Commit(const Proposal& proposal);
   void Check();
 

@@ -135,6 +135,50 @@ TEST(DispatcherHeartbeatTest, RegisteredUnknownNodeBecomesReady) {
   EXPECT_EQ(h.NotesOf(NoteKind::kHeartbeatExpired)[0].note.detail, "heartbeat failure");
 }
 
+TEST(DispatcherHeartbeatTest, HeartbeatPeriodFollowsTheClusterObject) {
+  DispatcherHarness h;
+  h.Write([](store::WriteTx& tx) {
+    api::Cluster cluster;
+    cluster.set_id("default");
+    cluster.mutable_spec()->mutable_dispatcher()->set_heartbeat_period_ns(2000000000);
+    return tx.Create(cluster);
+  });
+  h.AddNode("n1");
+  h.Start();  // Period 2 s from the cluster object: registration grace in [4.5 s, 7.5 s).
+  const std::string session = h.Register(1, "n1");
+  const sim::Time registered = h.now();
+  EXPECT_GE(h.dispatcher().registry().Get("n1")->deadline, registered + absl::Milliseconds(4500));
+  EXPECT_LT(h.dispatcher().registry().Get("n1")->deadline, registered + absl::Milliseconds(7500));
+  h.Heartbeat(2, "n1", session);
+  EXPECT_GE(h.LastSentTo(2)->envelope.heartbeat.period_ns(), 1500000000);
+  EXPECT_LT(h.LastSentTo(2)->envelope.heartbeat.period_ns(), 2500000000);
+  // A cluster update changes the period of later heartbeats.
+  h.Write([](store::WriteTx& tx) {
+    api::Cluster cluster = *tx.Get<api::Cluster>("default");
+    cluster.mutable_spec()->mutable_dispatcher()->set_heartbeat_period_ns(10000000000);
+    return tx.Update(cluster);
+  });
+  h.Heartbeat(3, "n1", session);
+  EXPECT_GE(h.LastSentTo(3)->envelope.heartbeat.period_ns(), 9500000000);
+  EXPECT_LT(h.LastSentTo(3)->envelope.heartbeat.period_ns(), 10500000000);
+}
+
+TEST(DispatcherHeartbeatTest, SessionDescriptionAndAddressAreWritten) {
+  DispatcherHarness h;
+  h.AddNode("n1");
+  h.Start();
+  api::SessionRequest request;
+  request.mutable_description()->set_hostname("renamed");
+  request.mutable_description()->set_generation(7);
+  h.Process(h.dispatcher().Session(h.now(), 1, "n1", "10.9.9.9", request));
+  h.AdvanceBy(absl::Milliseconds(100));
+  const api::Node* node = h.store().GetNode("n1");
+  EXPECT_EQ(node->status().state(), api::NodeStatus::READY);
+  EXPECT_EQ(node->status().addr(), "10.9.9.9");
+  EXPECT_EQ(node->description().hostname(), "renamed");
+  EXPECT_EQ(node->description().generation(), 7u);
+}
+
 }  // namespace
 }  // namespace dispatcher
 }  // namespace swarmsim

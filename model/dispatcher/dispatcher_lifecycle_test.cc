@@ -24,8 +24,7 @@ TEST(DispatcherLifecycleTest, DownNodeIsNotResurrectedOnLeaderStart) {
   EXPECT_EQ(h.dispatcher().registry().Get("down"), nullptr);
   ASSERT_TRUE(h.dispatcher().down_nodes().Contains("down"));
   // Its 24 h orphan countdown restarts from this start.
-  EXPECT_EQ(h.dispatcher().down_nodes().nodes().at("down").deadline,
-            Ms(5000) + absl::Hours(24));
+  EXPECT_EQ(h.dispatcher().down_nodes().nodes().at("down").deadline, Ms(5000) + absl::Hours(24));
   // A DOWN node that registers again becomes READY and leaves the down list.
   EXPECT_FALSE(h.Register(1, "down").empty());
   EXPECT_EQ(h.store().GetNode("down")->status().state(), api::NodeStatus::READY);
@@ -155,9 +154,9 @@ TEST(DispatcherLifecycleTest, SameSeedSameOutputs) {
     h.AdvanceTo(Ms(60000));
     std::string digest;
     for (const Sent& sent : h.sent()) {
-      digest += absl::StrFormat("%d|%d|%s|%s;", sent.at.nanos(), sent.envelope.call,
-                                sent.envelope.status.ToString(),
-                                sent.envelope.session.session_id());
+      digest +=
+          absl::StrFormat("%d|%d|%s|%s;", sent.at.nanos(), sent.envelope.call,
+                          sent.envelope.status.ToString(), sent.envelope.session.session_id());
     }
     for (const auto& [id, node] : h.store().nodes()) {
       digest += absl::StrFormat("%s=%d@%d;", id, node.status().state(), node.meta().version());

@@ -76,8 +76,7 @@ TEST(NodeRegistryTest, GetWithSessionErrors) {
   registry.Add(sim::Time::Zero(), "n1", "s1", 1, prng);
   EXPECT_TRUE(registry.GetWithSession("n1", "s1").ok());
   EXPECT_EQ(registry.GetWithSession("n1", "s2").status().message(), "session invalid");
-  EXPECT_EQ(registry.GetWithSession("n1", "").status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(registry.GetWithSession("n1", "").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(NodeRegistryTest, HeartbeatExpiryIsThreeReturnedPeriods) {

@@ -30,11 +30,12 @@ absl::Status Dispatcher::MarkNodeNotReady(sim::Time now, const std::string& node
                                           const std::string& message) {
   if (!running()) return DispatcherStoppedError();
   if (store_->GetNode(node_id) == nullptr) {
-    return absl::NotFoundError(absl::StrCat(
-        "could not find node ", node_id, " while trying to add to down nodes store"));
+    return absl::NotFoundError(
+        absl::StrCat("could not find node ", node_id, " while trying to add to down nodes store"));
   }
   const uint64_t generation = NextGeneration();
-  const DownNodes::Entry& down = down_nodes_.Add(now, node_id, config_.node_down_period, generation);
+  const DownNodes::Entry& down =
+      down_nodes_.Add(now, node_id, config_.node_down_period, generation);
   ArmTimer(TimerKind::kDownNodeExpiry, node_id, 0, generation, down.deadline);
   // Keep a description queued by an earlier markNodeReady that has not been flushed yet.
   NodeUpdate update;
@@ -58,8 +59,8 @@ void Dispatcher::OnHeartbeatExpiry(sim::Time now, const TimerRequest& timer) {
   if (entry == nullptr || entry->generation != timer.generation) return;  // Superseded.
   if (!running()) return;
   SIM_CHECK(entry->deadline == timer.deadline);
-  const std::string message = entry->unknown ? "heartbeat failure for node in \"unknown\" state"
-                                             : "heartbeat failure";
+  const std::string message =
+      entry->unknown ? "heartbeat failure for node in \"unknown\" state" : "heartbeat failure";
   NoteThat(NoteKind::kHeartbeatExpired, timer.node_id, entry->session_id, message);
   absl::Status status = MarkNodeNotReady(now, timer.node_id, api::NodeStatus::DOWN, message);
   if (!status.ok()) NoteThat(NoteKind::kError, timer.node_id, "", status.ToString());

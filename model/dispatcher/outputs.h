@@ -68,8 +68,8 @@ struct Proposal {
 };
 
 enum class NoteKind {
-  kDispatcherStarting,    // leadership: markNodesUnknown batch under way, RPCs still refused
-  kDispatcherRunning,     // serving
+  kDispatcherStarting,  // leadership: markNodesUnknown batch under way, RPCs still refused
+  kDispatcherRunning,   // serving
   kDispatcherStopped,
   kNodeUnknown,           // node put in UNKNOWN at start (detail: deadline)
   kDownNodeTracked,       // DOWN node kept DOWN, orphan countdown (re)started
@@ -82,12 +82,12 @@ enum class NoteKind {
   kHeartbeatExpired,      // registry deadline passed
   kNodeMarkedNotReady,    // detail: state and message queued for the store
   kNodeReadyQueued,
-  kTasksOrphaned,         // detail: number of tasks
-  kStatusBatchStarted,    // detail: task and node items
-  kStatusBatchDone,       // registrations waiting for it are released
+  kTasksOrphaned,       // detail: number of tasks
+  kStatusBatchStarted,  // detail: task and node items
+  kStatusBatchDone,     // registrations waiting for it are released
   kAssignmentsStarted,
-  kAssignmentsEnded,      // detail: status
-  kError,                 // an internal operation failed as SwarmKit would only log it
+  kAssignmentsEnded,  // detail: status
+  kError,             // an internal operation failed as SwarmKit would only log it
 };
 
 const char* NoteKindName(NoteKind kind);

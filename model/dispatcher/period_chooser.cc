@@ -1,5 +1,6 @@
 #include "model/dispatcher/period_chooser.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "sim/check.h"
@@ -10,7 +11,7 @@ namespace dispatcher {
 PeriodChooser::PeriodChooser(absl::Duration period, absl::Duration epsilon)
     : period_(period), epsilon_(epsilon) {
   SIM_CHECK(epsilon >= absl::ZeroDuration());
-  SIM_CHECK(period > epsilon);
+  SIM_CHECK(period >= absl::ZeroDuration());
 }
 
 absl::Duration PeriodChooser::Choose(sim::Prng& prng) const {
@@ -18,7 +19,7 @@ absl::Duration PeriodChooser::Choose(sim::Prng& prng) const {
   // SwarmKit computes period + (Int63n(2ε) − ε); with ε = 0 there is nothing to draw.
   if (eps_ns == 0) return period_;
   const int64_t jitter_ns = prng.UniformRange(-eps_ns, eps_ns);
-  return period_ + absl::Nanoseconds(jitter_ns);
+  return std::max(absl::ZeroDuration(), period_ + absl::Nanoseconds(jitter_ns));
 }
 
 }  // namespace dispatcher

@@ -12,7 +12,8 @@ namespace dispatcher {
 
 class PeriodChooser {
  public:
-  // REQUIRES: epsilon >= 0, period > epsilon.
+  // REQUIRES: period >= 0, epsilon >= 0. A period below epsilon is a scenario's choice, not a
+  // bug: draws are then clamped at zero (Go would arm an already expired timer).
   PeriodChooser(absl::Duration period, absl::Duration epsilon);
 
   absl::Duration Choose(sim::Prng& prng) const;

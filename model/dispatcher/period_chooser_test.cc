@@ -43,6 +43,16 @@ TEST(PeriodChooserTest, ZeroEpsilonIsExactAndDrawsNothing) {
   EXPECT_EQ(used.Next(), untouched.Next());
 }
 
+TEST(PeriodChooserTest, PeriodBelowEpsilonIsClampedAtZero) {
+  PeriodChooser chooser(absl::Milliseconds(100), absl::Milliseconds(500));
+  sim::Prng prng(3);
+  for (int i = 0; i < 256; ++i) {
+    const absl::Duration period = chooser.Choose(prng);
+    ASSERT_GE(period, absl::ZeroDuration());
+    ASSERT_LT(period, absl::Milliseconds(600));
+  }
+}
+
 TEST(PeriodChooserTest, SameSeedSameDraws) {
   PeriodChooser chooser(absl::Seconds(5), absl::Milliseconds(500));
   sim::Prng a(42);

@@ -9,22 +9,6 @@ namespace raft {
 
 // ---------------------------------------------------------------------------------- UnstableLog
 
-bool UnstableLog::MaybeFirstIndex(uint64_t* index) const {
-  if (!has_snapshot_) return false;
-  *index = snapshot_.metadata.index + 1;
-  return true;
-}
-
-bool UnstableLog::MaybeLastIndex(uint64_t* index) const {
-  if (!entries_.empty()) {
-    *index = offset_ + entries_.size() - 1;
-    return true;
-  }
-  if (!has_snapshot_) return false;
-  *index = snapshot_.metadata.index;
-  return true;
-}
-
 bool UnstableLog::MaybeTerm(uint64_t index, uint64_t* term) const {
   if (index < offset_) {
     if (has_snapshot_ && snapshot_.metadata.index == index) {
@@ -95,18 +79,6 @@ RaftLog::RaftLog(const MemoryStorage* storage) : storage_(storage) {
   // A restarted node has applied at least up to its snapshot.
   committed_ = first - 1;
   applied_ = first - 1;
-}
-
-uint64_t RaftLog::FirstIndex() const {
-  uint64_t index = 0;
-  if (unstable_.MaybeFirstIndex(&index)) return index;
-  return storage_->FirstIndex();
-}
-
-uint64_t RaftLog::LastIndex() const {
-  uint64_t index = 0;
-  if (unstable_.MaybeLastIndex(&index)) return index;
-  return storage_->LastIndex();
 }
 
 uint64_t RaftLog::LastTerm() const {

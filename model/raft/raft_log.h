@@ -18,8 +18,20 @@ namespace raft {
 // Entries and snapshot received but not yet persisted. Entries are contiguous from offset_.
 class UnstableLog {
  public:
-  bool MaybeFirstIndex(uint64_t* index) const;
-  bool MaybeLastIndex(uint64_t* index) const;
+  bool MaybeFirstIndex(uint64_t* index) const {
+    if (!has_snapshot_) return false;
+    *index = snapshot_.metadata.index + 1;
+    return true;
+  }
+  bool MaybeLastIndex(uint64_t* index) const {
+    if (!entries_.empty()) {
+      *index = offset_ + entries_.size() - 1;
+      return true;
+    }
+    if (!has_snapshot_) return false;
+    *index = snapshot_.metadata.index;
+    return true;
+  }
   bool MaybeTerm(uint64_t index, uint64_t* term) const;
   void StableTo(uint64_t index, uint64_t term);
   void StableSnapTo(uint64_t index);
@@ -48,8 +60,17 @@ class RaftLog {
 
   uint64_t committed() const { return committed_; }
   uint64_t applied() const { return applied_; }
-  uint64_t FirstIndex() const;
-  uint64_t LastIndex() const;
+  // Inline: the hot path asks for these several times per message.
+  uint64_t FirstIndex() const {
+    uint64_t index = 0;
+    if (unstable_.MaybeFirstIndex(&index)) return index;
+    return storage_->FirstIndex();
+  }
+  uint64_t LastIndex() const {
+    uint64_t index = 0;
+    if (unstable_.MaybeLastIndex(&index)) return index;
+    return storage_->LastIndex();
+  }
   uint64_t LastTerm() const;
   // kOk and *term set; or the error. Indexes outside [first-1, last] give kOk with term 0.
   StorageError Term(uint64_t index, uint64_t* term) const;

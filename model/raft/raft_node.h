@@ -34,8 +34,13 @@
 //       for (const Message& m : rd.messages) transport.Send(m);  // 2. then send
 //       if (rd.snapshot) app.Restore(rd.snapshot->data);          // 3. then apply
 //       for (const Entry& e : rd.committed_entries) {
-//         if (e.type == EntryType::kConfChange) node.ApplyConfChange(DecodeConfChange(e.data));
-//         else app.Apply(e);  applied = e.index;
+//         if (e.type == EntryType::kConfChange) {
+//           ConfChange cc; DecodeConfChange(e.data.view(), &cc);        // wire.h
+//           node.ApplyConfChange(cc);   // SwarmKit validates and updates membership first
+//         } else {
+//           app.Apply(e);
+//         }
+//         applied = e.index;
 //       }
 //       if (applied - snapshot_index >= snapshot_interval) {      // SwarmKit §4.8
 //         storage.CreateSnapshot(applied, node.conf_state(), app.Save());
@@ -44,7 +49,13 @@
 //       }
 //       node.Advance(rd);                                          // 4.
 //     }
-//   SwarmKit's leadership signal (§4.2 step 10): node.role() == kLeader && node.CaughtUp().
+//   SwarmKit's leadership signal (§4.2 step 10): node.role() == kLeader && node.CaughtUp(),
+//   checked after step 3 (applied includes this Ready's committed entries only after Advance,
+//   so a host that tracks its own applied index may test applied >= node.last_index()).
+//   On restart: MemoryStorage storage; Recover(disk_records, &storage); restore the app from
+//   storage.snapshot(); construct RaftNode (committed entries after the snapshot are handed out
+//   again by the first Ready). A brand-new cluster's first node calls Bootstrap({self}).
+//   Wire: EncodeMessage / DecodeMessage (wire.h) at the transport; drop incoming MsgProp.
 #ifndef SWARMSIM_MODEL_RAFT_RAFT_NODE_H_
 #define SWARMSIM_MODEL_RAFT_RAFT_NODE_H_
 

@@ -33,14 +33,6 @@ StorageError MemoryStorage::Entries(uint64_t lo, uint64_t hi, uint64_t max_size,
   return StorageError::kOk;
 }
 
-StorageError MemoryStorage::Term(uint64_t index, uint64_t* term) const {
-  const uint64_t offset = ents_[0].index;
-  if (index < offset) return StorageError::kCompacted;
-  if (index - offset >= ents_.size()) return StorageError::kUnavailable;
-  *term = ents_[index - offset].term;
-  return StorageError::kOk;
-}
-
 StorageError MemoryStorage::ApplySnapshot(const Snapshot& snapshot) {
   if (snapshot.metadata.index <= snapshot_.metadata.index) return StorageError::kSnapOutOfDate;
   snapshot_ = snapshot;

@@ -41,7 +41,13 @@ class MemoryStorage {
   // Entries [lo, hi), at most max_size bytes of payload but always at least one entry.
   // REQUIRES: lo <= hi.
   StorageError Entries(uint64_t lo, uint64_t hi, uint64_t max_size, std::vector<Entry>* out) const;
-  StorageError Term(uint64_t index, uint64_t* term) const;
+  StorageError Term(uint64_t index, uint64_t* term) const {
+    const uint64_t offset = ents_[0].index;
+    if (index < offset) return StorageError::kCompacted;
+    if (index - offset >= ents_.size()) return StorageError::kUnavailable;
+    *term = ents_[index - offset].term;
+    return StorageError::kOk;
+  }
   uint64_t FirstIndex() const { return ents_[0].index + 1; }
   uint64_t LastIndex() const { return ents_[0].index + ents_.size() - 1; }
   const Snapshot& snapshot() const { return snapshot_; }

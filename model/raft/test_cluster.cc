@@ -125,6 +125,7 @@ void TestCluster::Crash(uint64_t id) {
 }
 
 void TestCluster::Restart(uint64_t id) {
+  SIM_CHECK(!IsRemoved(id));
   TestNode& n = node(id);
   if (n.up) return;
   StartNode(n);
@@ -199,6 +200,14 @@ void TestCluster::Process(uint64_t id) {
     HandleReady(n, rd);
   }
   TrackSafety(n);
+  std::vector<uint64_t> removals;
+  removals.swap(pending_removals_);
+  for (uint64_t removed : removals) {
+    if (IsRemoved(removed) || nodes_.count(removed) == 0) continue;
+    removed_.insert(removed);
+    Event(absl::StrCat(removed, " removed: stops"));
+    Crash(removed);
+  }
 }
 
 void TestCluster::ProcessAll() {
@@ -242,6 +251,7 @@ void TestCluster::ApplyCommitted(TestNode& n, const Entry& e) {
     ConfChange cc;
     SIM_CHECK(DecodeConfChange(e.data.view(), &cc));
     n.raft->ApplyConfChange(cc);
+    if (cc.type == ConfChangeType::kRemoveNode) pending_removals_.push_back(cc.node_id);
   } else if (!e.data.empty()) {
     n.values[e.index] = std::string(e.data.view());
   }
@@ -331,12 +341,15 @@ void TestCluster::CheckLogMatching() {
 }
 
 bool TestCluster::Deliver(const Message& m) {
+  if (IsRemoved(m.from) || IsRemoved(m.to)) {
+    Event("dropped (removed member) " + FormatMessage(m));
+    return false;
+  }
   if (!IsUp(m.to) || !Linked(m.from, m.to)) {
-    Drop(m);
+    Drop(m);  // Reports a snapshot's failure.
     // The sender's transport notices the failed send (SwarmKit reports the peer unreachable).
     if (options_.report_transport && IsUp(m.from)) {
       node(m.from).raft->ReportUnreachable(m.to);
-      if (m.type == MessageType::kSnap) node(m.from).raft->ReportSnapshot(m.to, /*failure=*/true);
       Process(m.from);
     }
     return false;
@@ -351,7 +364,15 @@ bool TestCluster::Deliver(const Message& m) {
   return true;
 }
 
-void TestCluster::Drop(const Message& m) { Event("dropped " + FormatMessage(m)); }
+void TestCluster::Drop(const Message& m) {
+  Event("dropped " + FormatMessage(m));
+  // A lost snapshot is a failed stream for SwarmKit's transport: it always reports the outcome
+  // (ReportSnapshot), else the leader would wait for this snapshot forever.
+  if (m.type == MessageType::kSnap && options_.report_transport && IsUp(m.from)) {
+    node(m.from).raft->ReportSnapshot(m.to, /*failure=*/true);
+    Process(m.from);
+  }
+}
 
 void TestCluster::DeliverRound() {
   std::vector<Message> round;
@@ -396,6 +417,15 @@ uint64_t TestCluster::Leader() const {
     }
   }
   return leader;
+}
+
+std::vector<uint64_t> TestCluster::Voters() const {
+  const TestNode* best = nullptr;
+  for (const auto& [id, n] : nodes_) {
+    if (n.up && (best == nullptr || n.applied > best->applied)) best = &n;
+  }
+  if (best == nullptr) return {};
+  return best->raft->conf_state().voters;
 }
 
 int TestCluster::CountApplied(const std::string& value) const {

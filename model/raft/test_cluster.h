@@ -66,7 +66,11 @@ class TestCluster {
   // A fresh node with empty storage (to be added by a conf change), up.
   void AddNode(uint64_t id);
   void Crash(uint64_t id);
+  // REQUIRES: !IsRemoved(id).
   void Restart(uint64_t id);
+  // A node whose removal was applied anywhere stops for good, and its messages (in either
+  // direction) are dropped, as SwarmKit's transport refuses removed members (reference §4.5).
+  bool IsRemoved(uint64_t id) const { return removed_.count(id) != 0; }
   bool IsUp(uint64_t id) const;
   TestNode& node(uint64_t id);
   const TestNode& node(uint64_t id) const;
@@ -90,6 +94,7 @@ class TestCluster {
   void ProcessAll();
   // Delivers one message now: false (and dropped) when the target is down or the link is cut.
   bool Deliver(const Message& m);
+  // Loses a message; a lost MsgSnap is reported to its sender as a failed snapshot.
   void Drop(const Message& m);
   // Delivers what is in flight now, FIFO; messages they produce wait for the next round.
   void DeliverRound();
@@ -101,6 +106,8 @@ class TestCluster {
   // --- Observers ---
   // The up leader with the highest term, or kNone.
   uint64_t Leader() const;
+  // The configuration of the up node that applied the most (ties: lowest id).
+  std::vector<uint64_t> Voters() const;
   // Up nodes that applied `value`.
   int CountApplied(const std::string& value) const;
   bool HasValue(uint64_t id, const std::string& value) const;
@@ -129,6 +136,8 @@ class TestCluster {
   std::map<uint64_t, TestNode> nodes_;
   std::vector<Message> in_flight_;
   std::set<std::pair<uint64_t, uint64_t>> cuts_;  // Unordered pairs stored as (min, max).
+  std::set<uint64_t> removed_;
+  std::vector<uint64_t> pending_removals_;  // Applied removals, acted on after the Ready.
 
   std::map<uint64_t, uint64_t> leaders_;      // term -> leader.
   std::map<uint64_t, uint64_t> committed_;    // index -> term, as any node committed it.

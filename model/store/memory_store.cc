@@ -10,21 +10,33 @@ namespace swarmsim {
 namespace store {
 
 template <>
-std::map<std::string, api::Node>& MemoryStore::TableOf<api::Node>() { return nodes_; }
+std::map<std::string, api::Node>& MemoryStore::TableOf<api::Node>() {
+  return nodes_;
+}
 template <>
-std::map<std::string, api::Service>& MemoryStore::TableOf<api::Service>() { return services_; }
+std::map<std::string, api::Service>& MemoryStore::TableOf<api::Service>() {
+  return services_;
+}
 template <>
-std::map<std::string, api::Task>& MemoryStore::TableOf<api::Task>() { return tasks_; }
+std::map<std::string, api::Task>& MemoryStore::TableOf<api::Task>() {
+  return tasks_;
+}
 template <>
-std::map<std::string, api::Cluster>& MemoryStore::TableOf<api::Cluster>() { return clusters_; }
+std::map<std::string, api::Cluster>& MemoryStore::TableOf<api::Cluster>() {
+  return clusters_;
+}
 template <>
-const std::map<std::string, api::Node>& MemoryStore::TableOf<api::Node>() const { return nodes_; }
+const std::map<std::string, api::Node>& MemoryStore::TableOf<api::Node>() const {
+  return nodes_;
+}
 template <>
 const std::map<std::string, api::Service>& MemoryStore::TableOf<api::Service>() const {
   return services_;
 }
 template <>
-const std::map<std::string, api::Task>& MemoryStore::TableOf<api::Task>() const { return tasks_; }
+const std::map<std::string, api::Task>& MemoryStore::TableOf<api::Task>() const {
+  return tasks_;
+}
 template <>
 const std::map<std::string, api::Cluster>& MemoryStore::TableOf<api::Cluster>() const {
   return clusters_;

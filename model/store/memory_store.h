@@ -18,8 +18,8 @@
 #include <cstdint>
 #include <map>
 #include <set>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -44,8 +44,7 @@ class MemoryStore {
   // on any failure nothing changes, nothing is published and the error is returned (the same on
   // every replica, so replicas never diverge). Creates and updates get meta.version = index.
   // REQUIRES: index > applied_index() (entries without a store payload may leave gaps).
-  absl::StatusOr<std::vector<Event>> Apply(uint64_t index,
-                                           const api::InternalRaftRequest& request);
+  absl::StatusOr<std::vector<Event>> Apply(uint64_t index, const api::InternalRaftRequest& request);
 
   // Snapshot of the tables, each sorted by id. `members` and `removed` are the Raft layer's and
   // are left empty here.

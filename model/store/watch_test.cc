@@ -59,8 +59,8 @@ TEST(WatchTest, FiltersByKindActionIdAndTaskNode) {
   WatchFilter by_node;
   EventSpec spec;
   spec.kind = ObjectKind::kTask;
-  spec.actions = static_cast<uint32_t>(EventAction::kUpdate) |
-                 static_cast<uint32_t>(EventAction::kRemove);
+  spec.actions =
+      static_cast<uint32_t>(EventAction::kUpdate) | static_cast<uint32_t>(EventAction::kRemove);
   spec.task_node_id = "n1";
   by_node.specs.push_back(spec);
   WatcherId tasks_of_n1 = store.Watch(by_node);

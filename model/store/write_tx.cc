@@ -20,8 +20,8 @@ template <typename T>
 absl::Status WriteTx::Create(const T& object) {
   if (object.id().empty()) return absl::InvalidArgumentError("object has no id");
   if (Get<T>(object.id()) != nullptr) {
-    return absl::AlreadyExistsError(absl::StrCat(ObjectKindName(ObjectTraits<T>::kKind), " ",
-                                                 object.id(), " already exists"));
+    return absl::AlreadyExistsError(
+        absl::StrCat(ObjectKindName(ObjectTraits<T>::kKind), " ", object.id(), " already exists"));
   }
   api::StoreObject wrapped = Wrap(object);
   api::Meta* meta = MutableMetaOf(&wrapped);
@@ -37,8 +37,8 @@ template <typename T>
 absl::Status WriteTx::Update(const T& object) {
   const T* current = Get<T>(object.id());
   if (current == nullptr) {
-    return absl::NotFoundError(absl::StrCat(ObjectKindName(ObjectTraits<T>::kKind), " ",
-                                            object.id(), " does not exist"));
+    return absl::NotFoundError(
+        absl::StrCat(ObjectKindName(ObjectTraits<T>::kKind), " ", object.id(), " does not exist"));
   }
   // Optimistic concurrency (SwarmKit ErrSequenceConflict): the writer must have read the version
   // this transaction sees.
@@ -68,7 +68,7 @@ absl::Status WriteTx::Delete(absl::string_view id) {
   return absl::OkStatus();
 }
 
-#define SWARMSIM_INSTANTIATE_WRITE_TX(T)                       \
+#define SWARMSIM_INSTANTIATE_WRITE_TX(T)                      \
   template const T* WriteTx::Get<T>(absl::string_view) const; \
   template absl::Status WriteTx::Create<T>(const T&);         \
   template absl::Status WriteTx::Update<T>(const T&);         \

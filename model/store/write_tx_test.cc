@@ -79,9 +79,9 @@ TEST(BatchTest, BatchCutsEvery200Changes) {
   MemoryStore store;
   Batch batch(store, sim::Time::FromNanos(0));
   for (int i = 0; i < 405; ++i) {
-    ASSERT_TRUE(batch.Update([i](WriteTx& tx) {
-                       return tx.Create(MakeNode(absl::StrFormat("n%04d", i)));
-                     }).ok());
+    ASSERT_TRUE(
+        batch.Update([i](WriteTx& tx) { return tx.Create(MakeNode(absl::StrFormat("n%04d", i))); })
+            .ok());
   }
   EXPECT_EQ(batch.cut_count(), 2u);
   EXPECT_EQ(batch.open_change_count(), 5u);
@@ -120,12 +120,14 @@ TEST(BatchTest, OneUpdateIsNeverSplitAcrossProposals) {
   limits.max_changes = 3;
   Batch batch(store, sim::Time::FromNanos(0), limits);
   ASSERT_TRUE(batch.Update([](WriteTx& tx) { return tx.Create(MakeNode("a")); }).ok());
-  ASSERT_TRUE(batch.Update([](WriteTx& tx) {
-                     absl::Status s = tx.Create(MakeNode("b"));
-                     if (s.ok()) s = tx.Create(MakeNode("c"));
-                     if (s.ok()) s = tx.Create(MakeNode("d"));
-                     return s;
-                   }).ok());
+  ASSERT_TRUE(batch
+                  .Update([](WriteTx& tx) {
+                    absl::Status s = tx.Create(MakeNode("b"));
+                    if (s.ok()) s = tx.Create(MakeNode("c"));
+                    if (s.ok()) s = tx.Create(MakeNode("d"));
+                    return s;
+                  })
+                  .ok());
   auto proposals = batch.Finish();
   ASSERT_EQ(proposals.size(), 1u);
   EXPECT_EQ(proposals[0].actions_size(), 4);

@@ -63,8 +63,8 @@ void BM_WorldTimers(benchmark::State& state) {
   for (auto _ : state) world.Step();
   state.counters["events_per_s"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-  state.counters["sim_s_per_wall_s"] = benchmark::Counter(
-      absl::ToDoubleSeconds(world.now() - start), benchmark::Counter::kIsRate);
+  state.counters["sim_s_per_wall_s"] =
+      benchmark::Counter(absl::ToDoubleSeconds(world.now() - start), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_WorldTimers)->Arg(1)->Arg(100)->Arg(10000);
 
@@ -107,12 +107,12 @@ void BM_NetworkMessages(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["messages_per_s"] = benchmark::Counter(
       static_cast<double>(stats.packets_delivered - delivered_before), benchmark::Counter::kIsRate);
-  state.counters["sim_s_per_wall_s"] = benchmark::Counter(
-      absl::ToDoubleSeconds(world.now() - start), benchmark::Counter::kIsRate);
-  state.counters["loss_ppm"] = benchmark::Counter(
-      stats.packets_sent == 0 ? 0.0
-                              : 1e6 * static_cast<double>(stats.dropped_loss) /
-                                    static_cast<double>(stats.packets_sent));
+  state.counters["sim_s_per_wall_s"] =
+      benchmark::Counter(absl::ToDoubleSeconds(world.now() - start), benchmark::Counter::kIsRate);
+  state.counters["loss_ppm"] =
+      benchmark::Counter(stats.packets_sent == 0 ? 0.0
+                                                 : 1e6 * static_cast<double>(stats.dropped_loss) /
+                                                       static_cast<double>(stats.packets_sent));
 }
 BENCHMARK(BM_NetworkMessages)->Arg(0)->Arg(1);
 

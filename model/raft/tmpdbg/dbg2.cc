@@ -1,19 +1,12 @@
-#include <iostream>
-#include "model/raft/raft_test_util.h"
-#include "model/raft/test_cluster.h"
+#include <cstdio>
+#include <cstdlib>
+#include "model/raft/fault_schedule.h"
 using namespace swarmsim::raft;
-int main() {
-  RaftOptions options;
-  options.max_size_per_msg = 1000;
-  SingleNode n(1, {1,2,3}, options);
-  n.BecomeLeader({2});
-  for (int i = 0; i < 10; ++i) n.r().Propose(SharedBytes(std::string(400, 'x')));
-  for (auto& m : n.Flush()) std::cout << FormatMessage(m).substr(0, 150) << "\n";
-  Message reject = Msg(MessageType::kAppResp, 3, 1, n.r().term());
-  reject.index = n.r().progress(3)->next - 1;
-  reject.reject = true;
-  reject.reject_hint = 3;
-  reject.log_term = 1;
-  std::cout << FormatMessage(reject) << "\n";
-  for (auto& m : n.Step(reject)) std::cout << FormatMessage(m).substr(0, 150) << " n=" << m.entries.size() << "\n";
+int main(int, char** argv) {
+  Plan p; p.nodes = atoi(argv[1]); p.seed = strtoull(argv[2], nullptr, 10); p.steps = atoi(argv[3]);
+  p.drop_percent = atoi(argv[4]); p.dup_percent = atoi(argv[5]); p.pre_vote = atoi(argv[6]);
+  p.check_quorum = atoi(argv[7]); p.snapshot_interval = atoi(argv[8]); p.keep_entries = atoi(argv[9]);
+  p.membership_changes = atoi(argv[10]);
+  Outcome o = RunPlan(p, true);
+  printf("%s rounds=%d\n", o.violation.c_str(), o.liveness_rounds);
 }

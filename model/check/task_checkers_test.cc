@@ -1,0 +1,72 @@
+// The task invariants of issue 5, each with a hand-written trace that keeps it and one that
+// breaks it.
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "model/check/test_trace.h"
+
+namespace swarmsim {
+namespace check {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(SingleRunningTaskPerSlotTest, ReplacementAfterTheOldTaskStoppedPasses) {
+  TestTrace t;
+  EmitTaskState(t.At(1000, 3), "t1", "web", 1, "w1", kTaskRunning);
+  EmitTaskState(t.At(1000, 4), "t2", "web", 2, "w2", kTaskRunning);  // Another slot.
+  EmitTaskState(t.At(2000, 3), "t1", "web", 1, "w1", "TASK_SHUTDOWN");
+  EmitTaskState(t.At(3000, 4), "t3", "web", 1, "w2", kTaskRunning);
+  t.ExpectAllPass();
+}
+
+TEST(SingleRunningTaskPerSlotTest, ReplacementAfterTheWorkerCrashedPasses) {
+  TestTrace t;
+  EmitTaskState(t.At(1000, 3), "t1", "web", 1, "w1", kTaskRunning);
+  t.Crash(2000, 3);
+  EmitTaskState(t.At(3000, 4), "t3", "web", 1, "w2", kTaskRunning);
+  t.ExpectAllPass();
+}
+
+TEST(SingleRunningTaskPerSlotTest, TaskRunningOnTwoNodesIsReported) {
+  TestTrace t;
+  EmitTaskState(t.At(1000, 3), "t1", "web", 1, "w1", kTaskRunning);
+  EmitTaskState(t.At(3000, 4), "t3", "web", 1, "w2", "TASK_STARTING");
+  EmitTaskState(t.At(3100, 4), "t3", "web", 1, "w2", kTaskRunning);
+  const Verdict v = t.ExpectViolated(kSingleRunningTaskPerSlot);
+  EXPECT_EQ(v.at, TestTrace::Ms(3100));
+  EXPECT_EQ(v.hosts, (std::vector<sim::HostId>{3, 4}));
+  EXPECT_THAT(v.detail, HasSubstr("service web slot 1"));
+}
+
+TEST(AssignOnlyToReadyNodeTest, AssignmentToAReadyNodePasses) {
+  TestTrace t;
+  EmitNodeStatus(t.At(1000, 0), "w1", "UNKNOWN");
+  EmitNodeStatus(t.At(1100, 0), "w1", kNodeReady);
+  EmitTaskAssign(t.At(1200, 0), "t1", "web", 1, "w1");
+  t.ExpectAllPass();
+}
+
+TEST(AssignOnlyToReadyNodeTest, AssignmentToADownNodeIsReported) {
+  TestTrace t;
+  EmitNodeStatus(t.At(1000, 0), "w1", kNodeReady);
+  EmitNodeStatus(t.At(1000, 1), "w1", kNodeReady);
+  EmitNodeStatus(t.At(5000, 1), "w1", "DOWN");
+  EmitTaskAssign(t.At(5100, 1), "t1", "web", 1, "w1");
+  const Verdict v = t.ExpectViolated(kAssignOnlyToReadyNode);
+  EXPECT_EQ(v.hosts, (std::vector<sim::HostId>{1}));
+  EXPECT_THAT(v.detail, HasSubstr("to node w1 whose status in its store is DOWN"));
+}
+
+TEST(AssignOnlyToReadyNodeTest, AssignmentToANodeItsStoreNeverSawIsReported) {
+  TestTrace t;
+  EmitNodeStatus(t.At(1000, 0), "w1", kNodeReady);
+  EmitTaskAssign(t.At(1100, 1), "t1", "web", 1, "w1");  // Host 1's store never had w1.
+  const Verdict v = t.ExpectViolated(kAssignOnlyToReadyNode);
+  EXPECT_THAT(v.detail, HasSubstr("never traced"));
+}
+
+}  // namespace
+}  // namespace check
+}  // namespace swarmsim

@@ -1,0 +1,78 @@
+#include "model/check/trace_schema.h"
+
+namespace swarmsim {
+namespace check {
+
+const std::vector<KindSpec>& KindSpecs() {
+  // Built once, never modified: immutable after first use.
+  static const std::vector<KindSpec>* const specs = [] {
+    using F = FieldType;
+    return new std::vector<KindSpec>{
+        {kind::kHostStart, {{field::kIncarnation, F::kCount}}},
+        {kind::kHostStop, {{field::kIncarnation, F::kCount}}},
+        {kind::kHostCrash, {{field::kIncarnation, F::kCount}}},
+        {kind::kRaftState,
+         {{field::kNode, F::kCount},
+          {field::kTerm, F::kCount},
+          {field::kRole, F::kString},
+          {field::kLead, F::kCount}}},
+        {kind::kRaftAppend,
+         {{field::kIndex, F::kCount}, {field::kTerm, F::kCount}, {field::kDigest, F::kInt}}},
+        {kind::kRaftSnapshot, {{field::kIndex, F::kCount}, {field::kTerm, F::kCount}}},
+        {kind::kRaftCompact, {{field::kIndex, F::kCount}, {field::kTerm, F::kCount}}},
+        {kind::kRaftCommit, {{field::kIndex, F::kCount}, {field::kTerm, F::kCount}}},
+        {kind::kRaftApply,
+         {{field::kIndex, F::kCount}, {field::kTerm, F::kCount}, {field::kDigest, F::kInt}}},
+        {kind::kRaftRestart,
+         {{field::kTerm, F::kCount},
+          {field::kVote, F::kCount},
+          {field::kCommit, F::kCount},
+          {field::kSnapshotIndex, F::kCount},
+          {field::kSnapshotTerm, F::kCount},
+          {field::kLastIndex, F::kCount}}},
+        {kind::kRaftRecovered,
+         {{field::kIndex, F::kCount}, {field::kTerm, F::kCount}, {field::kDigest, F::kInt}}},
+        {kind::kRaftWipe, {{field::kReason, F::kString}}},
+        {kind::kDispatcherStart, {{field::kTerm, F::kCount}}},
+        {kind::kDispatcherStop, {{field::kTerm, F::kCount}}},
+        {kind::kDispatcherRegister,
+         {{field::kNode, F::kString},
+          {field::kSession, F::kString},
+          {field::kAccepted, F::kFlag},
+          {field::kReason, F::kString}}},
+        {kind::kDispatcherSessionEnd,
+         {{field::kNode, F::kString}, {field::kSession, F::kString}, {field::kReason, F::kString}}},
+        {kind::kAgentBackoff,
+         {{field::kBackoffNs, F::kInt},
+          {field::kDelayNs, F::kInt},
+          {field::kInitialNs, F::kInt},
+          {field::kMaxNs, F::kInt}}},
+        {kind::kAgentRegistered, {{field::kSession, F::kString}}},
+        {kind::kStoreApply, {{field::kIndex, F::kCount}, {field::kStoreDigest, F::kInt}}},
+        {kind::kNodeStatus, {{field::kNode, F::kString}, {field::kState, F::kString}}},
+        {kind::kTaskAssign,
+         {{field::kTask, F::kString},
+          {field::kService, F::kString},
+          {field::kSlot, F::kCount},
+          {field::kNode, F::kString}}},
+        {kind::kTaskState,
+         {{field::kTask, F::kString},
+          {field::kService, F::kString},
+          {field::kSlot, F::kCount},
+          {field::kNode, F::kString},
+          {field::kState, F::kString}}},
+    };
+  }();
+  return *specs;
+}
+
+const KindSpec* FindKindSpec(absl::string_view kind) {
+  // A linear scan of ~25 names; the CheckerSet resolves each kind once and caches the result.
+  for (const KindSpec& spec : KindSpecs()) {
+    if (kind == spec.kind) return &spec;
+  }
+  return nullptr;
+}
+
+}  // namespace check
+}  // namespace swarmsim
