@@ -242,6 +242,18 @@ TEST(DurabilityTest, CommittedEntryReplacedByAppendIsReported) {
   EXPECT_THAT(v.detail, HasSubstr("replaced committed index 2"));
 }
 
+TEST(DurabilityTest, RecoveredCommitIndexBelowTheAcknowledgedOneIsAllowed) {
+  TestTrace t;
+  TermOneReplicated(t);
+  RaftRecovery recovery = TermOneRecovery(2);
+  recovery.commit = 0;  // The commit-only hard state was never synced (etcd's MustSync).
+  RestartHostTwo(t, recovery);
+  EmitRaftRecovered(t.At(2500, 2), 1, 1, EntryDigest("a"));
+  EmitRaftRecovered(t.At(2500, 2), 2, 1, EntryDigest("b"));
+  t.Commit(2600, 2, 2, 1);
+  t.ExpectAllPass();
+}
+
 TEST(DurabilityTest, UncommittedEntryLostAfterRestartIsAllowed) {
   TestTrace t;
   TermOneReplicated(t);

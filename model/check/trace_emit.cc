@@ -73,10 +73,11 @@ void EmitDispatcherStop(Sink sink, uint64_t term) {
   Emit(sink, kind::kDispatcherStop, {{field::kTerm, I(term)}});
 }
 
-void EmitDispatcherRegistered(Sink sink, absl::string_view node, absl::string_view session) {
+void EmitDispatcherRegistered(Sink sink, absl::string_view node, absl::string_view session,
+                              absl::string_view note) {
   Emit(sink, kind::kDispatcherRegister,
        {{field::kNode, node}, {field::kSession, session}, {field::kAccepted, 1},
-        {field::kReason, ""}});
+        {field::kReason, note}});
 }
 
 void EmitDispatcherRefused(Sink sink, absl::string_view node, absl::string_view reason) {
@@ -105,7 +106,8 @@ void EmitAgentRegistered(Sink sink, absl::string_view session) {
 }
 
 void EmitStoreApply(Sink sink, uint64_t index, uint64_t store_digest) {
-  Emit(sink, kind::kStoreApply, {{field::kIndex, I(index)}, {field::kStoreDigest, I(store_digest)}});
+  Emit(sink, kind::kStoreApply,
+       {{field::kIndex, I(index)}, {field::kStoreDigest, I(store_digest)}});
 }
 
 void EmitNodeStatus(Sink sink, absl::string_view node, absl::string_view state) {

@@ -65,7 +65,9 @@ void EmitRaftWipe(Sink sink, absl::string_view reason);
 // Dispatcher.
 void EmitDispatcherStart(Sink sink, uint64_t term);
 void EmitDispatcherStop(Sink sink, uint64_t term);
-void EmitDispatcherRegistered(Sink sink, absl::string_view node, absl::string_view session);
+// `note` goes in the reason field (e.g. "released by stop"); empty for a plain acceptance.
+void EmitDispatcherRegistered(Sink sink, absl::string_view node, absl::string_view session,
+                              absl::string_view note = "");
 void EmitDispatcherRefused(Sink sink, absl::string_view node, absl::string_view reason);
 void EmitDispatcherSessionEnd(Sink sink, absl::string_view node, absl::string_view session,
                               absl::string_view reason);

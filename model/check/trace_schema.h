@@ -54,9 +54,10 @@ inline constexpr char kRaftSnapshot[] = "raft.snapshot";
 // raft.compact {index, term}: the host compacted its own log through `index` (after taking its
 // own snapshot): entries <= index leave the log; term = the term of the entry at `index`.
 inline constexpr char kRaftCompact[] = "raft.compact";
-// raft.commit {index, term}: the host durably persisted a hard state whose commit index rose to
-// `index` (after the entries of the same Ready); term = that hard state's term. This is what the
-// host acknowledges as committed: it must survive any crash.
+// raft.commit {index, term}: the host persisted a hard state whose commit index rose to `index`
+// (after the entries of the same Ready; a sync is not required, as etcd's MustSync ignores the
+// commit index); term = that hard state's term. Entries up to `index` are what the host
+// acknowledges as committed: they must be in its log after any crash and restart.
 inline constexpr char kRaftCommit[] = "raft.commit";
 // raft.apply {index, term, digest}: the host applied the committed entry at `index` to its state
 // machine. Every committed entry, including a leader's empty entry and conf changes, in index
@@ -81,8 +82,9 @@ inline constexpr char kDispatcherStart[] = "dispatcher.start";
 // (a registration released by the stop is part of stopping and is traced before this record).
 inline constexpr char kDispatcherStop[] = "dispatcher.stop";
 // dispatcher.register {node, session, accepted, reason}: a registration (a Session call without a
-// session ID the dispatcher knows) was decided. accepted = 1 with the newly issued session ID, or
-// 0 with session "" and reason = the error. A reused session is not a registration.
+// session ID the dispatcher knows) was decided. accepted = 1 with the newly issued session ID
+// (reason empty, or a note such as "released by stop"), or 0 with session "" and reason = the
+// error. A reused session is not a registration.
 inline constexpr char kDispatcherRegister[] = "dispatcher.register";
 // dispatcher.session_end {node, session, reason}: a node's session stream ended (reason = status).
 inline constexpr char kDispatcherSessionEnd[] = "dispatcher.session_end";

@@ -144,6 +144,29 @@ void StopFaults(TestCluster& c, sim::Prng& prng, bool membership_changes) {
   }
 }
 
+void Mix(uint64_t value, uint64_t* hash) {
+  for (int i = 0; i < 8; ++i) {
+    *hash ^= (value >> (8 * i)) & 0xff;
+    *hash *= 1099511628211ULL;  // FNV-1a 64 prime.
+  }
+}
+
+uint64_t Digest(TestCluster& c) {
+  uint64_t hash = 14695981039346656037ULL;  // FNV-1a 64 offset basis.
+  for (uint64_t id : c.ids()) {
+    Mix(id, &hash);
+    if (!c.IsUp(id)) continue;
+    Mix(c.raft(id).term(), &hash);
+    Mix(c.raft(id).commit(), &hash);
+    Mix(c.raft(id).last_index(), &hash);
+  }
+  for (const auto& [index, term] : c.committed()) {
+    Mix(index, &hash);
+    Mix(term, &hash);
+  }
+  return hash;
+}
+
 void PrintState(TestCluster& c, int round) {
   std::printf("round %d:", round);
   for (uint64_t id : c.ids()) {
@@ -218,6 +241,7 @@ Outcome RunPlan(const Plan& plan, bool verbose) {
     }
   }
   c.CheckLogMatching();
+  out.digest = Digest(c);
   if (!c.violations().empty()) {
     out.violation = "after the fault phase: " + c.violations()[0];
   } else if (out.liveness_rounds == 0) {

@@ -35,6 +35,9 @@ std::string Describe(const Plan& plan);
 struct Outcome {
   std::string violation;  // Empty: every property held.
   int liveness_rounds = 0;
+  // FNV-1a over the final state (every node's term, commit, last index; the committed entries):
+  // the same plan must give the same digest, run after run.
+  uint64_t digest = 0;
 };
 
 // verbose: print the cluster's state every liveness round (debugging a failed seed).

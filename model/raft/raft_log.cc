@@ -81,13 +81,13 @@ RaftLog::RaftLog(const MemoryStorage* storage) : storage_(storage) {
   applied_ = first - 1;
 }
 
-uint64_t RaftLog::LastTerm() const {
-  uint64_t term = 0;
-  SIM_CHECK(Term(LastIndex(), &term) == StorageError::kOk);
-  return term;
-}
-
 StorageError RaftLog::Term(uint64_t index, uint64_t* term) const {
+  // Fast path: an unstable entry (the leader's recent appends).
+  const std::vector<Entry>& unstable = unstable_.entries();
+  if (index >= unstable_.offset() && index - unstable_.offset() < unstable.size()) {
+    *term = unstable[index - unstable_.offset()].term;
+    return StorageError::kOk;
+  }
   const uint64_t dummy = FirstIndex() - 1;
   if (index < dummy || index > LastIndex()) {
     *term = 0;

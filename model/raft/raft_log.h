@@ -71,7 +71,14 @@ class RaftLog {
     if (unstable_.MaybeLastIndex(&index)) return index;
     return storage_->LastIndex();
   }
-  uint64_t LastTerm() const;
+  uint64_t LastTerm() const {
+    // Fast paths first: asked after every input by the invariants and by every vote.
+    if (!unstable_.entries().empty()) return unstable_.entries().back().term;
+    if (unstable_.has_snapshot()) return unstable_.snapshot().metadata.term;
+    uint64_t term = 0;
+    storage_->Term(storage_->LastIndex(), &term);
+    return term;
+  }
   // kOk and *term set; or the error. Indexes outside [first-1, last] give kOk with term 0.
   StorageError Term(uint64_t index, uint64_t* term) const;
   // Term, or 0 when it is compacted or unavailable.

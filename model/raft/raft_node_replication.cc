@@ -71,6 +71,7 @@ void RaftNode::Send(Message m) {
   } else {
     m.term = term_;
   }
+  if (msgs_.capacity() == 0) msgs_.reserve(8);  // GetReady hands the buffer out each time.
   msgs_.push_back(std::move(m));
 }
 

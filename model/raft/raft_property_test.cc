@@ -88,6 +88,23 @@ TEST(RaftPropertyTest, FixedPlanSevenNodesWithSnapshots) {
   EXPECT_GT(out.liveness_rounds, 0);
 }
 
+TEST(RaftPropertyTest, SamePlanSameOutcome) {
+  Plan plan;
+  plan.nodes = 5;
+  plan.seed = 7;
+  plan.steps = 1000;
+  plan.drop_percent = 10;
+  plan.dup_percent = 5;
+  plan.snapshot_interval = 5;
+  plan.keep_entries = 1;
+  const Outcome a = RunPlan(plan);
+  const Outcome b = RunPlan(plan);
+  EXPECT_EQ(a.digest, b.digest);
+  EXPECT_EQ(a.liveness_rounds, b.liveness_rounds);
+  plan.seed = 8;
+  EXPECT_NE(RunPlan(plan).digest, a.digest);  // The digest does depend on the run.
+}
+
 }  // namespace
 }  // namespace raft
 }  // namespace swarmsim

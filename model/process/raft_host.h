@@ -1,0 +1,141 @@
+// RaftHost runs one manager's Raft node on a sim host, the way SwarmKit's manager/state/raft
+// package runs etcd raft (swarmkit-behaviour.md §4): a ticker every TickInterval (1 s), durable
+// state on the host's disk (persist before send), a transport over the sim RPC layer (one
+// sequential queue per peer, a failed send reports the peer unreachable), the receive filter of
+// §4.6, proposals that wait until applied locally, conf changes, leadership transfer, snapshots
+// every SnapshotInterval applied entries, and SwarmKit's leadership signal: IsLeader only once
+// every entry is applied (caughtUp), IsFollower only if IsLeader had been published, and waiting
+// proposals cancelled with ErrLostLeadership when leadership goes.
+//
+// It is not a Process: the manager process owns it, forwards the Context, routes timer keys in
+// [kRaftTimerBase, kRaftTimerBase + kRaftTimerSpan) to HandleTimer, and receives applied entries,
+// snapshots and leadership events through Callbacks. It never reads a clock but ctx.LocalNow()
+// and draws randomness only from the Prng it is given.
+#ifndef SWARMSIM_MODEL_PROCESS_RAFT_HOST_H_
+#define SWARMSIM_MODEL_PROCESS_RAFT_HOST_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "model/proto/swarm.pb.h"
+#include "sim/context.h"
+#include "sim/prng.h"
+#include "sim/types.h"
+
+namespace swarmsim {
+namespace process {
+
+// Timer keys owned by RaftHost (the manager process routes them here).
+inline constexpr sim::TimerKey kRaftTimerBase = sim::TimerKey{1} << 56;
+inline constexpr sim::TimerKey kRaftTimerSpan = sim::TimerKey{1} << 48;
+
+// SwarmKit's ErrLostLeadership text; proposals fail with absl::UnknownError(kErrLostLeadership)
+// (a plain Go error reaches gRPC callers as UNKNOWN).
+inline constexpr char kErrLostLeadership[] = "node is no longer leader, aborting propose";
+
+struct RaftHostOptions {
+  uint64_t raft_id = 0;       // this member's Raft ID (non-zero)
+  std::string node_id;        // SwarmKit node ID (the host name, e.g. "m1")
+  std::string addr;           // advertised address (the host name)
+  // Creates a new cluster with this node as its only member (SwarmKit's first manager) when the
+  // disk holds no Raft state. Otherwise the node waits to be contacted by a leader (a joiner, or
+  // a restart that recovers from disk).
+  bool bootstrap = false;
+  // Members known at first start (for a cluster created with several members at once).
+  std::vector<swarmsim::api::RaftMember> initial_members;
+  absl::Duration tick_interval = absl::Seconds(1);
+  int election_tick = 10;
+  int heartbeat_tick = 1;
+  bool check_quorum = true;
+  bool pre_vote = false;
+  uint64_t max_size_per_msg = 65535;
+  uint64_t max_inflight_msgs = 256;
+  uint64_t snapshot_interval = 10000;
+  uint64_t log_entries_for_slow_followers = 500;
+  absl::Duration send_timeout = absl::Seconds(2);
+  uint64_t peer_queue_max = 4096;
+  // Resolves a member's address to the host to dial.
+  std::function<sim::HostId(const std::string& addr)> resolve;
+};
+
+class RaftHost {
+ public:
+  struct Callbacks {
+    // A committed normal entry, in index order, exactly once per index per incarnation (entries
+    // replayed from disk after a restart are delivered again, from the snapshot on).
+    std::function<void(sim::Context&, uint64_t index, const swarmsim::api::InternalRaftRequest&)> apply;
+    // A snapshot was installed (from disk at start, or sent by the leader): replace the store.
+    std::function<void(sim::Context&, uint64_t index, const swarmsim::api::StoreSnapshot&)> restore;
+    // The store's contents for a snapshot at the current applied index.
+    std::function<swarmsim::api::StoreSnapshot()> save;
+    // SwarmKit's leadership events (§4.3): true = IsLeader, false = IsFollower.
+    std::function<void(sim::Context&, bool is_leader)> leadership;
+    // After every membership change is applied (and once at start).
+    std::function<void(sim::Context&, const std::vector<swarmsim::api::RaftMember>&)> membership;
+    // This node was removed from the cluster (RemovedFromRaft).
+    std::function<void(sim::Context&)> removed;
+  };
+
+  RaftHost(RaftHostOptions options, Callbacks callbacks, sim::Prng prng);
+  ~RaftHost();
+  RaftHost(const RaftHost&) = delete;
+  RaftHost& operator=(const RaftHost&) = delete;
+
+  // Recovers from the disk, serves Raft.ProcessRaftMessage and Health.Check, starts the ticker.
+  void Start(sim::Context& ctx);
+  // Graceful stop: stop ticking and sending.
+  void Stop(sim::Context& ctx);
+  // Returns false when `key` is not one of RaftHost's timers.
+  bool HandleTimer(sim::Context& ctx, sim::TimerKey key);
+
+  // Proposes a store write. `done` runs once: OK after the entry is applied here; UNKNOWN
+  // kErrLostLeadership when this node is not the signalled leader or loses leadership first.
+  // Proposals never time out (SwarmKit proposes with context.Background()).
+  void ProposeValue(sim::Context& ctx, swarmsim::api::InternalRaftRequest request,
+                    std::function<void(sim::Context&, absl::Status)> done);
+  // Conf changes (leader only; FAILED_PRECONDITION otherwise). `done` after apply.
+  void AddMember(sim::Context& ctx, const swarmsim::api::RaftMember& member,
+                 std::function<void(sim::Context&, absl::Status)> done);
+  // FAILED_PRECONDITION "can't remove member from the raft: this would result in a loss of
+  // quorum" when !CanRemoveMember(raft_id).
+  void RemoveMember(sim::Context& ctx, uint64_t raft_id,
+                    std::function<void(sim::Context&, absl::Status)> done);
+  // Hands leadership to the longest-active peer, or to `to` when non-zero. `done` once the
+  // leader is someone else, or with DEADLINE_EXCEEDED after 25 s (reqTimeout).
+  void TransferLeadership(sim::Context& ctx, uint64_t to,
+                          std::function<void(sim::Context&, absl::Status)> done);
+
+  // Predicates (§4.3), kept distinct as SwarmKit keeps them.
+  bool IsLeader() const;          // raw Raft: lead == self
+  bool SignalledLeader() const;   // ReadyForProposals: IsLeader event published
+  uint64_t Leader() const;        // raft id of the leader this node knows, 0 if none
+  std::optional<std::string> LeaderAddr() const;
+  uint64_t term() const;
+  uint64_t commit() const;
+  uint64_t applied() const;
+  uint64_t raft_id() const;
+  // Ticks in a row without a known leader (the raft proxy's errLostQuorum after > 10).
+  int ticks_without_leader() const;
+  std::vector<swarmsim::api::RaftMember> Members() const;  // sorted by raft_id
+  bool IsMember(uint64_t raft_id) const;
+  // Transport's view of a peer (last send succeeded / health check passed).
+  bool PeerActive(uint64_t raft_id) const;
+  // §4.5: self + active peers, excluding `raft_id`, >= (members - 1) / 2 + 1.
+  bool CanRemoveMember(uint64_t raft_id) const;
+  bool removed() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace process
+}  // namespace swarmsim
+
+#endif  // SWARMSIM_MODEL_PROCESS_RAFT_HOST_H_

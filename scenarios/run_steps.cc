@@ -1,0 +1,307 @@
+// Applying a scenario's steps to the world at their times.
+#include <string>
+#include <type_traits>
+#include <variant>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "scenarios/duration.h"
+#include "scenarios/run_state.h"
+#include "sim/check.h"
+#include "sim/host.h"
+
+namespace scenarios {
+
+namespace api = swarmsim::api;
+
+// Applies one step; a step that cannot be carried out as written fails the run with a message
+// naming the step's line.
+class StepApplier {
+ public:
+  StepApplier(RunState& run, const Step& step) : run_(run), step_(step) {}
+
+  void Apply() { std::visit([this](const auto& action) { Do(action); }, step_.action); }
+
+ private:
+  sim::World& world() { return run_.world(); }
+  std::string Where() const { return absl::StrCat("step at line ", step_.location.line); }
+
+  std::optional<sim::HostId> Pick(const NodeSelector& selector) {
+    std::string why;
+    std::optional<sim::HostId> id = run_.Resolve(selector, why);
+    if (!id.has_value()) run_.Fail(absl::StrCat(Where(), " (", ActionName(step_.action), "): ", why));
+    return id;
+  }
+  std::optional<sim::HostId> PickAndBind(const NodeSelector& selector, const std::string& label) {
+    std::optional<sim::HostId> id = Pick(selector);
+    if (id.has_value()) run_.Bind(label, *id);
+    return id;
+  }
+  std::string Named(sim::HostId id, const NodeSelector& selector) const {
+    const std::string& name = run_.NameOf(id);
+    return selector.text == name ? name : absl::StrCat(name, " (", selector.text, ")");
+  }
+
+  void Do(const Crash& a) {
+    auto id = PickAndBind(a.node, a.label);
+    if (!id) return;
+    run_.Note(absl::StrCat("crash ", Named(*id, a.node), ": power off"));
+    world().CrashHost(*id);
+  }
+  void Do(const Stop& a) {
+    auto id = PickAndBind(a.node, a.label);
+    if (!id) return;
+    run_.Note(absl::StrCat("stop ", Named(*id, a.node), ": graceful shutdown"));
+    world().StopHost(*id);
+  }
+  void Do(const Restart& a) {
+    auto id = PickAndBind(a.node, a.label);
+    if (!id) return;
+    const sim::HostState state = world().host(*id).state();
+    if (state == sim::HostState::kRunning || state == sim::HostState::kPaused) {
+      run_.Note(absl::StrCat("restart ", Named(*id, a.node), ": already up, nothing to do"));
+      return;
+    }
+    run_.Note(absl::StrCat("restart ", Named(*id, a.node)));
+    world().StartHost(*id);
+  }
+  void Do(const Pause& a) {
+    auto id = PickAndBind(a.node, a.label);
+    if (!id) return;
+    if (world().host(*id).state() != sim::HostState::kRunning) {
+      run_.Note(absl::StrCat("pause ", Named(*id, a.node), ": not running, nothing to do"));
+      return;
+    }
+    run_.Note(absl::StrCat("pause ", Named(*id, a.node), " for ", FormatDurationExact(a.duration)));
+    world().PauseHost(*id);
+    const sim::HostId host = *id;
+    RunState* run = &run_;
+    world().After(a.duration, [run, host]() {
+      if (run->world().host(host).state() != sim::HostState::kPaused) return;
+      run->Note(absl::StrCat("resume ", run->NameOf(host)));
+      run->world().ResumeHost(host);
+    });
+  }
+  void Do(const Isolate& a) {
+    auto id = PickAndBind(a.node, a.label);
+    if (!id) return;
+    run_.Note(absl::StrCat("isolate ", Named(*id, a.node),
+                           a.duration ? absl::StrCat(" for ", FormatDurationExact(*a.duration)) : ""));
+    world().network().Isolate(*id);
+    if (a.duration) {
+      const sim::HostId host = *id;
+      RunState* run = &run_;
+      world().After(*a.duration, [run, host]() {
+        run->Note(absl::StrCat("isolation of ", run->NameOf(host), " ends"));
+        run->world().network().Unisolate(host);
+      });
+    }
+  }
+  void Do(const Partition& a) {
+    std::vector<std::vector<sim::HostId>> sides;
+    std::vector<std::string> described;
+    std::vector<bool> seen(run_.all_hosts().size(), false);
+    for (const std::vector<NodeSelector>& side : a.sides) {
+      std::vector<sim::HostId> ids;
+      std::vector<std::string> names;
+      for (const NodeSelector& selector : side) {
+        auto id = Pick(selector);
+        if (!id) return;
+        if (seen[*id]) {
+          run_.Fail(absl::StrCat(Where(), " (partition): ", run_.NameOf(*id), " is in two sides"));
+          return;
+        }
+        seen[*id] = true;
+        ids.push_back(*id);
+        names.push_back(run_.NameOf(*id));
+      }
+      sides.push_back(ids);
+      described.push_back(absl::StrCat("{", absl::StrJoin(names, " "), "}"));
+    }
+    run_.Note(absl::StrCat("partition ", absl::StrJoin(described, " | ")));
+    world().network().Partition(sides);
+  }
+  void Do(const Cut& a) {
+    auto from = Pick(a.from);
+    auto to = Pick(a.to);
+    if (!from || !to) return;
+    run_.Note(absl::StrCat("cut ", run_.NameOf(*from), " -> ", run_.NameOf(*to), " (one way)"));
+    world().network().Cut(*from, *to);
+  }
+  void Do(const Heal&) {
+    run_.Note("heal: every partition, cut and isolation removed");
+    world().network().HealAll();
+  }
+  void Do(const SetNetwork& a) {
+    std::vector<sim::HostId> froms;
+    std::vector<sim::HostId> tos;
+    if (a.from) {
+      auto id = Pick(*a.from);
+      if (!id) return;
+      froms.push_back(*id);
+    }
+    if (a.to) {
+      auto id = Pick(*a.to);
+      if (!id) return;
+      tos.push_back(*id);
+    }
+    auto change = [&a](sim::LinkConfig link) {
+      if (a.latency) link.latency = *a.latency;
+      if (a.jitter) link.jitter = *a.jitter;
+      if (a.drop_ppm) link.loss = sim::Ratio::Ppm(*a.drop_ppm);
+      if (a.duplicate_ppm) link.duplicate = sim::Ratio::Ppm(*a.duplicate_ppm);
+      return link;
+    };
+    std::vector<std::string> what;
+    if (a.latency) what.push_back(absl::StrCat("latency ", FormatDurationExact(*a.latency)));
+    if (a.jitter) what.push_back(absl::StrCat("jitter ", FormatDurationExact(*a.jitter)));
+    if (a.drop_ppm) what.push_back(absl::StrCat("drop ", FormatRatioPpm(*a.drop_ppm)));
+    if (a.duplicate_ppm) what.push_back(absl::StrCat("duplicate ", FormatRatioPpm(*a.duplicate_ppm)));
+    run_.Note(absl::StrCat("set_network ", froms.empty() ? "*" : run_.NameOf(froms[0]), " -> ",
+                           tos.empty() ? "*" : run_.NameOf(tos[0]), ": ", absl::StrJoin(what, ", ")));
+    if (froms.empty() && tos.empty()) {
+      world().network().set_default_link(change(world().network().default_link()));
+    }
+    if (froms.empty()) froms = run_.all_hosts();
+    if (tos.empty()) tos = run_.all_hosts();
+    for (sim::HostId from : froms) {
+      for (sim::HostId to : tos) {
+        if (from == to) continue;
+        world().network().SetLink(from, to, change(world().network().link(from, to)));
+      }
+    }
+  }
+  void Do(const Clock& a) {
+    auto id = PickAndBind(a.node, a.label);
+    if (!id) return;
+    const sim::HostClock& old = world().host(*id).clock();
+    const absl::Duration offset = a.offset ? *a.offset : old.offset();
+    const int64_t drift = a.drift_ppm ? *a.drift_ppm : old.drift_ppm();
+    run_.Note(absl::StrCat("clock of ", Named(*id, a.node), ": offset ", FormatDurationExact(offset),
+                           ", drift ", drift, " ppm"));
+    world().SetClock(*id, sim::HostClock(offset, drift));
+  }
+
+  // Control API steps go through a manager's control socket, as `docker service scale` would:
+  // the lowest-numbered manager that is up (it proxies to the leader).
+  swarmsim::process::NodeProcess* ControlEntry(sim::HostId& host) {
+    for (sim::HostId id : run_.all_hosts()) {
+      swarmsim::process::NodeProcess* node = run_.Node(id);
+      if (node != nullptr && node->is_manager()) {
+        host = id;
+        return node;
+      }
+    }
+    run_.Fail(absl::StrCat(Where(), " (", ActionName(step_.action), "): no manager is up"));
+    return nullptr;
+  }
+  void Submit(swarmsim::process::ControlRequest request, std::string what) {
+    sim::HostId host = sim::kNoHost;
+    swarmsim::process::NodeProcess* node = ControlEntry(host);
+    if (node == nullptr) return;
+    run_.Note(absl::StrCat(what, " (control API via ", run_.NameOf(host), ")"));
+    RunState* run = &run_;
+    node->SubmitControl(world().host(host).context(), std::move(request),
+                        [run, what](sim::Context&, absl::Status status) {
+                          run->Note(status.ok() ? absl::StrCat(what, ": done")
+                                                : absl::StrCat(what, ": refused: ", status.ToString()));
+                        });
+  }
+  void Do(const ScaleService& a) {
+    const api::Service* service = run_.FindService(a.name);
+    if (service == nullptr) {
+      run_.Fail(absl::StrCat(Where(), " (scale_service): service ", a.name, " does not exist yet"));
+      return;
+    }
+    api::UpdateServiceRequest request;
+    request.set_service_id(service->id());
+    request.set_version(service->meta().version());
+    *request.mutable_spec() = service->spec();
+    request.mutable_spec()->set_replicas(static_cast<uint64_t>(a.replicas));
+    Submit(request, absl::StrCat("scale ", a.name, " to ", a.replicas));
+  }
+  void Do(const RemoveService& a) {
+    const api::Service* service = run_.FindService(a.name);
+    if (service == nullptr) {
+      run_.Fail(absl::StrCat(Where(), " (remove_service): service ", a.name, " does not exist"));
+      return;
+    }
+    api::RemoveServiceRequest request;
+    request.set_service_id(service->id());
+    Submit(request, absl::StrCat("remove service ", a.name));
+  }
+  // An UpdateNode request from the committed node object with `edit` applied to its spec.
+  template <typename Edit>
+  void UpdateNode(const NodeSelector& selector, const std::string& label, const std::string& what,
+                  Edit edit) {
+    auto id = PickAndBind(selector, label);
+    if (!id) return;
+    const api::Node* node = run_.committed().store().GetNode(run_.NameOf(*id));
+    if (node == nullptr) {
+      run_.Fail(absl::StrCat(Where(), ": node ", run_.NameOf(*id), " is not in the store yet"));
+      return;
+    }
+    api::UpdateNodeRequest request;
+    request.set_node_id(node->id());
+    request.set_version(node->meta().version());
+    *request.mutable_spec() = node->spec();
+    edit(*request.mutable_spec());
+    Submit(request, absl::StrCat(what, " ", Named(*id, selector)));
+  }
+  void Do(const Promote& a) {
+    UpdateNode(a.node, a.label, "promote",
+               [](api::NodeSpec& spec) { spec.set_desired_role(api::NODE_ROLE_MANAGER); });
+  }
+  void Do(const Demote& a) {
+    UpdateNode(a.node, a.label, "demote",
+               [](api::NodeSpec& spec) { spec.set_desired_role(api::NODE_ROLE_WORKER); });
+  }
+  void Do(const SetAvailability& a) {
+    const api::NodeAvailability availability =
+        a.availability == Availability::kActive  ? api::AVAILABILITY_ACTIVE
+        : a.availability == Availability::kPause ? api::AVAILABILITY_PAUSE
+                                                 : api::AVAILABILITY_DRAIN;
+    UpdateNode(a.node, a.label,
+               absl::StrCat("set availability ", api::NodeAvailability_Name(availability), " on"),
+               [availability](api::NodeSpec& spec) { spec.set_availability(availability); });
+  }
+  void Do(const TransferLeadership& a) {
+    auto to = PickAndBind(a.to, a.label);
+    if (!to) return;
+    const sim::HostId leader = run_.RaftLeader();
+    if (leader == sim::kNoHost) {
+      run_.Fail(absl::StrCat(Where(), " (transfer_leadership): no leader"));
+      return;
+    }
+    swarmsim::process::NodeProcess* target = run_.Node(*to);
+    if (target == nullptr || target->raft() == nullptr) {
+      run_.Fail(absl::StrCat(Where(), " (transfer_leadership): ", run_.NameOf(*to),
+                             " is not a running manager"));
+      return;
+    }
+    const std::string what = absl::StrCat("transfer leadership ", run_.NameOf(leader), " -> ",
+                                          run_.NameOf(*to));
+    run_.Note(what);
+    RunState* run = &run_;
+    run_.Node(leader)->TransferLeadership(
+        world().host(leader).context(), target->raft()->raft_id(),
+        [run, what](sim::Context&, absl::Status status) {
+          if (!status.ok()) run->Note(absl::StrCat(what, ": failed: ", status.ToString()));
+        });
+  }
+
+  RunState& run_;
+  const Step& step_;
+};
+
+void RunState::ScheduleSteps() {
+  for (const Step& step : scenario_.steps) {
+    const Step* s = &step;
+    world_->At(step.at, [this, s]() {
+      if (!error_.empty()) return;  // The run already failed; keep the record of why clean.
+      StepApplier(*this, *s).Apply();
+    });
+  }
+}
+
+}  // namespace scenarios

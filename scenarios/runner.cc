@@ -1,0 +1,254 @@
+// The run loop: build the world, schedule steps and check points, then run event by event to
+// the end, evaluating expectations after every event that may have changed what they read.
+#include "scenarios/runner.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "scenarios/report.h"
+#include "scenarios/run_state.h"
+#include "sim/check.h"
+#include "sim/host.h"
+
+namespace scenarios {
+
+namespace {
+// Timeline entries kept in a report; beyond this the rest are counted, not listed (a thousand
+// workers going UNKNOWN at a leader change would otherwise bury everything else).
+constexpr size_t kTimelineMax = 400;
+}  // namespace
+
+RunOutput RunScenario(const Scenario& scenario, const RunOptions& options) {
+  RunState state(scenario, options);
+  return state.Run();
+}
+
+RunState::RunState(const Scenario& scenario, const RunOptions& options)
+    : scenario_(scenario), options_(options) {}
+
+sim::HostId RunState::HostOf(const Host& host) const {
+  const std::vector<sim::HostId>& list = host.role == HostRole::kManager ? managers_ : workers_;
+  SIM_CHECK_GE(host.index, 1);
+  SIM_CHECK_LE(static_cast<size_t>(host.index), list.size());
+  return list[host.index - 1];
+}
+
+const std::string& RunState::NameOf(sim::HostId id) const {
+  SIM_CHECK_LT(id, host_names_.size());
+  return host_names_[id];
+}
+
+bool RunState::IsUp(sim::HostId id) {
+  const sim::HostState s = world_->host(id).state();
+  return s == sim::HostState::kRunning || s == sim::HostState::kPaused;
+}
+
+swarmsim::process::NodeProcess* RunState::Node(sim::HostId id) {
+  if (!IsUp(id)) return nullptr;
+  return static_cast<swarmsim::process::NodeProcess*>(world_->host(id).process());
+}
+
+sim::HostId RunState::SignalledLeader() {
+  sim::HostId best = sim::kNoHost;
+  uint64_t best_term = 0;
+  for (sim::HostId id : all_hosts_) {
+    swarmsim::process::NodeProcess* node = Node(id);
+    if (node == nullptr || node->raft() == nullptr) continue;
+    const swarmsim::process::RaftHost& raft = *node->raft();
+    if (!raft.SignalledLeader()) continue;
+    if (best == sim::kNoHost || raft.term() > best_term) {
+      best = id;
+      best_term = raft.term();
+    }
+  }
+  return best;
+}
+
+sim::HostId RunState::RaftLeader() {
+  sim::HostId best = sim::kNoHost;
+  uint64_t best_term = 0;
+  for (sim::HostId id : all_hosts_) {
+    swarmsim::process::NodeProcess* node = Node(id);
+    if (node == nullptr || node->raft() == nullptr) continue;
+    const swarmsim::process::RaftHost& raft = *node->raft();
+    if (!raft.IsLeader()) continue;
+    if (best == sim::kNoHost || raft.term() > best_term) {
+      best = id;
+      best_term = raft.term();
+    }
+  }
+  return best;
+}
+
+std::optional<sim::HostId> RunState::Resolve(const NodeSelector& selector, std::string& why) {
+  switch (selector.kind) {
+    case NodeSelector::Kind::kHost:
+      return HostOf(selector.host);
+    case NodeSelector::Kind::kLeader: {
+      const sim::HostId leader = RaftLeader();
+      if (leader == sim::kNoHost) {
+        why = "\"leader\": no manager is leader now";
+        return std::nullopt;
+      }
+      return leader;
+    }
+    case NodeSelector::Kind::kFollower: {
+      const sim::HostId leader = RaftLeader();
+      for (sim::HostId id : managers_) {
+        swarmsim::process::NodeProcess* node = Node(id);
+        if (id != leader && node != nullptr && node->raft() != nullptr) return id;
+      }
+      why = "\"follower\": no manager is up besides the leader";
+      return std::nullopt;
+    }
+    case NodeSelector::Kind::kLabel: {
+      auto it = labels_.find(selector.label);
+      if (it == labels_.end()) {
+        why = absl::StrCat("label \"", selector.label, "\" is not bound");
+        return std::nullopt;
+      }
+      return it->second;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<sim::HostId> RunState::ResolveInExpectation(const NodeSelector& selector) {
+  if (selector.kind == NodeSelector::Kind::kHost) return HostOf(selector.host);
+  if (selector.kind == NodeSelector::Kind::kLabel) {
+    auto it = labels_.find(selector.label);
+    if (it == labels_.end()) return std::nullopt;
+    return it->second;
+  }
+  return std::nullopt;  // The loader keeps leader/follower out of expectations.
+}
+
+void RunState::Bind(const std::string& label, sim::HostId host) {
+  if (label.empty()) return;
+  labels_[label] = host;
+}
+
+void RunState::Note(const std::string& what) {
+  if (timeline_.size() >= kTimelineMax) {
+    ++timeline_dropped_;
+    return;
+  }
+  timeline_.push_back(TimelineEntry{world_->now().nanos(), what});
+}
+
+void RunState::Fail(const std::string& error) {
+  Note(absl::StrCat("ERROR: ", error));
+  if (error_.empty()) error_ = absl::StrCat("at ", FormatSimTime(world_->now().nanos()), ": ", error);
+}
+
+void RunState::TrackLeader() {
+  const sim::HostId leader = SignalledLeader();
+  if (leader == sim::kNoHost) {
+    if (last_leader_ != sim::kNoHost) {
+      // Leadership lost without a successor yet: worth a line, not a summary entry.
+      Note(absl::StrCat("no leader (", NameOf(last_leader_), " lost leadership)"));
+      last_leader_ = sim::kNoHost;
+    }
+    return;
+  }
+  const uint64_t term = Node(leader)->raft()->term();
+  if (leader == last_leader_ && term == last_leader_term_) return;
+  last_leader_ = leader;
+  last_leader_term_ = term;
+  leaders_.push_back(LeaderChange{term, NameOf(leader), world_->now().nanos()});
+  Note(absl::StrCat(NameOf(leader), " is leader (term ", term, ")"));
+}
+
+void RunState::TrackNodeStatuses() {
+  if (committed_.generation() == seen_store_generation_) return;
+  seen_store_generation_ = committed_.generation();
+  for (const auto& [id, node] : committed_.store().nodes()) {
+    const int state = static_cast<int>(node.status().state());
+    auto [it, inserted] = node_states_.emplace(id, state);
+    if (!inserted && it->second == state) continue;
+    if (!inserted || state != swarmsim::api::NodeStatus::UNKNOWN) {
+      Note(absl::StrCat(id, " is ", swarmsim::api::NodeStatus::State_Name(node.status().state()),
+                        node.status().message().empty() ? "" : absl::StrCat(" (", node.status().message(), ")")));
+    }
+    it->second = state;
+  }
+}
+
+void RunState::AfterEvent() {
+  TrackLeader();
+  TrackNodeStatuses();
+  MaybeCreateServices();
+  EvaluateExpectations(/*final_pass=*/false);
+}
+
+RunOutput RunState::Run() {
+  sim::SetCheckSeed(scenario_.seed);
+  BuildWorld();
+  ScheduleSteps();
+  ScheduleChecks();
+  const sim::Time end = scenario_.end();
+  sim::Time next_progress = sim::Time::Zero() + options_.progress_every;
+  while (true) {
+    const std::optional<sim::Time> next = world_->NextEventTime();
+    if (!next.has_value() || *next > end) break;
+    world_->Step();
+    AfterEvent();
+    if (options_.progress && world_->now() >= next_progress) {
+      options_.progress(world_->now().nanos(), world_->event_count());
+      next_progress = world_->now() + options_.progress_every;
+    }
+  }
+  world_->RunUntil(end);  // Nothing left at or before the end; sets the clock to it.
+  EvaluateExpectations(/*final_pass=*/true);
+  RunOutput output;
+  Finish(output.result);
+  return output;
+}
+
+void RunState::Finish(RunResult& result) {
+  checkers_->Finish();
+  result.scenario = scenario_.name;
+  result.file = scenario_.file;
+  result.seed = scenario_.seed;
+  result.sim_time_ns = world_->now().nanos();
+  result.events = world_->event_count();
+  result.digest = world_->trace().digest();
+  result.trace_records = world_->trace().size();
+  result.golden_digest = scenario_.golden_digest;
+  result.error = error_;
+  result.leaders = leaders_;
+  result.timeline = timeline_;
+  if (timeline_dropped_ > 0) {
+    result.timeline.push_back(
+        TimelineEntry{world_->now().nanos(),
+                      absl::StrCat("(", timeline_dropped_, " more timeline entries not shown)")});
+  }
+  bool passed = error_.empty();
+  for (size_t i = 0; i < scenario_.expectations.size(); ++i) {
+    const ExpectState& s = expect_states_[i];
+    ExpectationResult e;
+    e.name = scenario_.expectations[i].name;
+    e.passed = s.passed;
+    e.at_ns = s.at_ns;
+    e.detail = s.detail;
+    passed = passed && s.passed;
+    result.expectations.push_back(std::move(e));
+  }
+  for (const swarmsim::check::Verdict& v : checkers_->verdicts()) {
+    InvariantResult inv;
+    inv.name = v.name;
+    inv.passed = v.passed;
+    inv.detail = v.passed ? v.detail : v.ToString();
+    passed = passed && v.passed;
+    result.invariants.push_back(std::move(inv));
+  }
+  if (!scenario_.golden_digest.empty() &&
+      scenario_.golden_digest != absl::StrFormat("%016x", result.digest)) {
+    passed = false;
+  }
+  result.passed = passed;
+}
+
+}  // namespace scenarios
