@@ -154,6 +154,11 @@ std::optional<Predicate> Validator::ValidatePredicate(const pb::Expect& expect, 
         predicate.not_node = Selector(l.not_(), w.At("not"), "not", Use::kExpectation);
         if (!predicate.not_node.has_value()) return std::nullopt;
       }
+      if (l.has_is()) {
+        const Where w = where.Nested("leader");
+        predicate.is_node = Selector(l.is(), w.At("is"), "is", Use::kExpectation);
+        if (!predicate.is_node.has_value()) return std::nullopt;
+      }
       return Predicate(std::move(predicate));
     }
     case pb::Expect::kNoLeader:

@@ -49,6 +49,12 @@ class PredicateEvaluator {
         return No(absl::StrCat("the leader is ", run_.NameOf(leader), " (", p.not_node->text, ")"));
       }
     }
+    if (p.is_node) {
+      std::optional<sim::HostId> wanted = run_.ResolveInExpectation(*p.is_node);
+      if (!wanted || *wanted != leader) {
+        return No(absl::StrCat("the leader is ", run_.NameOf(leader), ", not ", p.is_node->text));
+      }
+    }
     return true;
   }
   bool Eval(const NoLeader&) {

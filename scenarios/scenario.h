@@ -245,6 +245,7 @@ enum class NodeState { kReady, kDown, kUnknown };
 // Selectors in predicates are hosts or labels, never `leader`/`follower`.
 struct LeaderElected {
   std::optional<NodeSelector> not_node;
+  std::optional<NodeSelector> is_node;  // extension: the leader is this node
 };
 struct NoLeader {};
 struct AllNodesReady {
