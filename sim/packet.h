@@ -32,6 +32,13 @@ enum class PacketType : uint8_t {
 };
 const char* PacketTypeName(PacketType type);
 
+// The local key of a connection side: the conn id for the client side, the id with this bit for
+// the server side (ids come from a counter and never reach it).
+inline constexpr ConnId kServerSide = ConnId{1} << 63;
+// The key of the side that receives / sent a packet.
+inline ConnId ReceiverKey(const Packet& p);
+inline ConnId SenderKey(const Packet& p);
+
 // Whether the packet travels in the connection's ordered stream (and so carries a dir_seq).
 inline bool IsOrdered(PacketType type) { return type >= PacketType::kFin; }
 
@@ -48,6 +55,9 @@ struct Packet {
   uint32_t retransmits = 0;
   // On a kRequest: a server-streaming call.
   bool streaming = false;
+  // Connection packets: travelling from the client side to the server side of `conn`. A host
+  // may hold both sides of one conn (it dialed itself), so each side has its own local key.
+  bool to_server = false;
   // A datagram's type, or an RPC method.
   std::string name;
   Payload payload;
@@ -59,6 +69,9 @@ struct Packet {
   }
   static constexpr int64_t kHeaderBytes = 40;
 };
+
+inline ConnId ReceiverKey(const Packet& p) { return p.to_server ? (p.conn | kServerSide) : p.conn; }
+inline ConnId SenderKey(const Packet& p) { return p.to_server ? p.conn : (p.conn | kServerSide); }
 
 }  // namespace sim
 

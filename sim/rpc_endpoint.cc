@@ -192,6 +192,7 @@ void RpcEndpoint::OnServerCallCancelled(ServerCallId call,
 uint32_t RpcEndpoint::NewPacket(ConnId conn, const Conn& c, PacketType type) {
   const HostId peer = c.peer;
   const uint64_t peer_incarnation = c.peer_incarnation;
+  const bool is_client = c.is_client;
   const uint32_t slot = world_->AllocPacket();
   Packet& p = world_->packet(slot);
   p.type = type;
@@ -199,7 +200,8 @@ uint32_t RpcEndpoint::NewPacket(ConnId conn, const Conn& c, PacketType type) {
   p.to = peer;
   p.from_incarnation = host_->incarnation();
   p.to_incarnation = peer_incarnation;
-  p.conn = conn;
+  p.conn = conn & ~kServerSide;
+  p.to_server = is_client;
   return slot;
 }
 
@@ -221,7 +223,7 @@ void RpcEndpoint::OnPacket(uint32_t slot) {
       world_->FreePacket(slot);
       return;
     case PacketType::kRefused: {
-      const ConnId conn = p.conn;
+      const ConnId conn = ReceiverKey(p);
       world_->FreePacket(slot);
       auto it = conns_.find(conn);
       if (it == conns_.end() || it->second.state != ConnState::kConnecting) return;
@@ -230,20 +232,20 @@ void RpcEndpoint::OnPacket(uint32_t slot) {
       return;
     }
     case PacketType::kRst: {
-      const ConnId conn = p.conn;
+      const ConnId conn = ReceiverKey(p);
       world_->FreePacket(slot);
       const RpcStatus reset = RpcStatus::Error(StatusCode::kUnavailable, "connection reset");
       CloseLocal(conn, reset, reset);
       return;
     }
     default:
-      HandleSegment(p.conn, slot);
+      HandleSegment(ReceiverKey(p), slot);
   }
 }
 
 void RpcEndpoint::HandleSyn(const Packet& p) {
-  if (conns_.count(p.conn) != 0) return;
-  const ConnId id = p.conn;
+  const ConnId id = ReceiverKey(p);
+  if (conns_.count(id) != 0) return;
   Conn& c = conns_[id];
   c.is_client = false;
   c.peer = p.from;
@@ -255,13 +257,13 @@ void RpcEndpoint::HandleSyn(const Packet& p) {
 }
 
 void RpcEndpoint::HandleSynAck(const Packet& p) {
-  auto it = conns_.find(p.conn);
+  auto it = conns_.find(ReceiverKey(p));
   if (it == conns_.end() || it->second.state != ConnState::kConnecting) {
     // The dial was given up here: tell the server to forget its half.
     world_->ReplyControl(p, PacketType::kRst);
     return;
   }
-  const ConnId id = p.conn;
+  const ConnId id = ReceiverKey(p);
   Conn& c = it->second;
   c.state = ConnState::kReady;
   c.peer_incarnation = p.from_incarnation;
@@ -475,7 +477,7 @@ void RpcEndpoint::PostFailure(CallId id, ClientCall call, RpcStatus status) {
 void RpcEndpoint::TraceConn(ConnId conn, const Conn& c, const RpcStatus& status) {
   if (!world_->options_.trace_messages) return;
   world_->trace_.Append(world_->now_, host_->id(), "rpc.conn",
-                        {{"conn", conn},
+                        {{"conn", conn & ~kServerSide},
                          {"peer", c.peer},
                          {"client", c.is_client ? 1 : 0},
                          {"state", ConnStateName(c.state)},

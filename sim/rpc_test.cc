@@ -195,6 +195,22 @@ TEST_F(RpcFixture, StreamingMethodCalledAsUnaryIsUnimplemented) {
   EXPECT_EQ(outcomes_[0].code, StatusCode::kUnimplemented);
 }
 
+TEST_F(RpcFixture, HostCanCallItself) {
+  // The server dials its own host (an agent and a manager in one process, say).
+  world_.At(Ms(0), [this] {
+    Context& server = world_.host(server_).context();
+    const ConnId self = server.Dial(server_);
+    server.Call(self, "WhoAmI", Payload(), absl::Seconds(1),
+                [this](Context&, const RpcStatus& s, const Payload& r) {
+                  outcomes_.push_back({s.code, s.message, r.bytes(), world_.now().nanos()});
+                });
+  });
+  world_.RunUntil(Sec(1));
+  ASSERT_EQ(outcomes_.size(), 1u);
+  EXPECT_EQ(outcomes_[0].code, StatusCode::kOk);
+  EXPECT_EQ(outcomes_[0].body, std::to_string(server_));
+}
+
 TEST_F(RpcFixture, DuplicatingLinkNeverDuplicatesRpcs) {
   LinkConfig dup;
   dup.latency = absl::Milliseconds(1);

@@ -83,6 +83,7 @@ void World::FreePacket(uint32_t slot) {
   p.call = 0;
   p.retransmits = 0;
   p.streaming = false;
+  p.to_server = false;
   p.name.clear();
   p.payload = Payload();
   if (!p.status.ok() || !p.status.message.empty()) p.status = RpcStatus();
@@ -188,13 +189,13 @@ void World::Retransmit(uint32_t slot) {
   // A crashed or restarted sender has no kernel state left; a stopped one only finishes its FINs.
   bool alive = sender.incarnation_ == p.from_incarnation && sender.state_ != HostState::kCrashed;
   if (alive && sender.state_ == HostState::kStopped) alive = p.type == PacketType::kFin;
-  if (alive && p.type != PacketType::kFin && !sender.rpc_.HasConn(p.conn)) alive = false;
+  if (alive && p.type != PacketType::kFin && !sender.rpc_.HasConn(SenderKey(p))) alive = false;
   if (!alive) {
     FreePacket(slot);
     return;
   }
   if (++p.retransmits > kRetransmitMax) {
-    const ConnId conn = p.conn;
+    const ConnId conn = SenderKey(p);
     FreePacket(slot);
     if (sender.state_ == HostState::kStopped) return;
     // Through a host action: the process may be paused, and must not be entered from here.
@@ -211,6 +212,7 @@ void World::ReplyControl(const Packet& to_packet, PacketType type) {
   const HostId to = to_packet.from;
   const uint64_t to_incarnation = to_packet.from_incarnation;
   const ConnId conn = to_packet.conn;
+  const bool to_server = !to_packet.to_server;
   const uint32_t slot = AllocPacket();  // May move the slab: fields copied above.
   Packet& p = packets_[slot];
   p.type = type;
@@ -219,6 +221,7 @@ void World::ReplyControl(const Packet& to_packet, PacketType type) {
   p.from_incarnation = hosts_[from]->incarnation_;
   p.to_incarnation = to_incarnation;
   p.conn = conn;
+  p.to_server = to_server;
   SendControl(slot);
 }
 

@@ -11,6 +11,28 @@
 // [kRaftTimerBase, kRaftTimerBase + kRaftTimerSpan) to HandleTimer, and receives applied entries,
 // snapshots and leadership events through Callbacks. It never reads a clock but ctx.LocalNow()
 // and draws randomness only from the Prng it is given.
+//
+// HOW THE MANAGER PROCESS USES IT
+//   Start(ctx) in Process::Start (after constructing it with a Prng forked per incarnation);
+//   every OnTimer key in the Raft range → HandleTimer; OnStop → Stop(ctx). A crash destroys the
+//   process (and this object) without Stop: nothing is called back, the disk keeps what was
+//   synced, and the next Start recovers from it (raft.restart + raft.recovered traced).
+//   To drop Raft while the process keeps running (demotion, removal), call Stop(ctx), then
+//   destroy it from a later event (never from inside one of its callbacks); WipeState(ctx)
+//   deletes the Raft files (SwarmKit's ClearData). With options.serve_rpcs (the default) Start
+//   registers Raft.ProcessRaftMessage and Health.Check; a process that serves them itself (or
+//   may host a second RaftHost in the same incarnation: the kernel refuses a second Serve) sets
+//   it false and forwards the calls to HandleRaftMessageCall / HandleHealthCheckCall.
+//
+// CALLBACK ORDER (one Ready at a time, SwarmKit's Run loop, reference §4.2):
+//   persist (sync) → send → restore(snapshot) → leadership(false) if leadership was lost, then
+//   every waiting proposal fails kErrLostLeadership → for each committed entry in index order:
+//   apply(normal entry) then that proposal's done(OK) / conf change → membership(...) then its
+//   done → own snapshot + compaction → leadership(true) when leader and caught up → Advance →
+//   removed() when this node's removal was applied (or a peer answered "member removed").
+//   Callbacks may call ProposeValue and the other requests (they never re-enter the loop: the
+//   work continues from a zero-delay timer) and may call Stop. Results that are known at once
+//   (not leader, stopped, dropped) are also delivered from that timer, never inside the call.
 #ifndef SWARMSIM_MODEL_PROCESS_RAFT_HOST_H_
 #define SWARMSIM_MODEL_PROCESS_RAFT_HOST_H_
 
@@ -22,10 +44,13 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "model/proto/swarm.pb.h"
 #include "sim/context.h"
+#include "sim/payload.h"
 #include "sim/prng.h"
+#include "sim/rpc.h"
 #include "sim/types.h"
 
 namespace swarmsim {
@@ -38,6 +63,14 @@ inline constexpr sim::TimerKey kRaftTimerSpan = sim::TimerKey{1} << 48;
 // SwarmKit's ErrLostLeadership text; proposals fail with absl::UnknownError(kErrLostLeadership)
 // (a plain Go error reaches gRPC callers as UNKNOWN).
 inline constexpr char kErrLostLeadership[] = "node is no longer leader, aborting propose";
+// ErrStopped: pending and new requests of a stopped (or removed) node fail UNKNOWN with it.
+inline constexpr char kErrStopped[] = "raft: failed to process the request: node is stopped";
+// ErrMemberRemoved: NOT_FOUND answer to a message from a removed member; a sender receiving it
+// treats itself as removed.
+inline constexpr char kErrMemberRemoved[] = "raft: member was removed from the cluster";
+// ErrCannotRemoveMember (RemoveMember refused by CanRemoveMember), FAILED_PRECONDITION.
+inline constexpr char kErrCannotRemoveMember[] =
+    "can't remove member from the raft: this would result in a loss of quorum";
 
 struct RaftHostOptions {
   uint64_t raft_id = 0;       // this member's Raft ID (non-zero)
@@ -60,8 +93,12 @@ struct RaftHostOptions {
   uint64_t log_entries_for_slow_followers = 500;
   absl::Duration send_timeout = absl::Seconds(2);
   uint64_t peer_queue_max = 4096;
-  // Resolves a member's address to the host to dial.
+  // Resolves a member's address to the host to dial (kNoHost: unknown, not dialled).
   std::function<sim::HostId(const std::string& addr)> resolve;
+  // Start() registers Raft.ProcessRaftMessage and Health.Check (see the top comment).
+  bool serve_rpcs = true;
+  // §4.6: a MsgVote is stepped only if a Health.Check of the candidate succeeds (SwarmKit).
+  bool vote_health_check = true;
 };
 
 class RaftHost {
@@ -93,13 +130,23 @@ class RaftHost {
   void Stop(sim::Context& ctx);
   // Returns false when `key` is not one of RaftHost's timers.
   bool HandleTimer(sim::Context& ctx, sim::TimerKey key);
+  // For a process that serves the methods itself (options.serve_rpcs == false).
+  void HandleRaftMessageCall(sim::Context& ctx, sim::ServerCallId call, const sim::Payload& request);
+  void HandleHealthCheckCall(sim::Context& ctx, sim::ServerCallId call, const sim::Payload& request);
+  // Deletes the Raft state from the host's disk and traces raft.wipe. REQUIRES: no RaftHost of
+  // this host is running (call after Stop, before the next Start).
+  static void WipeState(sim::Context& ctx, absl::string_view reason);
 
-  // Proposes a store write. `done` runs once: OK after the entry is applied here; UNKNOWN
-  // kErrLostLeadership when this node is not the signalled leader or loses leadership first.
-  // Proposals never time out (SwarmKit proposes with context.Background()).
+  // Proposes a store write. `done` runs once: OK after the entry is applied here (after the apply
+  // callback for it); UNKNOWN kErrLostLeadership when this node is not the signalled leader or
+  // loses leadership first; UNKNOWN kErrStopped when stopped. RaftHost sets request.id (a fresh
+  // id: raft id, incarnation and a counter). Proposals never time out (SwarmKit proposes with
+  // context.Background()).
   void ProposeValue(sim::Context& ctx, swarmsim::api::InternalRaftRequest request,
                     std::function<void(sim::Context&, absl::Status)> done);
-  // Conf changes (leader only; FAILED_PRECONDITION otherwise). `done` after apply.
+  // Conf changes (leader only; FAILED_PRECONDITION otherwise). `done` after apply, or
+  // DEADLINE_EXCEEDED after reqTimeout (25 s) when the change never applies (a second change
+  // proposed while one is pending becomes an empty entry, as in etcd).
   void AddMember(sim::Context& ctx, const swarmsim::api::RaftMember& member,
                  std::function<void(sim::Context&, absl::Status)> done);
   // FAILED_PRECONDITION "can't remove member from the raft: this would result in a loss of
@@ -119,6 +166,8 @@ class RaftHost {
   uint64_t term() const;
   uint64_t commit() const;
   uint64_t applied() const;
+  uint64_t last_index() const;       // of the log on disk
+  uint64_t snapshot_index() const;   // of the latest snapshot (own or installed), 0 if none
   uint64_t raft_id() const;
   // Ticks in a row without a known leader (the raft proxy's errLostQuorum after > 10).
   int ticks_without_leader() const;

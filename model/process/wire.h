@@ -6,9 +6,12 @@
 #ifndef SWARMSIM_MODEL_PROCESS_WIRE_H_
 #define SWARMSIM_MODEL_PROCESS_WIRE_H_
 
+#include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "model/proto/swarm.pb.h"
 #include "sim/payload.h"
 
 namespace swarmsim {
@@ -29,6 +32,11 @@ inline constexpr char kRemoveServiceMethod[] = "Control.RemoveService";
 inline constexpr char kUpdateNodeMethod[] = "Control.UpdateNode";
 inline constexpr char kRemoveNodeMethod[] = "Control.RemoveNode";
 
+// Raft membership (api/raft.proto RaftMembership), served by every manager behind the raft proxy
+// (proxied to the leader). Request payload: DispatcherCall around a RaftJoinRequest; reply payload:
+// RaftJoinResponse.
+inline constexpr char kRaftJoinMethod[] = "RaftMembership.Join";
+
 // Raft transport between managers (never proxied). Payload: the raft wire message.
 inline constexpr char kRaftMessageMethod[] = "Raft.ProcessRaftMessage";
 // Health (grpc.health.v1): request payload empty, reply OK when the named service is SERVING.
@@ -41,6 +49,17 @@ struct DispatcherCall {
   std::string node_id;
   bool forwarded = false;
   sim::Payload request;
+};
+
+// RaftMembership.Join: the joiner's node ID and advertised address (the host name).
+struct RaftJoinRequest {
+  std::string node_id;
+  std::string addr;
+};
+// The Raft ID the leader chose for the joiner and the membership after adding it.
+struct RaftJoinResponse {
+  uint64_t raft_id = 0;
+  std::vector<swarmsim::api::RaftMember> members;
 };
 
 // Wraps an api:: message as a payload with its serialized size.
@@ -59,6 +78,17 @@ sim::Payload CallPayload(const std::string& node_id, bool forwarded, Message mes
   call.request = MessagePayload(std::move(message));
   const int64_t size = call.request.size_bytes() + static_cast<int64_t>(node_id.size()) + 8;
   return sim::Payload::Make<DispatcherCall>(std::move(call), size);
+}
+
+// The same call, re-wrapped by a proxying manager (redirect metadata set).
+inline sim::Payload ForwardedPayload(const DispatcherCall& call) {
+  DispatcherCall forwarded;
+  forwarded.node_id = call.node_id;
+  forwarded.forwarded = true;
+  forwarded.request = call.request;
+  const int64_t size =
+      forwarded.request.size_bytes() + static_cast<int64_t>(call.node_id.size()) + 8;
+  return sim::Payload::Make<DispatcherCall>(std::move(forwarded), size);
 }
 
 }  // namespace process

@@ -1,0 +1,79 @@
+// AgentHost runs one agent::Agent on a node process, following the host rules of agent.h and
+// output.h: remote calls go over one sim connection per session (dialed on the session's first
+// call, closed when the agent reports the session closed); local calls (a manager node's agent)
+// go in-process to this node's raft proxy, whose replies come back from later events; cancels
+// become sim cancels; every TimerRequest is armed on the host loop and fed back unchanged; status
+// codes map by cast (sim::StatusCode and absl::StatusCode both number gRPC's codes). Agent notes
+// become trace records (agent.backoff, agent.registered, task.state and the agent.* kinds below).
+//
+// An AgentHost is retired (not freed) when the node changes role and a new one takes over; every
+// callback it left behind checks `active_` first.
+#ifndef SWARMSIM_MODEL_PROCESS_AGENT_HOST_H_
+#define SWARMSIM_MODEL_PROCESS_AGENT_HOST_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "model/agent/agent.h"
+#include "model/agent/config.h"
+#include "model/agent/output.h"
+#include "model/process/host_loop.h"
+#include "model/process/raft_proxy.h"
+#include "sim/context.h"
+#include "sim/prng.h"
+
+namespace swarmsim {
+namespace process {
+
+class AgentHost {
+ public:
+  using NodeChanged = std::function<void(sim::Context&, const api::Node&)>;
+
+  // `proxy` serves local calls (may be used only when config.local_manager).
+  AgentHost(agent::AgentConfig config, sim::Prng prng, HostLoop* loop, RaftProxy* proxy,
+            std::function<sim::HostId(const std::string&)> resolve, NodeChanged node_changed);
+
+  void Start(sim::Context& ctx);
+  // Stops the agent and closes its calls and connections; later callbacks are ignored.
+  void Retire(sim::Context& ctx);
+
+  const agent::Agent& agent() const { return agent_; }
+  bool active() const { return active_; }
+
+  // Fault injection: a task's container fails on this worker.
+  void FailTask(sim::Context& ctx, const std::string& task_id, const std::string& message);
+
+ private:
+  struct OpenCall {
+    agent::CallKind kind = agent::CallKind::kSession;
+    bool local = false;
+    uint64_t session_seq = 0;
+    sim::CallId sim_call = 0;  // remote
+    InboundId inbound = 0;     // local
+  };
+
+  void Apply(sim::Context& ctx, agent::AgentOutput out);
+  void StartCall(sim::Context& ctx, const agent::RpcCall& call);
+  void Cancel(sim::Context& ctx, agent::CallId id);
+  sim::ConnId SessionConn(sim::Context& ctx, const agent::RpcCall& call);
+  // A message (end = false) or the end / unary reply (end = true) of one of the agent's calls.
+  void Deliver(sim::Context& ctx, agent::CallId id, bool end, const sim::RpcStatus& status,
+               const sim::Payload& payload);
+  void TraceNote(sim::Context& ctx, const agent::Note& note);
+
+  agent::Agent agent_;
+  HostLoop* loop_;
+  RaftProxy* proxy_;
+  std::function<sim::HostId(const std::string&)> resolve_;
+  NodeChanged node_changed_;
+  bool active_ = true;
+  std::map<agent::CallId, OpenCall> calls_;
+  std::map<uint64_t, sim::ConnId> session_conns_;  // by session_seq
+};
+
+}  // namespace process
+}  // namespace swarmsim
+
+#endif  // SWARMSIM_MODEL_PROCESS_AGENT_HOST_H_

@@ -1,0 +1,50 @@
+// HostLoop: the node process's own timers and mailbox on top of the host's keyed timers.
+//
+// After() runs a closure once after a delay on the host's local clock; Post() runs one from a
+// later event at the same instant (a 0-delay timer), in FIFO order, so that nothing is ever
+// re-entered from the call that caused it. Each After() takes a fresh timer key from a counter
+// (keys in [kDynamicBase, kRaftTimerBase)), so closures never supersede one another; a closure is
+// kept in an ordered map until it fires. Closures that may outlive what they capture check a
+// liveness flag of their own (components are retired, never freed, while the process lives).
+#ifndef SWARMSIM_MODEL_PROCESS_HOST_LOOP_H_
+#define SWARMSIM_MODEL_PROCESS_HOST_LOOP_H_
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+
+#include "absl/time/time.h"
+#include "sim/context.h"
+#include "sim/time.h"
+#include "sim/types.h"
+
+namespace swarmsim {
+namespace process {
+
+class HostLoop {
+ public:
+  using Fn = std::function<void(sim::Context&)>;
+
+  static constexpr sim::TimerKey kMailboxKey = 1;
+  static constexpr sim::TimerKey kDynamicBase = sim::TimerKey{1} << 40;
+
+  void After(sim::Context& ctx, absl::Duration delay, Fn fn);
+  // At a local-clock instant (at once if it has passed).
+  void At(sim::Context& ctx, sim::Time local_at, Fn fn);
+  void Post(sim::Context& ctx, Fn fn);
+  // False when `key` is not one of the loop's.
+  bool HandleTimer(sim::Context& ctx, sim::TimerKey key);
+
+  size_t pending() const { return timers_.size() + mailbox_.size(); }
+
+ private:
+  uint64_t next_key_ = kDynamicBase;
+  std::map<sim::TimerKey, Fn> timers_;
+  std::deque<Fn> mailbox_;
+};
+
+}  // namespace process
+}  // namespace swarmsim
+
+#endif  // SWARMSIM_MODEL_PROCESS_HOST_LOOP_H_

@@ -1,0 +1,285 @@
+#include "model/process/raft_proxy.h"
+
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "sim/check.h"
+
+namespace swarmsim {
+namespace process {
+namespace {
+
+bool IsControlMethod(const std::string& method) { return absl::StartsWith(method, "Control."); }
+
+}  // namespace
+
+RaftProxy::RaftProxy(std::string node_id, HostLoop* loop, std::function<ProxyTarget*()> target,
+                     std::function<sim::HostId(const std::string&)> resolve)
+    : node_id_(std::move(node_id)),
+      loop_(loop),
+      target_(std::move(target)),
+      resolve_(std::move(resolve)) {}
+
+void RaftProxy::Serve(sim::Context& ctx) {
+  struct Method {
+    const char* name;
+    bool streaming;
+  };
+  const Method methods[] = {
+      {kSessionMethod, true},         {kAssignmentsMethod, true},
+      {kHeartbeatMethod, false},      {kUpdateTaskStatusMethod, false},
+      {kRaftJoinMethod, false},       {kCreateServiceMethod, false},
+      {kUpdateServiceMethod, false},  {kRemoveServiceMethod, false},
+      {kUpdateNodeMethod, false},     {kRemoveNodeMethod, false},
+  };
+  for (const Method& m : methods) {
+    const std::string name = m.name;
+    const bool streaming = m.streaming;
+    auto handler = [this, name, streaming](sim::Context& c, sim::ServerCallId call,
+                                           const sim::Payload& request) {
+      OnRemoteCall(c, name, streaming, call, request);
+    };
+    if (streaming) {
+      ctx.ServeStream(name, handler);
+    } else {
+      ctx.Serve(name, handler);
+    }
+  }
+}
+
+void RaftProxy::OnRemoteCall(sim::Context& ctx, const std::string& method, bool streaming,
+                             sim::ServerCallId call, const sim::Payload& request) {
+  if (!request.Holds<DispatcherCall>()) {
+    const sim::RpcStatus bad =
+        sim::RpcStatus::Error(sim::StatusCode::kInvalidArgument, "malformed request");
+    if (streaming) {
+      ctx.StreamFinish(call, bad);
+    } else {
+      ctx.Reply(call, bad);
+    }
+    return;
+  }
+  const InboundId id = next_id_++;
+  Inbound& in = inbound_[id];
+  in.method = method;
+  in.streaming = streaming;
+  in.call = request.As<DispatcherCall>();
+  in.local = false;
+  in.server_call = call;
+  ctx.OnServerCallCancelled(call, [this, id](sim::Context& c) {
+    auto it = inbound_.find(id);
+    if (it == inbound_.end()) return;
+    std::function<void(sim::Context&)> on_cancel = std::move(it->second.on_cancel);
+    Erase(id);
+    if (on_cancel) on_cancel(c);
+  });
+  Route(ctx, id, /*first_attempt=*/true);
+}
+
+InboundId RaftProxy::CallLocal(sim::Context& ctx, const std::string& method, bool streaming,
+                               DispatcherCall call, LocalSink sink) {
+  const InboundId id = next_id_++;
+  Inbound& in = inbound_[id];
+  in.method = method;
+  in.streaming = streaming;
+  in.call = std::move(call);
+  in.local = true;
+  in.sink = std::move(sink);
+  loop_->Post(ctx, [this, id](sim::Context& c) {
+    if (IsOpen(id)) Route(c, id, /*first_attempt=*/true);
+  });
+  return id;
+}
+
+void RaftProxy::CancelLocal(sim::Context& ctx, InboundId id) {
+  auto it = inbound_.find(id);
+  if (it == inbound_.end()) return;
+  std::function<void(sim::Context&)> on_cancel = std::move(it->second.on_cancel);
+  Erase(id);
+  if (on_cancel) on_cancel(ctx);
+}
+
+void RaftProxy::Route(sim::Context& ctx, InboundId id, bool first_attempt) {
+  auto it = inbound_.find(id);
+  if (it == inbound_.end()) return;
+  Inbound& in = it->second;
+  ProxyTarget* target = target_();
+  if (target == nullptr) {
+    // A worker serves none of these; a local caller finds its manager gone.
+    Fail(ctx, id,
+         in.local ? sim::RpcStatus::Error(sim::StatusCode::kUnavailable, "manager is not running")
+                  : sim::RpcStatus::Error(sim::StatusCode::kUnimplemented, "unknown service"));
+    return;
+  }
+  // Control on the remote server is registered directly (not proxied): served wherever it lands.
+  if (!in.local && IsControlMethod(in.method)) {
+    target->ServeLocally(ctx, id);
+    return;
+  }
+  const RaftHost& raft = target->raft_host();
+  if (raft.IsLeader()) {
+    target->ServeLocally(ctx, id);
+    return;
+  }
+  if (in.call.forwarded) {
+    const std::string from = in.call.node_id;
+    Fail(ctx, id,
+         sim::RpcStatus::Error(sim::StatusCode::kResourceExhausted,
+                               absl::StrCat("more than one redirect to leader from: ", from)));
+    return;
+  }
+  const uint64_t leader = raft.Leader();
+  if (leader != 0 && leader != raft.raft_id() && raft.PeerActive(leader)) {
+    const std::optional<std::string> addr = raft.LeaderAddr();
+    if (addr.has_value()) {
+      Forward(ctx, id, resolve_(*addr));
+      return;
+    }
+  }
+  if (first_attempt && raft.ticks_without_leader() > kLostQuorumTicks) {
+    ++lost_quorum_errors_;
+    Fail(ctx, id, sim::RpcStatus::Error(sim::StatusCode::kUnavailable, kErrLostQuorum));
+    return;
+  }
+  loop_->After(ctx, kLeaderConnPoll, [this, id](sim::Context& c) {
+    if (IsOpen(id)) Route(c, id, /*first_attempt=*/false);
+  });
+}
+
+void RaftProxy::Forward(sim::Context& ctx, InboundId id, sim::HostId leader) {
+  Inbound& in = inbound_.at(id);
+  ++forwarded_calls_;
+  const sim::ConnId conn = ConnTo(ctx, leader);
+  sim::Payload payload = ForwardedPayload(in.call);
+  if (in.streaming) {
+    sim::StreamCallbacks callbacks;
+    callbacks.on_message = [this, id](sim::Context& c, const sim::Payload& message) {
+      Send(c, id, message);
+    };
+    callbacks.on_done = [this, id](sim::Context& c, const sim::RpcStatus& status) {
+      Finish(c, id, status);
+    };
+    const sim::CallId forwarded =
+        ctx.OpenStream(conn, in.method, std::move(payload), absl::ZeroDuration(),
+                       std::move(callbacks));
+    SetOnCancel(id, [forwarded](sim::Context& c) { c.CancelCall(forwarded); });
+    return;
+  }
+  const sim::CallId forwarded = ctx.Call(
+      conn, in.method, std::move(payload), absl::ZeroDuration(),
+      [this, id](sim::Context& c, const sim::RpcStatus& status, const sim::Payload& response) {
+        auto it = inbound_.find(id);
+        if (it == inbound_.end()) return;
+        it->second.on_cancel = nullptr;
+        if (!status.ok() && IsConnectionError(status) && !it->second.retried) {
+          it->second.retried = true;
+          PollNewLeader(c, id);
+          return;
+        }
+        Reply(c, id, status, response);
+      });
+  SetOnCancel(id, [forwarded](sim::Context& c) { c.CancelCall(forwarded); });
+}
+
+void RaftProxy::PollNewLeader(sim::Context& ctx, InboundId id) {
+  loop_->After(ctx, kPollNewLeaderConn, [this, id](sim::Context& c) {
+    if (!IsOpen(id)) return;
+    ProxyTarget* target = target_();
+    if (target == nullptr) {
+      Fail(c, id, sim::RpcStatus::Error(sim::StatusCode::kUnavailable, "manager is not running"));
+      return;
+    }
+    const RaftHost& raft = target->raft_host();
+    if (raft.IsLeader()) {
+      target->ServeLocally(c, id);
+      return;
+    }
+    const uint64_t leader = raft.Leader();
+    const std::optional<std::string> addr = raft.LeaderAddr();
+    if (leader != 0 && leader != raft.raft_id() && raft.PeerActive(leader) && addr.has_value()) {
+      Forward(c, id, resolve_(*addr));
+      return;
+    }
+    PollNewLeader(c, id);
+  });
+}
+
+sim::ConnId RaftProxy::ConnTo(sim::Context& ctx, sim::HostId host) {
+  auto it = conns_.find(host);
+  if (it != conns_.end() && ctx.GetConnState(it->second) != sim::ConnState::kClosed) {
+    return it->second;
+  }
+  const sim::ConnId conn = ctx.Dial(host);
+  conns_[host] = conn;
+  return conn;
+}
+
+bool RaftProxy::IsConnectionError(const sim::RpcStatus& status) {
+  // What the sim's transport reports (rpc.h), standing for gRPC's "connection error", "is
+  // closing" and "the connection is unavailable". Application errors never use these words.
+  if (status.code != sim::StatusCode::kUnavailable) return false;
+  return absl::StrContains(status.message, "connection") ||
+         absl::StrContains(status.message, "dial timeout") ||
+         absl::StrContains(status.message, "keepalive");
+}
+
+const RaftProxy::Inbound* RaftProxy::Find(InboundId id) const {
+  auto it = inbound_.find(id);
+  return it == inbound_.end() ? nullptr : &it->second;
+}
+
+void RaftProxy::SetOnCancel(InboundId id, std::function<void(sim::Context&)> on_cancel) {
+  auto it = inbound_.find(id);
+  if (it != inbound_.end()) it->second.on_cancel = std::move(on_cancel);
+}
+
+void RaftProxy::Erase(InboundId id) { inbound_.erase(id); }
+
+bool RaftProxy::Reply(sim::Context& ctx, InboundId id, const sim::RpcStatus& status,
+                      sim::Payload response) {
+  auto it = inbound_.find(id);
+  if (it == inbound_.end()) return false;
+  Inbound in = std::move(it->second);
+  Erase(id);
+  if (!in.local) return ctx.Reply(in.server_call, status, std::move(response));
+  LocalSink sink = std::move(in.sink);
+  loop_->Post(ctx, [sink, status, response](sim::Context& c) { sink(c, true, status, response); });
+  return true;
+}
+
+bool RaftProxy::Send(sim::Context& ctx, InboundId id, sim::Payload message) {
+  auto it = inbound_.find(id);
+  if (it == inbound_.end()) return false;
+  Inbound& in = it->second;
+  if (!in.local) return ctx.StreamSend(in.server_call, std::move(message));
+  LocalSink sink = in.sink;
+  loop_->Post(ctx, [sink, message](sim::Context& c) {
+    sink(c, false, sim::RpcStatus::Ok(), message);
+  });
+  return true;
+}
+
+bool RaftProxy::Finish(sim::Context& ctx, InboundId id, const sim::RpcStatus& status) {
+  auto it = inbound_.find(id);
+  if (it == inbound_.end()) return false;
+  Inbound in = std::move(it->second);
+  Erase(id);
+  if (!in.local) return ctx.StreamFinish(in.server_call, status);
+  LocalSink sink = std::move(in.sink);
+  loop_->Post(ctx, [sink, status](sim::Context& c) { sink(c, true, status, sim::Payload()); });
+  return true;
+}
+
+void RaftProxy::Fail(sim::Context& ctx, InboundId id, const sim::RpcStatus& status) {
+  const Inbound* in = Find(id);
+  if (in == nullptr) return;
+  if (in->streaming) {
+    Finish(ctx, id, status);
+  } else {
+    Reply(ctx, id, status);
+  }
+}
+
+}  // namespace process
+}  // namespace swarmsim
