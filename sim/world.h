@@ -17,6 +17,7 @@
 #include <initializer_list>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -101,6 +102,12 @@ class World {
     At(now_ + delay, std::move(action));
   }
 
+  // The time of the next event, or nullopt when the queue is empty. Lets a driver stop exactly at
+  // a deadline and inspect the world between events (the scenario runner's expectations).
+  std::optional<Time> NextEventTime() const {
+    if (queue_.empty()) return std::nullopt;
+    return queue_.TopTime();
+  }
   // Runs the next event. False when the queue is empty.
   bool Step();
   // Runs every event at or before `deadline`, then sets now() to `deadline`.

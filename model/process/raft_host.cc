@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "model/check/trace_emit.h"
 #include "model/process/raft_disk.h"
 #include "model/process/raft_transport.h"
@@ -55,7 +56,7 @@ class RaftHost::Impl {
         self_(std::make_shared<Impl*>(this)) {
     SIM_CHECK_NE(opt_.raft_id, 0u);
     SIM_CHECK(opt_.resolve != nullptr);
-    SIM_CHECK_GT(opt_.tick_interval, absl::ZeroDuration());
+    SIM_CHECK(opt_.tick_interval > absl::ZeroDuration());
     req_timeout_ = absl::Seconds(5) + 2 * opt_.election_tick * opt_.tick_interval;
   }
   ~Impl() { *self_ = nullptr; }
@@ -267,12 +268,13 @@ api::RaftMember RaftHost::Impl::BootstrapMember(uint64_t id) const {
   for (const api::RaftMember& m : opt_.initial_members) {
     if (m.raft_id() == id) return m;
   }
-  api::RaftMember self;
-  self.set_raft_id(opt_.raft_id);
-  self.set_node_id(opt_.node_id);
-  self.set_addr(opt_.addr);
-  SIM_CHECK_EQ(id, opt_.raft_id);
-  return self;
+  api::RaftMember member;
+  member.set_raft_id(id);
+  if (id == opt_.raft_id) {
+    member.set_node_id(opt_.node_id);
+    member.set_addr(opt_.addr);
+  }
+  return member;
 }
 
 // A brand-new cluster: one committed AddNode entry per initial member (self included) at term 1,
