@@ -38,12 +38,12 @@ absl::Status ToAbsl(const sim::RpcStatus& status) {
 
 }  // namespace
 
-AgentHost::AgentHost(agent::AgentConfig config, sim::Prng prng, HostLoop* loop, RaftProxy* proxy,
+AgentHost::AgentHost(agent::AgentConfig config, sim::Prng prng, HostLoop* loop, LocalLink local,
                      std::function<sim::HostId(const std::string&)> resolve,
                      NodeChanged node_changed)
     : agent_(std::move(config), prng),
       loop_(loop),
-      proxy_(proxy),
+      local_(std::move(local)),
       resolve_(std::move(resolve)),
       node_changed_(std::move(node_changed)) {}
 
@@ -55,7 +55,7 @@ void AgentHost::Retire(sim::Context& ctx) {
   agent_.Stop(ctx.LocalNow());  // Its output is dropped: everything is closed below.
   for (const auto& [id, call] : calls_) {
     if (call.local) {
-      proxy_->CancelLocal(ctx, call.inbound);
+      local_.cancel(ctx, call.local_handle);
     } else {
       ctx.CancelCall(call.sim_call);
     }
@@ -104,8 +104,8 @@ void AgentHost::StartCall(sim::Context& ctx, const agent::RpcCall& call) {
   const std::string method = MethodOf(call.kind);
   const bool stream = IsStream(call.kind);
   if (call.target.local) {
-    open.inbound = proxy_->CallLocal(
-        ctx, method, stream, std::move(wrapped),
+    open.local_handle = local_.call(
+        ctx, method, stream, std::move(wrapped), call.session_seq,
         [this, id](sim::Context& c, bool end, const sim::RpcStatus& status,
                    const sim::Payload& payload) {
           if (active_) Deliver(c, id, end, status, payload);
@@ -155,7 +155,7 @@ void AgentHost::Cancel(sim::Context& ctx, agent::CallId id) {
   const OpenCall call = it->second;
   calls_.erase(it);
   if (call.local) {
-    proxy_->CancelLocal(ctx, call.inbound);
+    local_.cancel(ctx, call.local_handle);
   } else {
     ctx.CancelCall(call.sim_call);
   }
@@ -188,11 +188,10 @@ void AgentHost::Deliver(sim::Context& ctx, agent::CallId id, bool end,
       }
       return;
     case agent::CallKind::kHeartbeat: {
-      absl::StatusOr<api::HeartbeatResponse> reply = ToAbsl(status);
-      if (status.ok()) {
-        reply = payload.Holds<api::HeartbeatResponse>() ? payload.As<api::HeartbeatResponse>()
-                                                         : api::HeartbeatResponse();
-      }
+      absl::StatusOr<api::HeartbeatResponse> reply =
+          payload.Holds<api::HeartbeatResponse>() ? payload.As<api::HeartbeatResponse>()
+                                                   : api::HeartbeatResponse();
+      if (!status.ok()) reply = ToAbsl(status);
       Apply(ctx, agent_.OnHeartbeatReply(now, id, reply));
       return;
     }

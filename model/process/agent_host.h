@@ -2,7 +2,7 @@
 // output.h: remote calls go over one sim connection per session (dialed on the session's first
 // call, closed when the agent reports the session closed); local calls (a manager node's agent)
 // go in-process to this node's raft proxy, whose replies come back from later events; cancels
-// become sim cancels; every TimerRequest is armed on the host loop and fed back unchanged; status
+// become sim cancels (local ones go through the node's LocalLink); every TimerRequest is armed on the host loop and fed back unchanged; status
 // codes map by cast (sim::StatusCode and absl::StatusCode both number gRPC's codes). Agent notes
 // become trace records (agent.backoff, agent.registered, task.state and the agent.* kinds below).
 //
@@ -27,12 +27,20 @@
 namespace swarmsim {
 namespace process {
 
+// Where a manager node's agent's local calls go (its own manager, or a stand-in when the node no
+// longer runs one). `call` returns a handle for `cancel`; the sink is invoked from later events.
+struct LocalLink {
+  std::function<uint64_t(sim::Context&, const std::string& method, bool streaming,
+                         DispatcherCall call, uint64_t session_seq, LocalSink sink)>
+      call;
+  std::function<void(sim::Context&, uint64_t handle)> cancel;
+};
+
 class AgentHost {
  public:
   using NodeChanged = std::function<void(sim::Context&, const api::Node&)>;
 
-  // `proxy` serves local calls (may be used only when config.local_manager).
-  AgentHost(agent::AgentConfig config, sim::Prng prng, HostLoop* loop, RaftProxy* proxy,
+  AgentHost(agent::AgentConfig config, sim::Prng prng, HostLoop* loop, LocalLink local,
             std::function<sim::HostId(const std::string&)> resolve, NodeChanged node_changed);
 
   void Start(sim::Context& ctx);
@@ -51,7 +59,7 @@ class AgentHost {
     bool local = false;
     uint64_t session_seq = 0;
     sim::CallId sim_call = 0;  // remote
-    InboundId inbound = 0;     // local
+    uint64_t local_handle = 0;  // local
   };
 
   void Apply(sim::Context& ctx, agent::AgentOutput out);
@@ -65,7 +73,7 @@ class AgentHost {
 
   agent::Agent agent_;
   HostLoop* loop_;
-  RaftProxy* proxy_;
+  LocalLink local_;
   std::function<sim::HostId(const std::string&)> resolve_;
   NodeChanged node_changed_;
   bool active_ = true;

@@ -74,9 +74,17 @@ void Manager::Start(sim::Context& ctx) {
 void Manager::Shutdown(sim::Context& ctx) {
   if (!active_) return;
   StopLeader(ctx);
-  FailQueuedWrites(ctx, absl::UnavailableError("manager stopped"));
   raft_->Stop(ctx);
   active_ = false;
+  // Writers waiting on this manager learn that it is gone (control callers get their answer).
+  const absl::Status stopped = absl::UnavailableError("manager stopped");
+  if (write_in_flight_) {
+    write_in_flight_ = false;
+    std::function<void(sim::Context&, absl::Status)> done = std::move(in_flight_.done);
+    in_flight_ = InFlight();
+    if (done) done(ctx, stopped);
+  }
+  FailQueuedWrites(ctx, stopped);
   ctx.Trace("manager.stop", {{"raft_id", start_.raft_id}});
 }
 

@@ -73,9 +73,11 @@ class RaftHost::Impl {
   void RemoveMember(sim::Context& ctx, uint64_t raft_id, DoneFn done);
   void TransferLeadership(sim::Context& ctx, uint64_t to, DoneFn done);
 
-  bool IsLeader() const { return node_ != nullptr && node_->role() == raft::RaftRole::kLeader; }
+  bool IsLeader() const {
+    return !stopped_ && node_ != nullptr && node_->role() == raft::RaftRole::kLeader;
+  }
   bool SignalledLeader() const { return signalled_; }
-  uint64_t Leader() const { return node_ == nullptr ? 0 : node_->lead(); }
+  uint64_t Leader() const { return stopped_ || node_ == nullptr ? 0 : node_->lead(); }
   std::optional<std::string> LeaderAddr() const {
     auto it = members_.find(Leader());
     if (it == members_.end()) return std::nullopt;
@@ -319,6 +321,15 @@ void RaftHost::Impl::WriteBootstrap(sim::Context& ctx) {
 void RaftHost::Impl::Stop(sim::Context& ctx) {
   if (!started_ || stopped_) return;
   stopped_ = true;
+  was_leader_ = false;
+  signalled_ = false;
+  // If the process outlives this Raft (demotion), the trace must not keep it leading.
+  if (traced_role_ != raft::RaftRole::kFollower || traced_lead_ != raft::kNone) {
+    traced_role_ = raft::RaftRole::kFollower;
+    traced_lead_ = raft::kNone;
+    check::EmitRaftState(TraceSink{&ctx}, opt_.raft_id, traced_term_,
+                         raft::RaftRoleName(traced_role_), traced_lead_);
+  }
   for (sim::TimerKey key : {kTickKey, kTransferPollKey, kDriveKey, kConfDeadlineKey}) {
     ctx.CancelTimer(key);
   }
@@ -929,6 +940,27 @@ bool RaftHost::Impl::CanRemoveMember(uint64_t id) const {
     if (PeerActive(m)) reachable.push_back(m);
   }
   return raft::CanRemoveMember(members, reachable, opt_.raft_id, id);
+}
+
+// ------------------------------------------------------------------------------ router
+
+void RaftRpcRouter::Serve(sim::Context& ctx) {
+  ctx.Serve(kRaftMessageMethod,
+            [this](sim::Context& c, sim::ServerCallId call, const sim::Payload& request) {
+              if (target_ == nullptr) {
+                c.Reply(call, sim::RpcStatus::Error(sim::StatusCode::kUnavailable, kErrStopped));
+                return;
+              }
+              target_->HandleRaftMessageCall(c, call, request);
+            });
+  ctx.Serve(kHealthMethod,
+            [this](sim::Context& c, sim::ServerCallId call, const sim::Payload& request) {
+              if (target_ == nullptr) {
+                c.Reply(call, sim::RpcStatus::Error(sim::StatusCode::kUnavailable, kErrStopped));
+                return;
+              }
+              target_->HandleHealthCheckCall(c, call, request);
+            });
 }
 
 // ------------------------------------------------------------------------------ RaftHost

@@ -22,7 +22,11 @@
 //   deletes the Raft files (SwarmKit's ClearData). With options.serve_rpcs (the default) Start
 //   registers Raft.ProcessRaftMessage and Health.Check; a process that serves them itself (or
 //   may host a second RaftHost in the same incarnation: the kernel refuses a second Serve) sets
-//   it false and forwards the calls to HandleRaftMessageCall / HandleHealthCheckCall.
+//   it false and forwards the calls to HandleRaftMessageCall / HandleHealthCheckCall, e.g. with
+//   the RaftRpcRouter below.
+//   A removed member learns it either by applying its own removal or, since the leader stops
+//   sending to removed members, when its next campaign (one election timeout later) is answered
+//   NOT_FOUND kErrMemberRemoved.
 //
 // CALLBACK ORDER (one Ready at a time, SwarmKit's Run loop, reference §4.2):
 //   persist (sync) → send → restore(snapshot) → leadership(false) if leadership was lost, then
@@ -76,11 +80,14 @@ struct RaftHostOptions {
   uint64_t raft_id = 0;       // this member's Raft ID (non-zero)
   std::string node_id;        // SwarmKit node ID (the host name, e.g. "m1")
   std::string addr;           // advertised address (the host name)
-  // Creates a new cluster with this node as its only member (SwarmKit's first manager) when the
-  // disk holds no Raft state. Otherwise the node waits to be contacted by a leader (a joiner, or
-  // a restart that recovers from disk).
+  // When the disk holds no Raft state: creates a new cluster whose members are initial_members
+  // plus this node (SwarmKit's first manager: initial_members empty), by writing one committed
+  // AddNode entry per member at term 1 (context: its RaftMember), the same on every member
+  // bootstrapped together. Otherwise (or when false) the node starts from its disk, or empty and
+  // waiting to be contacted by a leader (a joiner: initial_members = the Join answer's members).
   bool bootstrap = false;
-  // Members known at first start (for a cluster created with several members at once).
+  // Members known at first start (a cluster created with several members at once, or the
+  // members a joiner was given). Ignored when the disk holds a snapshot.
   std::vector<swarmsim::api::RaftMember> initial_members;
   absl::Duration tick_interval = absl::Seconds(1);
   int election_tick = 10;
@@ -126,7 +133,10 @@ class RaftHost {
 
   // Recovers from the disk, serves Raft.ProcessRaftMessage and Health.Check, starts the ticker.
   void Start(sim::Context& ctx);
-  // Graceful stop: stop ticking and sending.
+  // Graceful stop: stop ticking and sending; close the peers' connections; every waiting
+  // request's done runs now with UNKNOWN kErrStopped (inside Stop). No leadership callback is
+  // made; IsLeader/SignalledLeader become false, Leader() 0, and if the trace showed this node
+  // leading (or following a leader) a raft.state {role follower, lead 0} is emitted. Idempotent.
   void Stop(sim::Context& ctx);
   // Returns false when `key` is not one of RaftHost's timers.
   bool HandleTimer(sim::Context& ctx, sim::TimerKey key);
@@ -158,7 +168,7 @@ class RaftHost {
   void TransferLeadership(sim::Context& ctx, uint64_t to,
                           std::function<void(sim::Context&, absl::Status)> done);
 
-  // Predicates (§4.3), kept distinct as SwarmKit keeps them.
+  // Predicates (§4.3), kept distinct as SwarmKit keeps them. Safe to call before Start / after Stop.
   bool IsLeader() const;          // raw Raft: lead == self
   bool SignalledLeader() const;   // ReadyForProposals: IsLeader event published
   uint64_t Leader() const;        // raft id of the leader this node knows, 0 if none
@@ -182,6 +192,21 @@ class RaftHost {
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;
+};
+
+// Serves Raft.ProcessRaftMessage and Health.Check once per process incarnation and routes them
+// to the current RaftHost (none: UNAVAILABLE kErrStopped). For a process that may run several
+// RaftHosts one after another (demotion then promotion): build them with serve_rpcs = false,
+// call Serve(ctx) in Process::Start, and set_target as they come and go. It must outlive the
+// process's incarnation (a member of the Process is right).
+class RaftRpcRouter {
+ public:
+  void Serve(sim::Context& ctx);
+  void set_target(RaftHost* target) { target_ = target; }
+  RaftHost* target() const { return target_; }
+
+ private:
+  RaftHost* target_ = nullptr;
 };
 
 }  // namespace process

@@ -111,14 +111,33 @@ void RaftTransport::OnSent(sim::Context& ctx, uint64_t id, uint64_t generation,
   Peer& peer = it->second;
   peer.in_flight = false;
   SetActive(ctx, peer, status.ok());
+  if (status.code == sim::StatusCode::kDeadlineExceeded && peer.has_conn) {
+    // The connection may be stuck behind retransmissions (a partition, a dead host): start a
+    // fresh one at the next send rather than queue behind them (gRPC would reconnect).
+    ctx.CloseConn(peer.conn);
+    peer.has_conn = false;
+  }
+  // A failed send fails what is queued behind it too, as gRPC fails calls fast while the
+  // connection is in transient failure: Raft resends (heartbeats, probes) what still matters,
+  // and a dead peer's queue stays short.
+  std::deque<raft::Message> dropped;
+  if (!status.ok()) dropped.swap(peer.queue);
   // The host may remove this peer (or stop everything) from inside the callback.
   std::weak_ptr<RaftTransport*> weak = self_;
+  const auto alive = [&] {
+    std::shared_ptr<RaftTransport*> self = weak.lock();
+    if (self == nullptr || *self == nullptr) return false;
+    auto again = peers_.find(id);
+    return again != peers_.end() && again->second.generation == generation;
+  };
   on_result_(ctx, sent, status);
-  std::shared_ptr<RaftTransport*> self = weak.lock();
-  if (self == nullptr || *self == nullptr) return;
-  auto again = peers_.find(id);
-  if (again == peers_.end() || again->second.generation != generation) return;
-  Pump(ctx, id);
+  const sim::RpcStatus skipped = sim::RpcStatus::Error(
+      sim::StatusCode::kUnavailable, "peer send failed: message dropped from the queue");
+  for (const raft::Message& m : dropped) {
+    if (!alive()) return;
+    on_result_(ctx, m, skipped);
+  }
+  if (alive()) Pump(ctx, id);
 }
 
 void RaftTransport::SetActive(sim::Context& ctx, Peer& peer, bool active) {

@@ -7,7 +7,9 @@
 // send's outcome is handed back to the host (ReportUnreachable / ReportSnapshot / removal are
 // the host's business). A peer is "active" after a successful health check at its start or a
 // successful send, and inactive after a failed one; the time it became active is kept for
-// LongestActive (the transfer target). A closed connection is re-dialled at the next send.
+// LongestActive (the transfer target). A failed send fails the messages queued behind it as well
+// (each reported back as UNAVAILABLE), as gRPC fails calls fast on a broken connection. A closed connection is re-dialled at the next send, and
+// a send that times out closes its connection (it may be stuck behind retransmissions).
 //
 // Messages travel as shared objects (sim::Payload holding a raft::Message) with an estimated
 // serialized size; nothing is serialized. It never reads a clock but ctx.LocalNow(). Callbacks

@@ -1,0 +1,171 @@
+// Manager: hosting the dispatcher as its header asks (store events first, proposals in order
+// through the write lock, timers armed and fed back, envelopes delivered in order).
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "model/check/trace_emit.h"
+#include "model/dispatcher/errors.h"
+#include "model/process/manager.h"
+#include "model/process/wire.h"
+
+namespace swarmsim {
+namespace process {
+namespace {
+
+sim::RpcStatus ToRpc(const absl::Status& status) {
+  if (status.ok()) return sim::RpcStatus::Ok();
+  return sim::RpcStatus::Error(static_cast<sim::StatusCode>(status.code()),
+                               std::string(status.message()));
+}
+
+// The dispatcher's status writes rebased on the store as it is when their turn comes: the
+// dispatcher owns task status and node status/description; everything else is the store's.
+api::InternalRaftRequest RebaseStatusWrites(const store::MemoryStore& store,
+                                            const api::InternalRaftRequest& request) {
+  api::InternalRaftRequest out;
+  out.set_id(request.id());
+  for (const api::StoreAction& action : request.actions()) {
+    if (action.kind() != api::StoreAction::UPDATE) {
+      *out.add_actions() = action;
+      continue;
+    }
+    if (action.target().has_task()) {
+      const api::Task& wanted = action.target().task();
+      const api::Task* current = store.GetTask(wanted.id());
+      if (current == nullptr) continue;
+      if (current->meta().version() == wanted.meta().version()) {
+        *out.add_actions() = action;
+        continue;
+      }
+      if (current->status().state() > wanted.status().state()) continue;  // Never regress.
+      api::Task task = *current;
+      *task.mutable_status() = wanted.status();
+      api::StoreAction* rebased = out.add_actions();
+      rebased->set_kind(api::StoreAction::UPDATE);
+      *rebased->mutable_target()->mutable_task() = std::move(task);
+    } else if (action.target().has_node()) {
+      const api::Node& wanted = action.target().node();
+      const api::Node* current = store.GetNode(wanted.id());
+      if (current == nullptr) continue;
+      if (current->meta().version() == wanted.meta().version()) {
+        *out.add_actions() = action;
+        continue;
+      }
+      api::Node node = *current;
+      *node.mutable_status() = wanted.status();
+      *node.mutable_description() = wanted.description();
+      api::StoreAction* rebased = out.add_actions();
+      rebased->set_kind(api::StoreAction::UPDATE);
+      *rebased->mutable_target()->mutable_node() = std::move(node);
+    } else {
+      *out.add_actions() = action;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void Manager::ServeDispatcher(sim::Context& ctx, InboundId id, const RaftProxy::Inbound& in) {
+  const sim::Time now = ctx.LocalNow();
+  const std::string& node = in.call.node_id;
+  const sim::Payload& request = in.call.request;
+  const sim::RpcStatus malformed =
+      sim::RpcStatus::Error(sim::StatusCode::kInvalidArgument, "malformed request");
+  auto cancel_stream = [this, id](sim::Context& c) {
+    if (active_) ApplyDispatcher(c, dispatcher_->CancelStream(c.LocalNow(), id));
+  };
+  if (in.method == kSessionMethod) {
+    if (!request.Holds<api::SessionRequest>()) return proxy_->Fail(ctx, id, malformed);
+    proxy_->SetOnCancel(id, cancel_stream);
+    ApplyDispatcher(ctx, dispatcher_->Session(now, id, node, /*remote_addr=*/node,
+                                              request.As<api::SessionRequest>()));
+  } else if (in.method == kAssignmentsMethod) {
+    if (!request.Holds<api::AssignmentsRequest>()) return proxy_->Fail(ctx, id, malformed);
+    proxy_->SetOnCancel(id, cancel_stream);
+    ApplyDispatcher(ctx,
+                    dispatcher_->Assignments(now, id, node, request.As<api::AssignmentsRequest>()));
+  } else if (in.method == kHeartbeatMethod) {
+    if (!request.Holds<api::HeartbeatRequest>()) return proxy_->Fail(ctx, id, malformed);
+    ApplyDispatcher(ctx, dispatcher_->Heartbeat(now, id, node, request.As<api::HeartbeatRequest>()));
+  } else if (in.method == kUpdateTaskStatusMethod) {
+    if (!request.Holds<api::UpdateTaskStatusRequest>()) return proxy_->Fail(ctx, id, malformed);
+    ApplyDispatcher(ctx, dispatcher_->UpdateTaskStatus(now, id, node,
+                                                       request.As<api::UpdateTaskStatusRequest>()));
+  } else {
+    proxy_->Fail(ctx, id, sim::RpcStatus::Error(sim::StatusCode::kUnimplemented, in.method));
+  }
+}
+
+void Manager::ApplyDispatcher(sim::Context& ctx, dispatcher::DispatcherOutput out) {
+  for (dispatcher::Envelope& e : out.envelopes) {
+    const sim::RpcStatus status = ToRpc(e.status);
+    switch (e.kind) {
+      case dispatcher::EnvelopeKind::kHeartbeatReply:
+        proxy_->Reply(ctx, e.call, status,
+                      status.ok() ? MessagePayload(std::move(e.heartbeat)) : sim::Payload());
+        break;
+      case dispatcher::EnvelopeKind::kUpdateTaskStatusReply:
+        proxy_->Reply(ctx, e.call, status,
+                      status.ok() ? MessagePayload(api::UpdateTaskStatusResponse())
+                                  : sim::Payload());
+        break;
+      case dispatcher::EnvelopeKind::kSessionMessage:
+        proxy_->Send(ctx, e.call, MessagePayload(std::move(e.session)));
+        break;
+      case dispatcher::EnvelopeKind::kAssignmentsMessage:
+        proxy_->Send(ctx, e.call, MessagePayload(std::move(e.assignments)));
+        break;
+      case dispatcher::EnvelopeKind::kStreamEnd:
+        proxy_->Finish(ctx, e.call, status);
+        break;
+    }
+  }
+  for (dispatcher::Proposal& proposal : out.proposals) {
+    Write write;
+    write.source = "dispatcher";
+    write.build = [this, request = std::move(proposal.request)](sim::Context&)
+        -> absl::StatusOr<std::vector<api::InternalRaftRequest>> {
+      return std::vector<api::InternalRaftRequest>{RebaseStatusWrites(store_, request)};
+    };
+    write.done = [this, id = proposal.id](sim::Context& c, absl::Status status) {
+      ApplyDispatcher(c, dispatcher_->OnProposalResult(c.LocalNow(), id, status));
+    };
+    EnqueueWrite(ctx, std::move(write));
+  }
+  for (const dispatcher::TimerRequest& timer : out.timers) {
+    loop_->At(ctx, timer.deadline, [this, timer](sim::Context& c) {
+      if (active_) ApplyDispatcher(c, dispatcher_->OnTimer(c.LocalNow(), timer));
+    });
+  }
+  for (const dispatcher::Note& note : out.notes) TraceDispatcherNote(ctx, note);
+}
+
+void Manager::TraceDispatcherNote(sim::Context& ctx, const dispatcher::Note& note) {
+  auto sink = [&ctx](absl::string_view kind, absl::Span<const sim::TraceField> fields) {
+    ctx.Trace(kind, fields);
+  };
+  switch (note.kind) {
+    case dispatcher::NoteKind::kRegistrationAccepted:
+      check::EmitDispatcherRegistered(sink, note.node_id, note.session_id);
+      return;
+    case dispatcher::NoteKind::kRegistrationRefused:
+      check::EmitDispatcherRefused(sink, note.node_id, note.detail);
+      return;
+    case dispatcher::NoteKind::kSessionEnded:
+      check::EmitDispatcherSessionEnd(sink, note.node_id, note.session_id, note.detail);
+      return;
+    case dispatcher::NoteKind::kDispatcherStopped:
+      return;  // dispatcher.stop {term} follows the whole stop.
+    default:
+      break;
+  }
+  const std::string name = dispatcher::NoteKindName(note.kind);
+  const std::string kind =
+      absl::StartsWith(name, "dispatcher.") ? name : absl::StrCat("dispatcher.", name);
+  ctx.Trace(kind, {{"node", note.node_id}, {"session", note.session_id}, {"detail", note.detail}});
+}
+
+}  // namespace process
+}  // namespace swarmsim

@@ -1,0 +1,178 @@
+// Role changes over NodeProcess hosts (issue 5, reference §3.4, §7.5 TestDemotePromote,
+// TestDemoteLeader, TestDemoteToSingleManager): promotion joins Raft through the proxied
+// RaftMembership.Join, demotion removes the member (the leader transfers leadership first), the
+// quorum guard refuses demoting the last manager. Times are stated and checked.
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+#include "model/process/node_test_cluster.h"
+#include "model/process/raft_disk.h"
+
+namespace swarmsim {
+namespace process {
+namespace testing {
+namespace {
+
+double Secs(absl::Duration d) { return absl::ToDoubleSeconds(d); }  // printing only
+
+void FormCluster(NodeTestCluster& c) {
+  c.StartAll();
+  SIM_CHECK(c.RunUntil([&] { return c.AllReady(c.all()); }, absl::Seconds(64)));
+}
+
+absl::Status SetDesiredRole(NodeTestCluster& c, const std::string& via, const std::string& node,
+                            api::NodeRole role) {
+  const api::Node* n = c.LeaderStore()->GetNode(node);
+  SIM_CHECK(n != nullptr);
+  api::UpdateNodeRequest request;
+  request.set_node_id(node);
+  request.set_version(n->meta().version());
+  *request.mutable_spec() = n->spec();
+  request.mutable_spec()->set_desired_role(role);
+  return c.Control(via, request);
+}
+
+bool IsMember(NodeTestCluster& c, const std::string& node) {
+  const std::string leader = c.Leader();
+  if (leader.empty()) return false;
+  for (const api::RaftMember& m : c.node(leader)->raft()->Members()) {
+    if (m.node_id() == node) return true;
+  }
+  return false;
+}
+
+size_t MemberCount(NodeTestCluster& c) {
+  const std::string leader = c.Leader();
+  return leader.empty() ? 0 : c.node(leader)->raft()->Members().size();
+}
+
+api::NodeRole ObservedRole(NodeTestCluster& c, const std::string& node) {
+  return c.LeaderStore()->GetNode(node)->role();
+}
+
+TEST(NodeRolesTest, PromoteWorkerJoinsRaft) {
+  NodeTestCluster c(ClusterSpec{3, 2, 1, nullptr});
+  FormCluster(c);
+  const sim::Time t0 = c.now();
+  ASSERT_TRUE(SetDesiredRole(c, "m2", "w1", api::NODE_ROLE_MANAGER).ok());
+  // Role manager: Role = MANAGER at once; the agent sees its node change, the node joins through
+  // a manager (proxied to the leader) and starts its manager. (Its agent keeps using remote
+  // managers until the node restarts: the agent's mode is fixed per process, a simplification.)
+  std::optional<sim::Time> joined = c.RunUntil(
+      [&] {
+        NodeProcess* w1 = c.node("w1");
+        return IsMember(c, "w1") && w1->is_manager() && w1->raft()->Leader() != 0 &&
+               w1->agent().registered() && c.AllReady(c.all());
+      },
+      absl::Seconds(64));
+  ASSERT_TRUE(joined.has_value());
+  std::printf("measured: w1 promoted, joined Raft in %.3f s\n",
+              Secs(*joined - t0));
+  EXPECT_LE(*joined - t0, absl::Seconds(30));
+  EXPECT_EQ(ObservedRole(c, "w1"), api::NODE_ROLE_MANAGER);
+  EXPECT_EQ(MemberCount(c), 4u);
+  // w1's store replica follows the leader's.
+  c.world().RunFor(absl::Seconds(10));
+  EXPECT_EQ(c.node("w1")->store()->nodes().size(), c.LeaderStore()->nodes().size());
+  // A restart comes back as a manager (role persisted).
+  c.world().RestartHost(c.host("w1"));
+  ASSERT_TRUE(c.RunUntil([&] { return c.node("w1")->is_manager() && c.AllReady(c.all()); },
+                         absl::Seconds(64)));
+  EXPECT_TRUE(c.node("w1")->agent().config().local_manager);
+  EXPECT_EQ(MemberCount(c), 4u);
+  c.checkers().Finish();
+  EXPECT_EQ(c.Violations(), "");
+}
+
+TEST(NodeRolesTest, DemoteFollowerLeavesRaftAndBecomesWorker) {
+  NodeTestCluster c(ClusterSpec{3, 1, 1, nullptr});
+  FormCluster(c);
+  std::string follower;
+  for (const std::string& m : c.managers()) {
+    if (m != c.Leader()) follower = m;
+  }
+  const sim::Time t0 = c.now();
+  ASSERT_TRUE(SetDesiredRole(c, c.Leader(), follower, api::NODE_ROLE_WORKER).ok());
+  std::optional<sim::Time> demoted = c.RunUntil(
+      [&] {
+        return !IsMember(c, follower) && !c.node(follower)->is_manager() &&
+               ObservedRole(c, follower) == api::NODE_ROLE_WORKER &&
+               c.node(follower)->agent().registered() && c.AllReady(c.all());
+      },
+      absl::Seconds(64));
+  ASSERT_TRUE(demoted.has_value());
+  std::printf("measured: %s demoted, left Raft and re-registered as a worker in %.3f s\n",
+              follower.c_str(), Secs(*demoted - t0));
+  EXPECT_LE(*demoted - t0, absl::Seconds(30));
+  EXPECT_EQ(MemberCount(c), 2u);
+  EXPECT_FALSE(HasRaftState(c.world().host(c.host(follower)).disk()));
+  // A restart comes back as a worker.
+  c.world().RestartHost(c.host(follower));
+  ASSERT_TRUE(c.RunUntil(
+      [&] { return !c.node(follower)->is_manager() && c.AllReady(c.all()); }, absl::Seconds(64)));
+  EXPECT_FALSE(c.node(follower)->agent().config().local_manager);
+  EXPECT_EQ(MemberCount(c), 2u);
+  c.checkers().Finish();
+  EXPECT_EQ(c.Violations(), "");
+}
+
+TEST(NodeRolesTest, DemoteLeaderTransfersLeadershipFirst) {
+  NodeTestCluster c(ClusterSpec{3, 1, 1, nullptr});
+  FormCluster(c);
+  const std::string old_leader = c.Leader();
+  const sim::Time t0 = c.now();
+  ASSERT_TRUE(SetDesiredRole(c, old_leader, old_leader, api::NODE_ROLE_WORKER).ok());
+  std::optional<sim::Time> moved = c.RunUntil(
+      [&] { return !c.Leader().empty() && c.Leader() != old_leader; }, absl::Seconds(30));
+  ASSERT_TRUE(moved.has_value());
+  std::optional<sim::Time> demoted = c.RunUntil(
+      [&] {
+        return !IsMember(c, old_leader) && !c.node(old_leader)->is_manager() &&
+               ObservedRole(c, old_leader) == api::NODE_ROLE_WORKER &&
+               c.node(old_leader)->agent().registered() && c.AllReady(c.all());
+      },
+      absl::Seconds(64));
+  ASSERT_TRUE(demoted.has_value());
+  std::printf("measured: leadership moved %.3f s, old leader a worker %.3f s after the demote\n",
+              Secs(*moved - t0), Secs(*demoted - t0));
+  // TransferLeadership is bounded by reqTimeout (25 s); removal by the new leader follows.
+  EXPECT_LE(*moved - t0, absl::Seconds(25));
+  EXPECT_LE(*demoted - t0, absl::Seconds(45));
+  // Transfer first, then removal: the old leader lost its leadership before it was wiped.
+  const std::vector<sim::TraceRecord> wipes = c.Records("raft.wipe");
+  ASSERT_FALSE(wipes.empty());
+  std::optional<sim::Time> stepped_down;
+  for (const sim::TraceRecord& r : c.Records("manager.leadership")) {
+    if (r.host == c.host(old_leader) && r.Int("leader") == 0 && r.at >= t0 && !stepped_down) {
+      stepped_down = r.at;
+    }
+  }
+  ASSERT_TRUE(stepped_down.has_value());
+  EXPECT_LE(*stepped_down, wipes.front().at);
+  EXPECT_EQ(MemberCount(c), 2u);
+  c.checkers().Finish();
+  EXPECT_EQ(c.Violations(), "");
+}
+
+TEST(NodeRolesTest, DemotingLastManagerIsRefused) {
+  NodeTestCluster c(ClusterSpec{1, 1, 1, nullptr});
+  FormCluster(c);
+  const absl::Status status = SetDesiredRole(c, "m1", "m1", api::NODE_ROLE_WORKER);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+  EXPECT_TRUE(absl::StrContains(status.message(),
+                                "attempting to demote the last manager of the swarm"))
+      << status;
+  c.world().RunFor(absl::Seconds(10));
+  EXPECT_TRUE(c.node("m1")->is_manager());
+  EXPECT_EQ(MemberCount(c), 1u);
+  c.checkers().Finish();
+  EXPECT_EQ(c.Violations(), "");
+}
+
+}  // namespace
+}  // namespace testing
+}  // namespace process
+}  // namespace swarmsim
