@@ -74,6 +74,7 @@ std::unique_ptr<sim::Process> RunState::MakeNode(sim::HostId id, bool manager, u
     o.initial_members.push_back(member);
     o.initial_remotes.push_back(host_names_[managers_[i]]);
   }
+  for (sim::HostId w : workers_) o.initial_workers.push_back(host_names_[w]);
   o.raft.tick_interval = cluster.raft.tick_interval;
   o.raft.election_tick = cluster.raft.election_tick;
   o.raft.heartbeat_tick = cluster.raft.heartbeat_tick;
@@ -85,6 +86,8 @@ std::unique_ptr<sim::Process> RunState::MakeNode(sim::HostId id, bool manager, u
   o.dispatcher.heartbeat_period = cluster.dispatcher.heartbeat_period;
   o.dispatcher.heartbeat_epsilon = cluster.dispatcher.heartbeat_epsilon;
   o.dispatcher.grace_period_multiplier = cluster.dispatcher.grace_period_multiplier;
+  // SwarmKit's UNKNOWN grace is twice the normal one (gracePeriodMultiplierUnknown = 2 × 3).
+  o.dispatcher.unknown_grace_period_multiplier = 2 * cluster.dispatcher.grace_period_multiplier;
   o.dispatcher.rate_limit_period = cluster.dispatcher.rate_limit_period;
   o.agent.backoff.initial = cluster.agent.initial_backoff;
   o.agent.backoff.max = cluster.agent.max_backoff;

@@ -163,9 +163,9 @@ void RunState::ScheduleChecks() {
       world_->At(w->after, []() {});
       if (w->deadline() <= scenario_.end()) world_->At(w->deadline(), []() {});
     } else {
-      const Always& w = std::get<Always>(e.window);
-      world_->At(w.from, []() {});
-      world_->At(w.until, []() {});
+      const Always& a = std::get<Always>(e.window);
+      world_->At(a.from, []() {});
+      world_->At(a.until, []() {});
     }
   }
 }
@@ -198,12 +198,12 @@ void RunState::EvaluateExpectations(bool final_pass) {
                                 "; at ", FormatSimTime(now.nanos()), ": ", why);
       }
     } else {
-      const Always& w = std::get<Always>(e.window);
-      if (now < w.from) continue;
-      if (now > w.until) {
+      const Always& a = std::get<Always>(e.window);
+      if (now < a.from) continue;
+      if (now > a.until) {
         s.decided = s.passed = true;
-        s.detail = absl::StrCat("held at every event from ", FormatSimTime(w.from.nanos()), " to ",
-                                FormatSimTime(w.until.nanos()));
+        s.detail = absl::StrCat("held at every event from ", FormatSimTime(a.from.nanos()), " to ",
+                                FormatSimTime(a.until.nanos()));
         continue;
       }
       std::string why;
@@ -216,8 +216,8 @@ void RunState::EvaluateExpectations(bool final_pass) {
       }
       if (final_pass) {
         s.decided = s.passed = true;
-        s.detail = absl::StrCat("held at every event from ", FormatSimTime(w.from.nanos()), " to ",
-                                FormatSimTime(std::min(w.until, scenario_.end()).nanos()));
+        s.detail = absl::StrCat("held at every event from ", FormatSimTime(a.from.nanos()), " to ",
+                                FormatSimTime(std::min(a.until, scenario_.end()).nanos()));
       }
     }
   }
