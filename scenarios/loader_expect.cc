@@ -223,6 +223,25 @@ std::optional<Predicate> Validator::ValidatePredicate(const pb::Expect& expect, 
       if (!index.has_value()) return std::nullopt;
       return Predicate(Committed{*index});
     }
+    case pb::Expect::kRaftMembers: {
+      const pb::RaftMembers& m = expect.raft_members();
+      const Where w = where.Nested("raft_members");
+      if (m.nodes_size() == 0) {
+        Missing(w.self(), "raft_members", "nodes");
+        return std::nullopt;
+      }
+      RaftMembers predicate;
+      bool valid = true;
+      const int n = m.nodes_size();
+      for (int k = 0; k < n; ++k) {
+        const std::optional<NodeSelector> node =
+            Selector(m.nodes(k), w.At("nodes", k, n), "nodes", Use::kExpectation);
+        if (node.has_value()) predicate.nodes.push_back(*node);
+        valid = valid && node.has_value();
+      }
+      if (!valid) return std::nullopt;
+      return Predicate(std::move(predicate));
+    }
   }
   SIM_CHECK_MSG(false, absl::StrCat("predicate case ", expect.predicate_case()));
   return std::nullopt;

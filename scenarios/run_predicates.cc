@@ -1,4 +1,5 @@
 // Expectations: predicates over the running cluster, evaluated online within their windows.
+#include <algorithm>
 #include <string>
 #include <variant>
 
@@ -147,6 +148,26 @@ class PredicateEvaluator {
     const uint64_t commit = run_.Node(leader)->raft()->commit();
     if (commit < static_cast<uint64_t>(p.min_index)) {
       return No(absl::StrCat("the leader's commit index is ", commit));
+    }
+    return true;
+  }
+
+  bool Eval(const RaftMembers& p) {
+    const sim::HostId leader = run_.SignalledLeader();
+    if (leader == sim::kNoHost) return No("no leader");
+    std::vector<std::string> have;
+    for (const api::RaftMember& m : run_.Node(leader)->raft()->Members()) have.push_back(m.node_id());
+    std::sort(have.begin(), have.end());
+    std::vector<std::string> want;
+    for (const NodeSelector& s : p.nodes) {
+      std::optional<sim::HostId> id = run_.ResolveInExpectation(s);
+      if (!id) return No(absl::StrCat(s.text, " names no node yet"));
+      want.push_back(run_.NameOf(*id));
+    }
+    std::sort(want.begin(), want.end());
+    if (have != want) {
+      return No(absl::StrCat("the members are ", absl::StrJoin(have, " "), ", not ",
+                             absl::StrJoin(want, " ")));
     }
     return true;
   }

@@ -86,6 +86,7 @@ class RunState {
   // Leader tracking for the timeline and the summary.
   sim::HostId last_leader_ = sim::kNoHost;
   uint64_t last_leader_term_ = 0;
+  std::string last_members_;  // the leader's Raft members, sorted, space-separated
   std::vector<LeaderChange> leaders_;
   // Node status as last seen in the committed store, for the timeline.
   uint64_t seen_store_generation_ = 0;

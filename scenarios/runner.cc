@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "scenarios/report.h"
 #include "scenarios/run_state.h"
 #include "sim/check.h"
@@ -154,6 +155,16 @@ void RunState::TrackLeader() {
     return;
   }
   const uint64_t term = Node(leader)->raft()->term();
+  std::vector<std::string> members;
+  for (const swarmsim::api::RaftMember& m : Node(leader)->raft()->Members()) {
+    members.push_back(m.node_id());
+  }
+  std::sort(members.begin(), members.end());
+  std::string joined = absl::StrJoin(members, " ");
+  if (joined != last_members_) {
+    if (!last_members_.empty()) Note(absl::StrCat("raft members: ", joined));
+    last_members_ = std::move(joined);
+  }
   if (leader == last_leader_ && term == last_leader_term_) return;
   last_leader_ = leader;
   last_leader_term_ = term;
@@ -204,6 +215,10 @@ RunOutput RunState::Run() {
   EvaluateExpectations(/*final_pass=*/true);
   RunOutput output;
   Finish(output.result);
+  if (options_.keep_trace_records) {
+    // The run is over: the trace is all that is left to read, and the caller outlives the world.
+    output.trace = std::make_unique<sim::Trace>(std::move(world_->trace()));
+  }
   return output;
 }
 

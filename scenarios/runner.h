@@ -30,6 +30,7 @@ struct RunOptions {
 
 struct RunOutput {
   RunResult result;
+  // Every trace record; only when RunOptions::keep_trace_records was set (nullptr otherwise).
   std::unique_ptr<sim::Trace> trace;
 };
 

@@ -42,7 +42,8 @@ const char* ActionName(const Action& action) {
 const char* PredicateName(const Predicate& predicate) {
   static constexpr const char* kNames[] = {
       "leader",       "no_leader",        "all_nodes_ready",   "node_status",
-      "no_node_down", "agents_connected", "service_converged", "committed"};
+      "no_node_down", "agents_connected", "service_converged", "committed",
+      "raft_members"};
   static_assert(std::size(kNames) == std::variant_size_v<Predicate>, "one name per predicate");
   return kNames[predicate.index()];
 }

@@ -268,8 +268,13 @@ struct Committed {
   int64_t min_index = 0;
 };  // >= 0
 
+// Extension: the signalled leader's Raft membership is exactly these nodes.
+struct RaftMembers {
+  std::vector<NodeSelector> nodes;
+};
+
 using Predicate = std::variant<LeaderElected, NoLeader, AllNodesReady, NodeStatusIs, NoNodeDown,
-                               AgentsConnected, ServiceConverged, Committed>;
+                               AgentsConnected, ServiceConverged, Committed, RaftMembers>;
 
 struct Expectation {
   std::string name;  // non-empty, unique within the scenario

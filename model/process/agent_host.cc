@@ -104,12 +104,12 @@ void AgentHost::StartCall(sim::Context& ctx, const agent::RpcCall& call) {
   const std::string method = MethodOf(call.kind);
   const bool stream = IsStream(call.kind);
   if (call.target.local) {
-    open.local_handle = local_.call(
-        ctx, method, stream, std::move(wrapped), call.session_seq,
-        [this, id](sim::Context& c, bool end, const sim::RpcStatus& status,
-                   const sim::Payload& payload) {
-          if (active_) Deliver(c, id, end, status, payload);
-        });
+    open.local_handle =
+        local_.call(ctx, method, stream, std::move(wrapped), call.session_seq,
+                    [this, id](sim::Context& c, bool end, const sim::RpcStatus& status,
+                               const sim::Payload& payload) {
+                      if (active_) Deliver(c, id, end, status, payload);
+                    });
     calls_[id] = open;
     return;
   }
@@ -132,11 +132,11 @@ void AgentHost::StartCall(sim::Context& ctx, const agent::RpcCall& call) {
     };
     open.sim_call = ctx.OpenStream(conn, method, std::move(payload), timeout, std::move(callbacks));
   } else {
-    open.sim_call = ctx.Call(conn, method, std::move(payload), timeout,
-                             [this, id](sim::Context& c, const sim::RpcStatus& status,
-                                        const sim::Payload& response) {
-                               if (active_) Deliver(c, id, true, status, response);
-                             });
+    open.sim_call = ctx.Call(
+        conn, method, std::move(payload), timeout,
+        [this, id](sim::Context& c, const sim::RpcStatus& status, const sim::Payload& response) {
+          if (active_) Deliver(c, id, true, status, response);
+        });
   }
   calls_[id] = open;
 }
@@ -161,8 +161,8 @@ void AgentHost::Cancel(sim::Context& ctx, agent::CallId id) {
   }
 }
 
-void AgentHost::Deliver(sim::Context& ctx, agent::CallId id, bool end,
-                        const sim::RpcStatus& status, const sim::Payload& payload) {
+void AgentHost::Deliver(sim::Context& ctx, agent::CallId id, bool end, const sim::RpcStatus& status,
+                        const sim::Payload& payload) {
   auto it = calls_.find(id);
   if (it == calls_.end()) return;
   const agent::CallKind kind = it->second.kind;
@@ -188,9 +188,9 @@ void AgentHost::Deliver(sim::Context& ctx, agent::CallId id, bool end,
       }
       return;
     case agent::CallKind::kHeartbeat: {
-      absl::StatusOr<api::HeartbeatResponse> reply =
-          payload.Holds<api::HeartbeatResponse>() ? payload.As<api::HeartbeatResponse>()
-                                                   : api::HeartbeatResponse();
+      absl::StatusOr<api::HeartbeatResponse> reply = payload.Holds<api::HeartbeatResponse>()
+                                                         ? payload.As<api::HeartbeatResponse>()
+                                                         : api::HeartbeatResponse();
       if (!status.ok()) reply = ToAbsl(status);
       Apply(ctx, agent_.OnHeartbeatReply(now, id, reply));
       return;

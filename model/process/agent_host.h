@@ -1,13 +1,17 @@
 // AgentHost runs one agent::Agent on a node process, following the host rules of agent.h and
 // output.h: remote calls go over one sim connection per session (dialed on the session's first
 // call, closed when the agent reports the session closed); local calls (a manager node's agent)
-// go in-process to this node's raft proxy, whose replies come back from later events; cancels
-// become sim cancels (local ones go through the node's LocalLink); every TimerRequest is armed on the host loop and fed back unchanged; status
-// codes map by cast (sim::StatusCode and absl::StatusCode both number gRPC's codes). Agent notes
-// become trace records (agent.backoff, agent.registered, task.state and the agent.* kinds below).
+// go to the node's LocalLink (its raft proxy in-process, whose replies come back from later
+// events); cancels become sim cancels (local ones go through the LocalLink); every TimerRequest
+// is armed on the host loop and fed back unchanged; status codes map by cast (sim::StatusCode and
+// absl::StatusCode both number gRPC's codes). Agent notes become trace records: agent.backoff,
+// agent.registered and task.state (trace_schema.h), and agent.manager_selected {manager},
+// agent.no_remotes {reason}, agent.session_start {manager, session}, agent.session_end {manager,
+// session, code, reason, backoff_ns}, agent.assignments_gap {session}.
 //
-// An AgentHost is retired (not freed) when the node changes role and a new one takes over; every
-// callback it left behind checks `active_` first.
+// One AgentHost lives as long as its process, across role changes (SwarmKit keeps its agent and
+// only swaps its connection broker's local connection): the LocalLink decides where a local call
+// goes. Retire() closes everything; callbacks left behind check `active_` first.
 #ifndef SWARMSIM_MODEL_PROCESS_AGENT_HOST_H_
 #define SWARMSIM_MODEL_PROCESS_AGENT_HOST_H_
 
@@ -58,7 +62,7 @@ class AgentHost {
     agent::CallKind kind = agent::CallKind::kSession;
     bool local = false;
     uint64_t session_seq = 0;
-    sim::CallId sim_call = 0;  // remote
+    sim::CallId sim_call = 0;   // remote
     uint64_t local_handle = 0;  // local
   };
 

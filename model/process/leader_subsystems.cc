@@ -93,10 +93,17 @@ void LeaderSubsystems::OnStoreEvents(sim::Context& ctx, const std::vector<store:
     if (event.kind == store::ObjectKind::kTask || event.kind == store::ObjectKind::kNode) {
       tasks_or_nodes = true;
     }
-    if (event.kind == store::ObjectKind::kNode) {
+    // The role manager reconciles roles: only creations, deletions and role changes concern it
+    // (anything it skipped is retried by its own ticker).
+    const bool role_event = event.kind == store::ObjectKind::kNode &&
+                            (event.action != store::EventAction::kUpdate ||
+                             event.object.node().role() != event.old_object.node().role() ||
+                             event.object.node().spec().desired_role() !=
+                                 event.old_object.node().spec().desired_role());
+    if (role_event) {
       RoleInput input;
-      input.kind = event.action == store::EventAction::kRemove ? RoleInput::kDelete
-                                                               : RoleInput::kUpdate;
+      input.kind =
+          event.action == store::EventAction::kRemove ? RoleInput::kDelete : RoleInput::kUpdate;
       input.node_id = event.id();
       role_inputs_.push_back(std::move(input));
     }
@@ -268,8 +275,8 @@ void LeaderSubsystems::NextRoleDecision(sim::Context& ctx) {
                  {"role", api::NodeRole_Name(decision.action.target().node().role())}});
       Manager::Write write;
       write.source = "rolemanager";
-      write.build = [this, action = decision.action](sim::Context&)
-          -> absl::StatusOr<std::vector<api::InternalRaftRequest>> {
+      write.build = [this, action = decision.action](
+                        sim::Context&) -> absl::StatusOr<std::vector<api::InternalRaftRequest>> {
         return std::vector<api::InternalRaftRequest>{RebaseRole(m_.store(), action)};
       };
       write.done = [this, step](sim::Context& c, absl::Status) {

@@ -60,14 +60,14 @@ Manager::Manager(const NodeOptions& options, ManagerStart start, HostLoop* loop,
   raft_ = std::make_unique<RaftHost>(std::move(raft_options), std::move(callbacks),
                                      prng.Fork(kRaftStream));
   dispatcher_ = std::make_unique<dispatcher::Dispatcher>(
-      options_.dispatcher, options_.node_id, std::move(session_prefix), &store_,
-      &dispatcher_prng_);
+      options_.dispatcher, options_.node_id, std::move(session_prefix), &store_, &dispatcher_prng_);
 }
 
 Manager::~Manager() = default;
 
 void Manager::Start(sim::Context& ctx) {
-  ctx.Trace("manager.start", {{"raft_id", start_.raft_id}, {"bootstrap", start_.bootstrap ? 1 : 0}});
+  ctx.Trace("manager.start",
+            {{"raft_id", start_.raft_id}, {"bootstrap", start_.bootstrap ? 1 : 0}});
   raft_->Start(ctx);
 }
 
@@ -121,7 +121,7 @@ void Manager::OnApply(sim::Context& ctx, uint64_t index, const api::InternalRaft
     ctx.Trace("store.apply_error", {{"index", index}, {"reason", events.status().ToString()}});
     events = std::vector<store::Event>();
   }
-  tracer_.OnApply(ctx, index, *events);
+  tracer_.OnApply(ctx, index, *events, signalled_leader_);
   if (options_.on_apply) options_.on_apply(index, request);
   AfterStoreEvents(ctx, *events);
 }

@@ -44,8 +44,8 @@ void Manager::ServeControl(sim::Context& ctx, InboundId id, const RaftProxy::Inb
   const sim::Payload request = in.call.request;
   Write write;
   write.source = "control";
-  write.build = [this, method, request, response](
-                    sim::Context&) -> absl::StatusOr<std::vector<api::InternalRaftRequest>> {
+  write.build = [this, method, request,
+                 response](sim::Context&) -> absl::StatusOr<std::vector<api::InternalRaftRequest>> {
     if (!raft_->SignalledLeader()) return absl::UnknownError(kErrLostLeadership);
     const std::vector<api::Node> nodes = Rows(store_.nodes());
     const std::vector<api::Service> services = Rows(store_.services());
@@ -54,9 +54,9 @@ void Manager::ServeControl(sim::Context& ctx, InboundId id, const RaftProxy::Inb
     const absl::Status malformed = absl::InvalidArgumentError("malformed request");
     if (method == kCreateServiceMethod) {
       if (!request.Holds<api::CreateServiceRequest>()) return malformed;
-      return Propose(controlapi::CreateService(view, request.As<api::CreateServiceRequest>(),
-                                               NewId("svc")),
-                     response.get());
+      return Propose(
+          controlapi::CreateService(view, request.As<api::CreateServiceRequest>(), NewId("svc")),
+          response.get());
     }
     if (method == kUpdateServiceMethod) {
       if (!request.Holds<api::UpdateServiceRequest>()) return malformed;

@@ -88,7 +88,8 @@ void Manager::ServeDispatcher(sim::Context& ctx, InboundId id, const RaftProxy::
                     dispatcher_->Assignments(now, id, node, request.As<api::AssignmentsRequest>()));
   } else if (in.method == kHeartbeatMethod) {
     if (!request.Holds<api::HeartbeatRequest>()) return proxy_->Fail(ctx, id, malformed);
-    ApplyDispatcher(ctx, dispatcher_->Heartbeat(now, id, node, request.As<api::HeartbeatRequest>()));
+    ApplyDispatcher(ctx,
+                    dispatcher_->Heartbeat(now, id, node, request.As<api::HeartbeatRequest>()));
   } else if (in.method == kUpdateTaskStatusMethod) {
     if (!request.Holds<api::UpdateTaskStatusRequest>()) return proxy_->Fail(ctx, id, malformed);
     ApplyDispatcher(ctx, dispatcher_->UpdateTaskStatus(now, id, node,
@@ -107,9 +108,9 @@ void Manager::ApplyDispatcher(sim::Context& ctx, dispatcher::DispatcherOutput ou
                       status.ok() ? MessagePayload(std::move(e.heartbeat)) : sim::Payload());
         break;
       case dispatcher::EnvelopeKind::kUpdateTaskStatusReply:
-        proxy_->Reply(ctx, e.call, status,
-                      status.ok() ? MessagePayload(api::UpdateTaskStatusResponse())
-                                  : sim::Payload());
+        proxy_->Reply(
+            ctx, e.call, status,
+            status.ok() ? MessagePayload(api::UpdateTaskStatusResponse()) : sim::Payload());
         break;
       case dispatcher::EnvelopeKind::kSessionMessage:
         proxy_->Send(ctx, e.call, MessagePayload(std::move(e.session)));
@@ -125,8 +126,8 @@ void Manager::ApplyDispatcher(sim::Context& ctx, dispatcher::DispatcherOutput ou
   for (dispatcher::Proposal& proposal : out.proposals) {
     Write write;
     write.source = "dispatcher";
-    write.build = [this, request = std::move(proposal.request)](sim::Context&)
-        -> absl::StatusOr<std::vector<api::InternalRaftRequest>> {
+    write.build = [this, request = std::move(proposal.request)](
+                      sim::Context&) -> absl::StatusOr<std::vector<api::InternalRaftRequest>> {
       return std::vector<api::InternalRaftRequest>{RebaseStatusWrites(store_, request)};
     };
     write.done = [this, id = proposal.id](sim::Context& c, absl::Status status) {

@@ -30,8 +30,8 @@ void ExpectCheckersPass(NodeTestCluster& c) {
 // Runs until every node is READY in the leader's store; returns when.
 sim::Time FormCluster(NodeTestCluster& c) {
   c.StartAll();
-  std::optional<sim::Time> ready = c.RunUntil([&] { return c.AllReady(c.all()); },
-                                              absl::Seconds(64));
+  std::optional<sim::Time> ready =
+      c.RunUntil([&] { return c.AllReady(c.all()); }, absl::Seconds(64));
   SIM_CHECK(ready.has_value());
   return *ready;
 }
@@ -144,16 +144,15 @@ TEST(NodeClusterTest, HeartbeatTimeoutMarksCrashedWorkerDownWithinSixteenAndAHal
   FormCluster(c);
   c.world().RunFor(absl::Seconds(20));
   const std::string leader = c.Leader();
-  const dispatcher::RegisteredNode* entry =
-      c.node(leader)->dispatcher()->registry().Get("w1");
+  const dispatcher::RegisteredNode* entry = c.node(leader)->dispatcher()->registry().Get("w1");
   ASSERT_NE(entry, nullptr);
   const sim::Time crash_at = c.now();
   c.world().CrashHost(c.host("w1"));
   // The registry's deadline is 3 x the period of the last heartbeat reply after that heartbeat.
   const sim::Time deadline = c.node(leader)->dispatcher()->registry().Get("w1")->deadline;
-  std::optional<sim::Time> down_at = c.RunUntil(
-      [&] { return c.Status("w1") == api::NodeStatus::DOWN; }, absl::Seconds(30),
-      absl::Milliseconds(10));
+  std::optional<sim::Time> down_at =
+      c.RunUntil([&] { return c.Status("w1") == api::NodeStatus::DOWN; }, absl::Seconds(30),
+                 absl::Milliseconds(10));
   ASSERT_TRUE(down_at.has_value());
   std::printf("measured: w1 DOWN %.3f s after the crash, %.3f s after its expiry deadline\n",
               Secs(*down_at - crash_at), Secs(*down_at - deadline));
@@ -183,7 +182,8 @@ TEST(NodeClusterTest, FourthRegistrationWithinRateLimitIsUnavailable) {
   c.world().RunFor(absl::Seconds(1));
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(client->outcomes[i].has_value()) << i;
-    EXPECT_TRUE(client->outcomes[i]->got_message) << i << " " << client->outcomes[i]->status.ToString();
+    EXPECT_TRUE(client->outcomes[i]->got_message)
+        << i << " " << client->outcomes[i]->status.ToString();
   }
   ASSERT_TRUE(client->outcomes[3].has_value());
   EXPECT_EQ(client->outcomes[3]->status.code, sim::StatusCode::kUnavailable);
@@ -237,8 +237,8 @@ TEST(NodeClusterTest, LostQuorumErrorAfterTenLeaderlessTicks) {
   }
   auto client = AddClient(c);
   // Still within 10 leaderless ticks: the proxy waits for a leader until the caller's deadline.
-  ASSERT_TRUE(c.RunUntil([&] { return c.node(survivor)->raft()->Leader() == 0; },
-                         absl::Seconds(25)));
+  ASSERT_TRUE(
+      c.RunUntil([&] { return c.node(survivor)->raft()->Leader() == 0; }, absl::Seconds(25)));
   const sim::Time leaderless_at = c.now();
   Heartbeat(c, client, survivor, "w0", false, absl::Seconds(2));
   c.world().RunFor(absl::Milliseconds(2500));
@@ -266,6 +266,69 @@ TEST(NodeClusterTest, LostQuorumErrorAfterTenLeaderlessTicks) {
   // grows to the 8 s cap.
   c.world().RunFor(absl::Seconds(60));
   EXPECT_EQ(c.node(survivor)->agent().backoff(), absl::Seconds(8));
+  ExpectCheckersPass(c);
+}
+
+// Same seed, same scenario => the same trace, record for record (digest); another seed differs.
+uint64_t RunScenarioDigest(uint64_t seed) {
+  NodeTestCluster c(ClusterSpec{3, 3, seed, nullptr});
+  FormCluster(c);
+  api::CreateServiceRequest create;
+  create.mutable_spec()->set_name("web");
+  create.mutable_spec()->set_replicas(12);
+  SIM_CHECK(c.Control("m3", create).ok());
+  c.world().RunFor(absl::Seconds(10));
+  c.world().CrashHost(c.host(c.Leader()));
+  c.world().RunFor(absl::Seconds(60));
+  return c.world().trace().digest();
+}
+
+TEST(NodeClusterTest, SameSeedSameTraceDigest) {
+  const uint64_t a = RunScenarioDigest(5);
+  const uint64_t b = RunScenarioDigest(5);
+  const uint64_t other = RunScenarioDigest(6);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, other);
+}
+
+TEST(NodeClusterTest, TransferLeadershipToNamedMember) {
+  NodeTestCluster c(ClusterSpec{3, 1, 1, nullptr});
+  FormCluster(c);
+  const std::string leader = c.Leader();
+  const std::string follower = AFollower(c);
+  const uint64_t to = c.node(follower)->raft()->raft_id();
+  // Only the leader may transfer.
+  std::optional<absl::Status> refused;
+  c.node(follower)->TransferLeadership(c.context(follower), to,
+                                       [&](sim::Context&, absl::Status s) { refused = s; });
+  std::optional<absl::Status> done;
+  const sim::Time t0 = c.now();
+  c.node(leader)->TransferLeadership(c.context(leader), to,
+                                     [&](sim::Context&, absl::Status s) { done = s; });
+  ASSERT_TRUE(c.RunUntil([&] { return done.has_value() && c.Leader() == follower; },
+                         absl::Seconds(30), absl::Milliseconds(10)));
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(done->ok()) << *done;
+  std::printf("measured: leadership moved to %s in %.3f s\n", follower.c_str(), Secs(c.now() - t0));
+  // The transfer completes within reqTimeout (25 s); agents follow to the new dispatcher.
+  EXPECT_LE(c.now() - t0, absl::Seconds(25));
+  ASSERT_TRUE(c.RunUntil([&] { return c.AllReady(c.all()); }, absl::Seconds(64)));
+  ExpectCheckersPass(c);
+}
+
+TEST(NodeClusterTest, RemoveDownWorkerNode) {
+  NodeTestCluster c(ClusterSpec{3, 2, 1, nullptr});
+  FormCluster(c);
+  api::RemoveNodeRequest remove;
+  remove.set_node_id("w2");
+  // READY nodes are refused without force.
+  EXPECT_EQ(c.Control("m2", remove).code(), absl::StatusCode::kFailedPrecondition);
+  c.world().CrashHost(c.host("w2"));
+  ASSERT_TRUE(
+      c.RunUntil([&] { return c.Status("w2") == api::NodeStatus::DOWN; }, absl::Seconds(20)));
+  EXPECT_TRUE(c.Control("m2", remove).ok());
+  EXPECT_EQ(c.LeaderStore()->GetNode("w2"), nullptr);
   ExpectCheckersPass(c);
 }
 

@@ -83,8 +83,8 @@ TEST(NodeFailoverTest, SessionReconnectsToNewLeaderAfterLeaderCrash) {
   EXPECT_LE(*elected - t0, absl::Seconds(21));
   EXPECT_LE(*recovered - *elected, absl::Seconds(27));
   // The crashed leader is marked DOWN after its UNKNOWN grace; no survivor ever is.
-  ASSERT_TRUE(c.RunUntil([&] { return c.Status(old_leader) == api::NodeStatus::DOWN; },
-                         absl::Seconds(40)));
+  ASSERT_TRUE(
+      c.RunUntil([&] { return c.Status(old_leader) == api::NodeStatus::DOWN; }, absl::Seconds(40)));
   ExpectNoneDown(c, survivors, t0);
   ExpectCheckersPass(c);
 }
@@ -107,9 +107,9 @@ TEST(NodeFailoverTest, TestRestartLeader) {
   EXPECT_LE(*recovered - t0, absl::Seconds(64));
   const sim::Time t1 = c.now();
   c.world().StartHost(c.host(old_leader));
-  std::optional<sim::Time> all_ready = c.RunUntil(
-      [&] { return c.AllReady(c.all()) && c.node(old_leader)->agent().registered(); },
-      absl::Seconds(64));
+  std::optional<sim::Time> all_ready =
+      c.RunUntil([&] { return c.AllReady(c.all()) && c.node(old_leader)->agent().registered(); },
+                 absl::Seconds(64));
   ASSERT_TRUE(all_ready.has_value());
   std::printf("measured: restarted %s READY %.3f s after its restart\n", old_leader.c_str(),
               Secs(*all_ready - t1));
@@ -165,9 +165,10 @@ TEST(NodeFailoverTest, LeaderPowerOffVersusGracefulStop) {
     fastest_crash = std::min(fastest_crash, d);
     slowest_crash = std::max(slowest_crash, d);
   }
-  std::printf("measured: graceful stop detected within %.3f s; power off detected in "
-              "[%.3f, %.3f] s\n",
-              Secs(slowest_graceful), Secs(fastest_crash), Secs(slowest_crash));
+  std::printf(
+      "measured: graceful stop detected within %.3f s; power off detected in "
+      "[%.3f, %.3f] s\n",
+      Secs(slowest_graceful), Secs(fastest_crash), Secs(slowest_crash));
   // Graceful: one link delay (+ the proxy's pipe), far below a heartbeat.
   EXPECT_LE(slowest_graceful, absl::Milliseconds(100));
   // Power off: the next heartbeat (within one period, <= 5.5 s) times out after 5 s.

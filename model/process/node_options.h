@@ -56,9 +56,9 @@ struct NodeOptions {
 };
 
 // The control API requests a scenario step can make.
-using ControlRequest = std::variant<api::CreateServiceRequest, api::UpdateServiceRequest,
-                                    api::RemoveServiceRequest, api::UpdateNodeRequest,
-                                    api::RemoveNodeRequest>;
+using ControlRequest =
+    std::variant<api::CreateServiceRequest, api::UpdateServiceRequest, api::RemoveServiceRequest,
+                 api::UpdateNodeRequest, api::RemoveNodeRequest>;
 
 }  // namespace process
 }  // namespace swarmsim

@@ -119,7 +119,8 @@ void NodeProcess::PersistRole(sim::Context& ctx, const PersistedRole& role) {
   }
   ctx.disk().Write(kRoleFile, text);
   ctx.disk().Sync();
-  ctx.Trace("node.role", {{"role", role.manager ? "manager" : "worker"}, {"raft_id", role.raft_id}});
+  ctx.Trace("node.role",
+            {{"role", role.manager ? "manager" : "worker"}, {"raft_id", role.raft_id}});
 }
 
 void NodeProcess::StartManager(sim::Context& ctx, ManagerStart start) {
@@ -224,11 +225,10 @@ uint64_t NodeProcess::LocalCall(sim::Context& ctx, const std::string& method, bo
     route.sim_call = ctx.OpenStream(conn_it->second, method, std::move(payload),
                                     absl::ZeroDuration(), std::move(callbacks));
   } else {
-    route.sim_call = ctx.Call(conn_it->second, method, std::move(payload), absl::ZeroDuration(),
-                              [wrapped](sim::Context& c, const sim::RpcStatus& status,
-                                        const sim::Payload& response) {
-                                wrapped(c, true, status, response);
-                              });
+    route.sim_call =
+        ctx.Call(conn_it->second, method, std::move(payload), absl::ZeroDuration(),
+                 [wrapped](sim::Context& c, const sim::RpcStatus& status,
+                           const sim::Payload& response) { wrapped(c, true, status, response); });
   }
   local_routes_[handle] = route;
   return handle;
@@ -283,22 +283,21 @@ void NodeProcess::SubmitControl(sim::Context& ctx, ControlRequest request,
   call.node_id = options_.node_id;
   call.forwarded = false;
   call.request = std::visit([](auto& r) -> sim::Payload { return MessagePayload(r); }, request);
-  proxy_->CallLocal(ctx, ControlMethod(request), /*streaming=*/false, std::move(call),
-                    [done](sim::Context& c, bool end, const sim::RpcStatus& status,
-                           const sim::Payload&) {
-                      if (!end) return;
-                      done(c, status.ok() ? absl::OkStatus()
-                                          : absl::Status(static_cast<absl::StatusCode>(status.code),
-                                                         status.message));
-                    });
+  proxy_->CallLocal(
+      ctx, ControlMethod(request), /*streaming=*/false, std::move(call),
+      [done](sim::Context& c, bool end, const sim::RpcStatus& status, const sim::Payload&) {
+        if (!end) return;
+        done(c, status.ok()
+                    ? absl::OkStatus()
+                    : absl::Status(static_cast<absl::StatusCode>(status.code), status.message));
+      });
 }
 
 void NodeProcess::TransferLeadership(sim::Context& ctx, uint64_t to_raft_id,
                                      std::function<void(sim::Context&, absl::Status)> done) {
   if (!is_manager() || !manager_->raft()->IsLeader()) {
-    loop_.Post(ctx, [done](sim::Context& c) {
-      done(c, absl::FailedPreconditionError("not the leader"));
-    });
+    loop_.Post(
+        ctx, [done](sim::Context& c) { done(c, absl::FailedPreconditionError("not the leader")); });
     return;
   }
   manager_->mutable_raft().TransferLeadership(ctx, to_raft_id, std::move(done));

@@ -11,8 +11,8 @@ namespace process {
 void NodeProcess::OnNodeChanged(sim::Context& ctx, const api::Node& node) {
   // The certificate follows the observed role: a node starts its manager once the role manager
   // set Role = MANAGER for a desired MANAGER.
-  const bool promoted = node.spec().desired_role() == api::NODE_ROLE_MANAGER &&
-                        node.role() == api::NODE_ROLE_MANAGER;
+  const bool promoted =
+      node.spec().desired_role() == api::NODE_ROLE_MANAGER && node.role() == api::NODE_ROLE_MANAGER;
   if (promoted && !is_manager() && !joining_) Join(ctx);
 }
 

@@ -69,8 +69,7 @@ TEST(NodeRolesTest, PromoteWorkerJoinsRaft) {
       },
       absl::Seconds(64));
   ASSERT_TRUE(joined.has_value());
-  std::printf("measured: w1 promoted, joined Raft in %.3f s\n",
-              Secs(*joined - t0));
+  std::printf("measured: w1 promoted, joined Raft in %.3f s\n", Secs(*joined - t0));
   EXPECT_LE(*joined - t0, absl::Seconds(30));
   EXPECT_EQ(ObservedRole(c, "w1"), api::NODE_ROLE_MANAGER);
   EXPECT_EQ(MemberCount(c), 4u);
@@ -111,8 +110,8 @@ TEST(NodeRolesTest, DemoteFollowerLeavesRaftAndBecomesWorker) {
   EXPECT_FALSE(HasRaftState(c.world().host(c.host(follower)).disk()));
   // A restart comes back as a worker.
   c.world().RestartHost(c.host(follower));
-  ASSERT_TRUE(c.RunUntil(
-      [&] { return !c.node(follower)->is_manager() && c.AllReady(c.all()); }, absl::Seconds(64)));
+  ASSERT_TRUE(c.RunUntil([&] { return !c.node(follower)->is_manager() && c.AllReady(c.all()); },
+                         absl::Seconds(64)));
   EXPECT_FALSE(c.node(follower)->agent().config().local_manager);
   EXPECT_EQ(MemberCount(c), 2u);
   c.checkers().Finish();
@@ -162,8 +161,8 @@ TEST(NodeRolesTest, DemotingLastManagerIsRefused) {
   FormCluster(c);
   const absl::Status status = SetDesiredRole(c, "m1", "m1", api::NODE_ROLE_WORKER);
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
-  EXPECT_TRUE(absl::StrContains(status.message(),
-                                "attempting to demote the last manager of the swarm"))
+  EXPECT_TRUE(
+      absl::StrContains(status.message(), "attempting to demote the last manager of the swarm"))
       << status;
   c.world().RunFor(absl::Seconds(10));
   EXPECT_TRUE(c.node("m1")->is_manager());

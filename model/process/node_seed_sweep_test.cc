@@ -86,7 +86,8 @@ TEST_P(NodeSeedSweepTest, FailoverServiceAndRoleChangesConverge) {
   for (const StatusChange& s : c.status_changes()) {
     if (s.at >= t0 && s.state == "DOWN") timeline += " " + s.node + "-DOWN@" + s.at.ToString();
   }
-  EXPECT_LE(*back - t0, absl::Seconds(75)) << "seed " << seed << " t0=" << t0.ToString() << timeline;
+  EXPECT_LE(*back - t0, absl::Seconds(75))
+      << "seed " << seed << " t0=" << t0.ToString() << timeline;
   // The old leader comes back as a follower and its agent registers again.
   c.world().StartHost(c.host(old_leader));
   ASSERT_TRUE(c.RunUntil([&] { return c.AllReady(c.all()); }, absl::Seconds(64)))
@@ -96,8 +97,8 @@ TEST_P(NodeSeedSweepTest, FailoverServiceAndRoleChangesConverge) {
   ASSERT_TRUE(SetDesiredRole(c, leader, "w1", api::NODE_ROLE_MANAGER).ok()) << "seed " << seed;
   ASSERT_TRUE(c.RunUntil(
       [&] {
-        return c.node("w1")->is_manager() &&
-               c.node(c.Leader())->raft()->Members().size() == 4u && c.AllReady(c.all());
+        return c.node("w1")->is_manager() && c.node(c.Leader())->raft()->Members().size() == 4u &&
+               c.AllReady(c.all());
       },
       absl::Seconds(64)))
       << "seed " << seed;

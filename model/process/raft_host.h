@@ -131,7 +131,9 @@ class RaftHost {
   RaftHost(const RaftHost&) = delete;
   RaftHost& operator=(const RaftHost&) = delete;
 
-  // Recovers from the disk, serves Raft.ProcessRaftMessage and Health.Check, starts the ticker.
+  // Recovers from the disk (tracing raft.restart / raft.recovered / raft.state), bootstraps when
+  // asked and the disk is empty, serves Raft.ProcessRaftMessage and Health.Check (serve_rpcs),
+  // calls restore (snapshot on disk) and membership once, starts the ticker.
   void Start(sim::Context& ctx);
   // Graceful stop: stop ticking and sending; close the peers' connections; every waiting
   // request's done runs now with UNKNOWN kErrStopped (inside Stop). No leadership callback is

@@ -27,11 +27,11 @@ void RaftProxy::Serve(sim::Context& ctx) {
     bool streaming;
   };
   const Method methods[] = {
-      {kSessionMethod, true},         {kAssignmentsMethod, true},
-      {kHeartbeatMethod, false},      {kUpdateTaskStatusMethod, false},
-      {kRaftJoinMethod, false},       {kCreateServiceMethod, false},
-      {kUpdateServiceMethod, false},  {kRemoveServiceMethod, false},
-      {kUpdateNodeMethod, false},     {kRemoveNodeMethod, false},
+      {kSessionMethod, true},        {kAssignmentsMethod, true},
+      {kHeartbeatMethod, false},     {kUpdateTaskStatusMethod, false},
+      {kRaftJoinMethod, false},      {kCreateServiceMethod, false},
+      {kUpdateServiceMethod, false}, {kRemoveServiceMethod, false},
+      {kUpdateNodeMethod, false},    {kRemoveNodeMethod, false},
   };
   for (const Method& m : methods) {
     const std::string name = m.name;
@@ -160,9 +160,8 @@ void RaftProxy::Forward(sim::Context& ctx, InboundId id, sim::HostId leader) {
     callbacks.on_done = [this, id](sim::Context& c, const sim::RpcStatus& status) {
       Finish(c, id, status);
     };
-    const sim::CallId forwarded =
-        ctx.OpenStream(conn, in.method, std::move(payload), absl::ZeroDuration(),
-                       std::move(callbacks));
+    const sim::CallId forwarded = ctx.OpenStream(conn, in.method, std::move(payload),
+                                                 absl::ZeroDuration(), std::move(callbacks));
     SetOnCancel(id, [forwarded](sim::Context& c) { c.CancelCall(forwarded); });
     return;
   }
@@ -254,9 +253,8 @@ bool RaftProxy::Send(sim::Context& ctx, InboundId id, sim::Payload message) {
   Inbound& in = it->second;
   if (!in.local) return ctx.StreamSend(in.server_call, std::move(message));
   LocalSink sink = in.sink;
-  loop_->Post(ctx, [sink, message](sim::Context& c) {
-    sink(c, false, sim::RpcStatus::Ok(), message);
-  });
+  loop_->Post(ctx,
+              [sink, message](sim::Context& c) { sink(c, false, sim::RpcStatus::Ok(), message); });
   return true;
 }
 

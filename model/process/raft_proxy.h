@@ -62,7 +62,7 @@ class RaftProxy {
   struct Inbound {
     std::string method;
     bool streaming = false;
-    DispatcherCall call;      // caller identity, redirect flag, request
+    DispatcherCall call;  // caller identity, redirect flag, request
     bool local = false;
     sim::ServerCallId server_call = 0;  // remote only
     LocalSink sink;                     // local only

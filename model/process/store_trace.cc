@@ -48,7 +48,7 @@ void StoreTracer::Erase(const store::ObjectKey& key) {
 }
 
 void StoreTracer::OnApply(sim::Context& ctx, uint64_t index,
-                          const std::vector<store::Event>& events) {
+                          const std::vector<store::Event>& events, bool leader) {
   auto sink = [&ctx](absl::string_view kind, absl::Span<const sim::TraceField> fields) {
     ctx.Trace(kind, fields);
   };
@@ -60,6 +60,18 @@ void StoreTracer::OnApply(sim::Context& ctx, uint64_t index,
       continue;
     }
     Set(key, ObjectDigest(event.object));
+    if (event.kind == store::ObjectKind::kTask && leader) {
+      const api::Task& task = event.object.task();
+      if (event.action == store::EventAction::kCreate ||
+          event.old_object.task().status().state() != task.status().state()) {
+        ctx.Trace("store.task_state", {{"task", task.id()},
+                                       {"service", task.service_id()},
+                                       {"slot", task.slot()},
+                                       {"node", task.node_id()},
+                                       {"state", api::TaskState_Name(task.status().state())}});
+      }
+      continue;
+    }
     if (event.kind != store::ObjectKind::kNode) continue;
     const api::NodeStatus::State state = event.object.node().status().state();
     const bool changed = event.action == store::EventAction::kCreate ||
