@@ -148,7 +148,10 @@ void NodeProcess::StopManager(sim::Context& ctx, const std::string& reason, bool
 }
 
 void NodeProcess::StartAgent(sim::Context& ctx, bool local, std::vector<std::string> remotes) {
-  SIM_CHECK(agent_ == nullptr);
+  if (agent_ != nullptr) {
+    agent_->Retire(ctx);
+    retired_agents_.push_back(std::move(agent_));
+  }
   agent::AgentConfig config = options_.agent;
   config.node_id = options_.node_id;
   config.local_manager = local;
@@ -175,6 +178,21 @@ void NodeProcess::StartAgent(sim::Context& ctx, bool local, std::vector<std::str
       [this](sim::Context& c, const api::Node& node) { OnNodeChanged(c, node); });
   ctx.Trace("agent.start", {{"local", local ? 1 : 0}});
   agent_->Start(ctx);
+}
+
+void NodeProcess::SwitchAgentMode(sim::Context& ctx, bool local) {
+  const agent::Agent& current = agent_->agent();
+  if (current.config().local_manager == local) return;
+  if (!current.registered() || current.backoff() != absl::ZeroDuration()) {
+    ctx.Trace("agent.mode_kept", {{"local", current.config().local_manager ? 1 : 0}});
+    return;
+  }
+  std::vector<std::string> remotes;
+  for (const auto& [peer, weight] : current.remotes().weights()) remotes.push_back(peer.node_id);
+  if (remotes.empty()) {
+    for (const api::RaftMember& m : options_.initial_members) remotes.push_back(m.node_id());
+  }
+  StartAgent(ctx, local, std::move(remotes));
 }
 
 uint64_t NodeProcess::LocalCall(sim::Context& ctx, const std::string& method, bool streaming,

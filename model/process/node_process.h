@@ -13,12 +13,14 @@
 // knows (proxied), to add it to Raft, then starts its Manager with bootstrap = false. When Raft
 // reports the node removed, the Manager is stopped and its Raft state wiped from the disk. The
 // role and Raft ID are persisted on the disk (file "node/role") so a restart comes back right.
-// The agent lives across role changes, as SwarmKit's does. Simplifications (named): the agent's
-// local/remote mode is fixed when the process starts (agent::AgentConfig::local_manager), so a
-// promoted worker keeps using remote managers until its next restart, and a demoted manager's
-// agent keeps its local connection, which this node then RELAYS to a remote manager picked from
-// the agent's remotes by weight (SwarmKit's connection broker would select that remote itself,
-// and down-weight it when the session closes).
+// The agent's local/remote mode is fixed per agent::Agent (AgentConfig::local_manager), so on a
+// role change the node replaces its agent by one in the other mode — only at a moment when the
+// agent is registered with a zero backoff, so nothing it would have done differs but its session
+// (the new agent registers again; its tasks come back from the COMPLETE assignment set with their
+// stored statuses). Simplification (named): otherwise the agent is kept, and a demoted manager's
+// agent then keeps its local connection, which this node RELAYS to a remote manager picked from
+// the agent's remotes by weight (SwarmKit swaps the connection broker's local connection and
+// keeps the agent).
 #ifndef SWARMSIM_MODEL_PROCESS_NODE_PROCESS_H_
 #define SWARMSIM_MODEL_PROCESS_NODE_PROCESS_H_
 
@@ -95,6 +97,8 @@ class NodeProcess : public sim::Process {
   void StartManager(sim::Context& ctx, ManagerStart start);
   void StopManager(sim::Context& ctx, const std::string& reason, bool clear_data);
   void StartAgent(sim::Context& ctx, bool local, std::vector<std::string> remotes);
+  // Replaces the agent by one in the other mode when that is safe (see the file comment).
+  void SwitchAgentMode(sim::Context& ctx, bool local);
   // The agent's local connection: this node's manager, or the relay to a remote manager.
   uint64_t LocalCall(sim::Context& ctx, const std::string& method, bool streaming,
                      DispatcherCall call, uint64_t session_seq, LocalSink sink);
@@ -111,6 +115,7 @@ class NodeProcess : public sim::Process {
   std::unique_ptr<Manager> manager_;
   std::vector<std::unique_ptr<Manager>> retired_managers_;
   std::unique_ptr<AgentHost> agent_;
+  std::vector<std::unique_ptr<AgentHost>> retired_agents_;
   // Local calls in progress: a proxied inbound call, or a relayed sim call.
   struct LocalRoute {
     bool relayed = false;

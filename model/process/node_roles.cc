@@ -78,6 +78,11 @@ void NodeProcess::OnJoined(sim::Context& ctx, const RaftJoinResponse& response) 
   start.members = response.members;
   if (manager_ != nullptr) retired_managers_.push_back(std::move(manager_));
   StartManager(ctx, std::move(start));
+  // Managers' agents use the local connection (from a later event: this runs inside an RPC
+  // callback of the agent host being replaced).
+  loop_.Post(ctx, [this](sim::Context& c) {
+    if (is_manager()) SwitchAgentMode(c, /*local=*/true);
+  });
 }
 
 void NodeProcess::OnRemoved(sim::Context& ctx) {
@@ -85,7 +90,9 @@ void NodeProcess::OnRemoved(sim::Context& ctx) {
   StopManager(ctx, "removed from raft", /*clear_data=*/true);
   PersistedRole role;
   PersistRole(ctx, role);
-  // The agent stays; its local connection is relayed to a remote manager from now on.
+  // The agent uses remote managers from now on (or, if it cannot be replaced now, its local
+  // connection is relayed to one).
+  SwitchAgentMode(ctx, /*local=*/false);
 }
 
 }  // namespace process
