@@ -35,6 +35,16 @@ void RunState::BuildWorld() {
   checker_options.seed = scenario_.seed;
   checkers_ = std::make_unique<swarmsim::check::CheckerSet>(checker_options);
   checkers_->Install(&world_->trace());
+  // State changes that predicates read are all traced; anything else (messages, RPC
+  // completions) cannot change a predicate's value.
+  world_->trace().AddObserver([this](const sim::TraceRecord& record) {
+    const std::string& kind = record.kind;
+    if (kind.compare(0, 4, "raft") == 0 || kind.compare(0, 5, "agent") == 0 ||
+        kind.compare(0, 10, "dispatcher") == 0 || kind.compare(0, 4, "host") == 0 ||
+        kind.compare(0, 7, "manager") == 0 || kind.compare(0, 4, "node") == 0) {
+      dirty_ = true;
+    }
+  });
 
   const Cluster& cluster = scenario_.cluster;
   // Host ids are dense: managers first (m1 = 0), then workers, so host names and ids agree in
@@ -54,6 +64,7 @@ void RunState::BuildWorld() {
     world_->AddHost(name, [this, id]() { return MakeNode(id, false, 0); });
     workers_.push_back(id);
   }
+  manager_candidates_ = managers_;
   all_hosts_ = managers_;
   all_hosts_.insert(all_hosts_.end(), workers_.begin(), workers_.end());
   for (sim::HostId id : all_hosts_) world_->StartHost(id);

@@ -181,12 +181,12 @@ void RunState::ScheduleChecks() {
   // nothing else happens then.
   for (const Expectation& e : scenario_.expectations) {
     if (const Eventually* w = std::get_if<Eventually>(&e.window)) {
-      world_->At(w->after, []() {});
-      if (w->deadline() <= scenario_.end()) world_->At(w->deadline(), []() {});
+      world_->At(w->after, [this]() { MarkDirty(); });
+      if (w->deadline() <= scenario_.end()) world_->At(w->deadline(), [this]() { MarkDirty(); });
     } else {
       const Always& a = std::get<Always>(e.window);
-      world_->At(a.from, []() {});
-      world_->At(a.until, []() {});
+      world_->At(a.from, [this]() { MarkDirty(); });
+      world_->At(a.until, [this]() { MarkDirty(); });
     }
   }
 }

@@ -51,6 +51,9 @@ class RunState {
 
   // --- reporting -------------------------------------------------------------------------------
   void Note(const std::string& what);  // a timeline entry at now
+  void MarkDirty() { dirty_ = true; }
+  void AddManagerCandidate(sim::HostId id);
+  const std::vector<sim::HostId>& manager_candidates() const { return manager_candidates_; }
   void Fail(const std::string& error);  // the run cannot go on as written
 
   const CommittedStore& committed() const { return committed_; }
@@ -93,6 +96,16 @@ class RunState {
   std::map<std::string, int> node_states_;
   uint64_t timeline_dropped_ = 0;
   std::vector<TimelineEntry> timeline_;
+
+  // Hosts that may run a manager: the initial managers, then every worker a `promote` step named
+  // (sorted). Leader lookups scan only these, so they stay cheap with thousands of workers.
+  std::vector<sim::HostId> manager_candidates_;
+  // Set when something an expectation or the timeline reads may have changed since the last
+  // evaluation: a state-change trace record (raft, agent, dispatcher, host lifecycle), a step, a
+  // window edge, or a new committed store index. Between such changes every predicate keeps its
+  // value, so skipping the evaluation is exact.
+  bool dirty_ = true;
+  uint64_t evaluated_store_generation_ = 0;
 
   bool services_requested_ = false;
   bool services_created_ = false;

@@ -185,7 +185,7 @@ class StepApplier {
   // Control API steps go through a manager's control socket, as `docker service scale` would:
   // the lowest-numbered manager that is up (it proxies to the leader).
   swarmsim::process::NodeProcess* ControlEntry(sim::HostId& host) {
-    for (sim::HostId id : run_.all_hosts()) {
+    for (sim::HostId id : run_.manager_candidates()) {
       swarmsim::process::NodeProcess* node = run_.Node(id);
       if (node != nullptr && node->is_manager()) {
         host = id;
@@ -249,6 +249,8 @@ class StepApplier {
     Submit(request, absl::StrCat(what, " ", Named(*id, selector)));
   }
   void Do(const Promote& a) {
+    std::string why;
+    if (std::optional<sim::HostId> id = run_.Resolve(a.node, why)) run_.AddManagerCandidate(*id);
     UpdateNode(a.node, a.label, "promote",
                [](api::NodeSpec& spec) { spec.set_desired_role(api::NODE_ROLE_MANAGER); });
   }
@@ -298,6 +300,7 @@ void RunState::ScheduleSteps() {
   for (const Step& step : scenario_.steps) {
     const Step* s = &step;
     world_->At(step.at, [this, s]() {
+      MarkDirty();
       if (!error_.empty()) return;  // The run already failed; keep the record of why clean.
       StepApplier(*this, *s).Apply();
     });

@@ -51,10 +51,15 @@ swarmsim::process::NodeProcess* RunState::Node(sim::HostId id) {
   return static_cast<swarmsim::process::NodeProcess*>(world_->host(id).process());
 }
 
+void RunState::AddManagerCandidate(sim::HostId id) {
+  auto it = std::lower_bound(manager_candidates_.begin(), manager_candidates_.end(), id);
+  if (it == manager_candidates_.end() || *it != id) manager_candidates_.insert(it, id);
+}
+
 sim::HostId RunState::SignalledLeader() {
   sim::HostId best = sim::kNoHost;
   uint64_t best_term = 0;
-  for (sim::HostId id : all_hosts_) {
+  for (sim::HostId id : manager_candidates_) {
     swarmsim::process::NodeProcess* node = Node(id);
     if (node == nullptr || node->raft() == nullptr) continue;
     const swarmsim::process::RaftHost& raft = *node->raft();
@@ -70,7 +75,7 @@ sim::HostId RunState::SignalledLeader() {
 sim::HostId RunState::RaftLeader() {
   sim::HostId best = sim::kNoHost;
   uint64_t best_term = 0;
-  for (sim::HostId id : all_hosts_) {
+  for (sim::HostId id : manager_candidates_) {
     swarmsim::process::NodeProcess* node = Node(id);
     if (node == nullptr || node->raft() == nullptr) continue;
     const swarmsim::process::RaftHost& raft = *node->raft();
@@ -97,7 +102,7 @@ std::optional<sim::HostId> RunState::Resolve(const NodeSelector& selector, std::
     }
     case NodeSelector::Kind::kFollower: {
       const sim::HostId leader = RaftLeader();
-      for (sim::HostId id : managers_) {
+      for (sim::HostId id : manager_candidates_) {
         swarmsim::process::NodeProcess* node = Node(id);
         if (id != leader && node != nullptr && node->raft() != nullptr) return id;
       }
@@ -188,6 +193,12 @@ void RunState::TrackNodeStatuses() {
 }
 
 void RunState::AfterEvent() {
+  if (committed_.generation() != evaluated_store_generation_) {
+    evaluated_store_generation_ = committed_.generation();
+    dirty_ = true;
+  }
+  if (!dirty_) return;
+  dirty_ = false;
   TrackLeader();
   TrackNodeStatuses();
   MaybeCreateServices();

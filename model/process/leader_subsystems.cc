@@ -286,38 +286,45 @@ void LeaderSubsystems::NextRoleDecision(sim::Context& ctx) {
       return;
     }
     case rolemanager::RoleDecision::Kind::kRemoveMember:
-      RemoveMember(ctx, decision.raft_id);
+      RemoveMember(ctx, decision.raft_id, decision.node_id);
       return;
     case rolemanager::RoleDecision::Kind::kTransferLeadership: {
       ctx.Trace("rolemanager.transfer_leadership", {{"node", decision.node_id}});
       const uint64_t self = decision.raft_id;
+      const std::string node_id = decision.node_id;
       m_.mutable_raft().TransferLeadership(
-          ctx, 0, [this, step, self](sim::Context& c, absl::Status status) {
+          ctx, 0, [this, step, self, node_id](sim::Context& c, absl::Status status) {
             if (!active_ || step != role_step_) return;
             if (status.ok()) {
               NextRoleDecision(c);
               return;
             }
             // SwarmKit falls back to removing the leader itself when the transfer fails.
-            RemoveMember(c, self);
+            RemoveMember(c, self, node_id);
           });
       return;
     }
   }
 }
 
-void LeaderSubsystems::RemoveMember(sim::Context& ctx, uint64_t raft_id) {
+void LeaderSubsystems::RemoveMember(sim::Context& ctx, uint64_t raft_id,
+                                    const std::string& node_id) {
   const uint64_t step = ++role_step_;
   ctx.Trace("rolemanager.remove_member", {{"raft_id", raft_id}});
   // removalTimeout: the role manager stops waiting after 5 s (the change may still commit).
   m_.loop().After(ctx, rolemanager::kRemovalTimeout, [this, step](sim::Context& c) {
     if (active_ && step == role_step_) NextRoleDecision(c);
   });
-  m_.mutable_raft().RemoveMember(ctx, raft_id, [this, step](sim::Context& c, absl::Status status) {
-    if (!active_ || step != role_step_) return;
-    if (!status.ok()) c.Trace("rolemanager.remove_failed", {{"reason", status.ToString()}});
-    NextRoleDecision(c);
-  });
+  m_.mutable_raft().RemoveMember(
+      ctx, raft_id, [this, step, node_id](sim::Context& c, absl::Status status) {
+        if (!active_ || step != role_step_) return;
+        if (status.ok()) {
+          role_inputs_.push_front(RoleInput{RoleInput::kUpdate, node_id, 0});
+        } else {
+          c.Trace("rolemanager.remove_failed", {{"reason", status.ToString()}});
+        }
+        NextRoleDecision(c);
+      });
 }
 
 }  // namespace process

@@ -49,7 +49,9 @@ class LeaderSubsystems {
   void RunReaper(sim::Context& ctx);
   void PumpRoleManager(sim::Context& ctx);
   void NextRoleDecision(sim::Context& ctx);
-  void RemoveMember(sim::Context& ctx, uint64_t raft_id);
+  // RemoveMember with the removal timeout; on success the node is reconciled again at once (as
+  // SwarmKit's reconcileRole goes on to update the role after its RemoveMember returns).
+  void RemoveMember(sim::Context& ctx, uint64_t raft_id, const std::string& node_id);
   int64_t RetentionLimit() const;
 
   Manager& m_;

@@ -136,6 +136,10 @@ void NodeProcess::StartManager(sim::Context& ctx, ManagerStart start) {
 
 void NodeProcess::StopManager(sim::Context& ctx, const std::string& reason, bool clear_data) {
   if (manager_ == nullptr) return;
+  known_managers_.clear();
+  for (const api::RaftMember& m : manager_->raft()->Members()) {
+    if (m.node_id() != options_.node_id) known_managers_.push_back(m.node_id());
+  }
   manager_->Shutdown(ctx);
   retired_managers_.push_back(std::move(manager_));
   if (clear_data) {
@@ -209,10 +213,24 @@ uint64_t NodeProcess::LocalCall(sim::Context& ctx, const std::string& method, bo
     local_routes_[handle] = route;
     return handle;
   }
-  // No manager here any more: relay to a remote manager, one connection per agent session.
+  // No manager here any more: relay to a remote manager, one connection per agent session. Once
+  // the agent is registered with a zero backoff it can be replaced by a remote-mode agent.
   route.relayed = true;
-  absl::StatusOr<agent::Peer> peer =
-      agent_->agent().remotes().Select(*relay_prng_, {options_.node_id});
+  if (!switch_posted_ && agent_->agent().registered() &&
+      agent_->agent().backoff() == absl::ZeroDuration()) {
+    switch_posted_ = true;
+    loop_.Post(ctx, [this](sim::Context& c) {
+      switch_posted_ = false;
+      if (!is_manager()) SwitchAgentMode(c, /*local=*/false);
+    });
+  }
+  agent::Remotes fallback;
+  for (const std::string& m : known_managers_) {
+    fallback.Observe(agent::Peer{m, m}, agent::kDefaultObservationWeight);
+  }
+  const agent::Remotes& remotes =
+      agent_->agent().remotes().empty() ? fallback : agent_->agent().remotes();
+  absl::StatusOr<agent::Peer> peer = remotes.Select(*relay_prng_, {options_.node_id});
   if (!peer.ok()) {
     local_routes_[handle] = route;
     loop_.Post(ctx, [wrapped, message = std::string(peer.status().message())](sim::Context& c) {

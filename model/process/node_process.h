@@ -14,13 +14,13 @@
 // reports the node removed, the Manager is stopped and its Raft state wiped from the disk. The
 // role and Raft ID are persisted on the disk (file "node/role") so a restart comes back right.
 // The agent's local/remote mode is fixed per agent::Agent (AgentConfig::local_manager), so on a
-// role change the node replaces its agent by one in the other mode — only at a moment when the
-// agent is registered with a zero backoff, so nothing it would have done differs but its session
-// (the new agent registers again; its tasks come back from the COMPLETE assignment set with their
-// stored statuses). Simplification (named): otherwise the agent is kept, and a demoted manager's
-// agent then keeps its local connection, which this node RELAYS to a remote manager picked from
-// the agent's remotes by weight (SwarmKit swaps the connection broker's local connection and
-// keeps the agent).
+// role change the node replaces its agent by one in the other mode, only at a moment when the
+// agent is registered with a zero backoff (so the backoff sequence goes on from zero, as after a
+// registration). What changes is the session: the new agent registers again, and its tasks come
+// back from the COMPLETE assignment set with their stored statuses. Simplification (named): until then a demoted manager's agent keeps its local
+// connection, which this node RELAYS to a remote manager picked from the agent's remotes by
+// weight (SwarmKit swaps the connection broker's local connection and keeps the agent); a
+// promoted worker's agent keeps using remote managers.
 #ifndef SWARMSIM_MODEL_PROCESS_NODE_PROCESS_H_
 #define SWARMSIM_MODEL_PROCESS_NODE_PROCESS_H_
 
@@ -126,6 +126,10 @@ class NodeProcess : public sim::Process {
   uint64_t next_local_ = 1;
   std::map<uint64_t, sim::ConnId> relay_conns_;  // by agent session
   std::unique_ptr<sim::Prng> relay_prng_;
+  // Managers this node knew when its manager stopped (the relay's fallback when the agent has
+  // learnt none: SwarmKit's node keeps them in state.json).
+  std::vector<std::string> known_managers_;
+  bool switch_posted_ = false;
   uint64_t incarnation_ = 0;
   uint64_t manager_seq_ = 0;
   uint64_t agent_seq_ = 0;

@@ -59,13 +59,14 @@ TEST(NodeRolesTest, PromoteWorkerJoinsRaft) {
   const sim::Time t0 = c.now();
   ASSERT_TRUE(SetDesiredRole(c, "m2", "w1", api::NODE_ROLE_MANAGER).ok());
   // Role manager: Role = MANAGER at once; the agent sees its node change, the node joins through
-  // a manager (proxied to the leader) and starts its manager. (Its agent keeps using remote
-  // managers until the node restarts: the agent's mode is fixed per process, a simplification.)
+  // a manager (proxied to the leader), starts its manager, and its agent moves to the local
+  // connection.
   std::optional<sim::Time> joined = c.RunUntil(
       [&] {
         NodeProcess* w1 = c.node("w1");
         return IsMember(c, "w1") && w1->is_manager() && w1->raft()->Leader() != 0 &&
-               w1->agent().registered() && c.AllReady(c.all());
+               w1->agent().registered() && w1->agent().config().local_manager &&
+               c.AllReady(c.all());
       },
       absl::Seconds(64));
   ASSERT_TRUE(joined.has_value());
@@ -99,7 +100,8 @@ TEST(NodeRolesTest, DemoteFollowerLeavesRaftAndBecomesWorker) {
       [&] {
         return !IsMember(c, follower) && !c.node(follower)->is_manager() &&
                ObservedRole(c, follower) == api::NODE_ROLE_WORKER &&
-               c.node(follower)->agent().registered() && c.AllReady(c.all());
+               c.node(follower)->agent().registered() &&
+               !c.node(follower)->agent().config().local_manager && c.AllReady(c.all());
       },
       absl::Seconds(64));
   ASSERT_TRUE(demoted.has_value());
@@ -151,6 +153,40 @@ TEST(NodeRolesTest, DemoteLeaderTransfersLeadershipFirst) {
   }
   ASSERT_TRUE(stepped_down.has_value());
   EXPECT_LE(*stepped_down, wipes.front().at);
+  EXPECT_EQ(MemberCount(c), 2u);
+  c.checkers().Finish();
+  EXPECT_EQ(c.Violations(), "");
+}
+
+TEST(NodeRolesTest, DemoteDownedManagerThenRestartBecomesWorker) {
+  // TestDemoteDownedManager: stop a follower, demote it while it is down (the quorum guard
+  // allows it: 2 of the 2 remaining members are reachable), restart it: Raft tells it that it
+  // was removed, it wipes its Raft state and runs as a worker.
+  NodeTestCluster c(ClusterSpec{3, 1, 1, nullptr});
+  FormCluster(c);
+  std::string follower;
+  for (const std::string& m : c.managers()) {
+    if (m != c.Leader()) follower = m;
+  }
+  c.world().StopHost(c.host(follower));
+  c.world().RunFor(absl::Seconds(5));
+  ASSERT_TRUE(SetDesiredRole(c, c.Leader(), follower, api::NODE_ROLE_WORKER).ok());
+  ASSERT_TRUE(c.RunUntil(
+      [&] { return !IsMember(c, follower) && ObservedRole(c, follower) == api::NODE_ROLE_WORKER; },
+      absl::Seconds(30)));
+  const sim::Time t0 = c.now();
+  c.world().StartHost(c.host(follower));
+  std::optional<sim::Time> worker = c.RunUntil(
+      [&] {
+        return !c.node(follower)->is_manager() && c.node(follower)->agent().registered() &&
+               !c.node(follower)->agent().config().local_manager && c.AllReady(c.all());
+      },
+      absl::Seconds(64));
+  ASSERT_TRUE(worker.has_value());
+  std::printf("measured: restarted %s found itself removed and registered as a worker in %.3f s\n",
+              follower.c_str(), Secs(*worker - t0));
+  EXPECT_LE(*worker - t0, absl::Seconds(64));
+  EXPECT_FALSE(HasRaftState(c.world().host(c.host(follower)).disk()));
   EXPECT_EQ(MemberCount(c), 2u);
   c.checkers().Finish();
   EXPECT_EQ(c.Violations(), "");
