@@ -2,6 +2,12 @@
 // running on a node from its task.state TASK_RUNNING (traced by the worker executing it) until
 // its next task.state on that host, or until that host stops or crashes. Global services (slot 0)
 // have no slots and are not checked.
+//
+// One exception, because SwarmKit does it on purpose: once a manager has marked a node DOWN
+// (node.status), the orchestrator replaces that node's tasks although the node may in fact be
+// alive and still running them (a partitioned or frozen worker whose heartbeats did not arrive).
+// A copy running on a node that the control plane has declared DOWN is therefore not counted
+// until the node is READY again.
 #include <map>
 #include <set>
 #include <string>
@@ -20,10 +26,16 @@ class SingleRunningTaskPerSlotChecker : public Checker {
   SingleRunningTaskPerSlotChecker() : Checker(kSingleRunningTaskPerSlot) {}
 
   std::vector<std::string> Kinds() const override {
-    return {kind::kTaskState, kind::kHostStop, kind::kHostCrash};
+    return {kind::kTaskState, kind::kHostStop, kind::kHostCrash, kind::kNodeStatus};
   }
 
   void OnRecord(const sim::TraceRecord& r) override {
+    if (r.kind == kind::kNodeStatus) {
+      const std::string& state = r.Str(field::kState);
+      if (state == "DOWN") down_nodes_.insert(r.Str(field::kNode));
+      if (state == kNodeReady) down_nodes_.erase(r.Str(field::kNode));
+      return;
+    }
     if (r.kind != kind::kTaskState) {
       auto it = by_host_.find(r.host);
       if (it == by_host_.end()) return;
@@ -41,6 +53,7 @@ class SingleRunningTaskPerSlotChecker : public Checker {
     std::map<std::string, Running>& tasks = slots_[slot];
     for (const auto& [other_task, other] : tasks) {
       if (other.node == node) continue;
+      if (down_nodes_.count(other.node) != 0) continue;  // Declared dead: replaced on purpose.
       Report(r.at, {other.host, r.host},
              absl::StrCat("service ", slot.first, " slot ", slot.second, ": task ", task,
                           " RUNNING on node ", node, " (host ", r.host, ") while task ",
@@ -80,6 +93,7 @@ class SingleRunningTaskPerSlotChecker : public Checker {
 
   std::map<SlotKey, std::map<std::string, Running>> slots_;  // slot -> task -> where it runs
   std::map<sim::HostId, std::set<std::pair<SlotKey, std::string>>> by_host_;
+  std::set<std::string> down_nodes_;  // nodes some manager's store marked DOWN
   uint64_t running_ = 0;
 };
 

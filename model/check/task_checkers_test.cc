@@ -40,6 +40,16 @@ TEST(SingleRunningTaskPerSlotTest, TaskRunningOnTwoNodesIsReported) {
   EXPECT_THAT(v.detail, HasSubstr("service web slot 1"));
 }
 
+TEST(SingleRunningTaskPerSlotTest, ReplacementOfATaskOnANodeMarkedDownPasses) {
+  TestTrace t;
+  EmitTaskState(t.At(1000, 3), "t1", "web", 1, "w1", kTaskRunning);
+  // w1 is frozen: the leader marks it DOWN and the slot is restarted on w2 while w1's copy
+  // still runs, as SwarmKit does.
+  EmitNodeStatus(t.At(2000, 0), "w1", "DOWN");
+  EmitTaskState(t.At(3000, 4), "t3", "web", 1, "w2", kTaskRunning);
+  t.ExpectAllPass();
+}
+
 TEST(AssignOnlyToReadyNodeTest, AssignmentToAReadyNodePasses) {
   TestTrace t;
   EmitNodeStatus(t.At(1000, 0), "w1", "UNKNOWN");
