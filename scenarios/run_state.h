@@ -64,6 +64,8 @@ class RunState {
   friend class StepApplier;
   friend class PredicateEvaluator;
 
+  // Of the managers that are leader (signalled, or raw Raft), the one with the highest term.
+  sim::HostId HighestTermManager(bool signalled_only);
   void BuildWorld();
   std::unique_ptr<sim::Process> MakeNode(sim::HostId id, bool manager, uint64_t raft_id);
   void ScheduleSteps();

@@ -56,14 +56,14 @@ void RunState::AddManagerCandidate(sim::HostId id) {
   if (it == manager_candidates_.end() || *it != id) manager_candidates_.insert(it, id);
 }
 
-sim::HostId RunState::SignalledLeader() {
+sim::HostId RunState::HighestTermManager(bool signalled_only) {
   sim::HostId best = sim::kNoHost;
   uint64_t best_term = 0;
   for (sim::HostId id : manager_candidates_) {
     swarmsim::process::NodeProcess* node = Node(id);
     if (node == nullptr || node->raft() == nullptr) continue;
     const swarmsim::process::RaftHost& raft = *node->raft();
-    if (!raft.SignalledLeader()) continue;
+    if (!(signalled_only ? raft.SignalledLeader() : raft.IsLeader())) continue;
     if (best == sim::kNoHost || raft.term() > best_term) {
       best = id;
       best_term = raft.term();
@@ -72,21 +72,9 @@ sim::HostId RunState::SignalledLeader() {
   return best;
 }
 
-sim::HostId RunState::RaftLeader() {
-  sim::HostId best = sim::kNoHost;
-  uint64_t best_term = 0;
-  for (sim::HostId id : manager_candidates_) {
-    swarmsim::process::NodeProcess* node = Node(id);
-    if (node == nullptr || node->raft() == nullptr) continue;
-    const swarmsim::process::RaftHost& raft = *node->raft();
-    if (!raft.IsLeader()) continue;
-    if (best == sim::kNoHost || raft.term() > best_term) {
-      best = id;
-      best_term = raft.term();
-    }
-  }
-  return best;
-}
+sim::HostId RunState::SignalledLeader() { return HighestTermManager(/*signalled_only=*/true); }
+
+sim::HostId RunState::RaftLeader() { return HighestTermManager(/*signalled_only=*/false); }
 
 std::optional<sim::HostId> RunState::Resolve(const NodeSelector& selector, std::string& why) {
   switch (selector.kind) {

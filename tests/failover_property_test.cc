@@ -97,10 +97,6 @@ struct Plan {
 
 int HostCount(const Plan& p) { return p.managers + p.workers; }
 
-std::string HostName(int managers, int flat) {
-  return flat < managers ? absl::StrCat("m", flat + 1) : absl::StrCat("w", flat - managers + 1);
-}
-
 rc::Gen<int> GenHost(int hosts) { return rc::gen::inRange(0, hosts); }
 
 rc::Gen<Target> GenTarget(int hosts) {
