@@ -90,7 +90,7 @@ Time Network::ArrivalTime(const LinkConfig& config, Prng& prng, HostId from, Hos
   return Time::FromNanos(leave.nanos() + delay_ns);
 }
 
-Routing Network::RouteDatagram(HostId from, HostId to, Time now, int64_t size_bytes) {
+Routing Network::Route(HostId from, HostId to, Time now, int64_t size_bytes, bool datagram) {
   ++stats_.packets_sent;
   stats_.bytes_sent += static_cast<uint64_t>(size_bytes);
   Routing routing;
@@ -107,7 +107,8 @@ Routing Network::RouteDatagram(HostId from, HostId to, Time now, int64_t size_by
     return routing;
   }
   routing.arrival = ArrivalTime(config, prng, from, to, now);
-  if (!config.duplicate.IsNever() && prng.Chance(config.duplicate)) {
+  // Only datagrams are duplicated: a connection's packets are numbered and deduplicated.
+  if (datagram && !config.duplicate.IsNever() && prng.Chance(config.duplicate)) {
     ++stats_.duplicated;
     routing.duplicated = true;
     routing.duplicate_arrival = ArrivalTime(config, prng, from, to, now);
@@ -115,24 +116,12 @@ Routing Network::RouteDatagram(HostId from, HostId to, Time now, int64_t size_by
   return routing;
 }
 
+Routing Network::RouteDatagram(HostId from, HostId to, Time now, int64_t size_bytes) {
+  return Route(from, to, now, size_bytes, /*datagram=*/true);
+}
+
 Routing Network::RouteConnection(HostId from, HostId to, Time now, int64_t size_bytes) {
-  ++stats_.packets_sent;
-  stats_.bytes_sent += static_cast<uint64_t>(size_bytes);
-  Routing routing;
-  if (!Reachable(from, to)) {
-    ++stats_.dropped_unreachable;
-    routing.fate = Routing::Fate::kUnreachable;
-    return routing;
-  }
-  const LinkConfig& config = link(from, to);
-  Prng& prng = LinkPrng(from, to);
-  if (!config.loss.IsNever() && prng.Chance(config.loss)) {
-    ++stats_.dropped_loss;
-    routing.fate = Routing::Fate::kLost;
-    return routing;
-  }
-  routing.arrival = ArrivalTime(config, prng, from, to, now);
-  return routing;
+  return Route(from, to, now, size_bytes, /*datagram=*/false);
 }
 
 }  // namespace sim

@@ -95,6 +95,8 @@ class Network {
   const NetworkStats& stats() const { return stats_; }
 
  private:
+  // The fate of one transmission; duplication applies to datagrams only.
+  Routing Route(HostId from, HostId to, Time now, int64_t size_bytes, bool datagram);
   static uint64_t LinkKey(HostId from, HostId to) { return (uint64_t{from} << 32) | to; }
   Prng& LinkPrng(HostId from, HostId to);
   Time ArrivalTime(const LinkConfig& config, Prng& prng, HostId from, HostId to, Time now);

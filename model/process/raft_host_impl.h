@@ -77,6 +77,8 @@ class RaftHost::Impl {
   void HandleHealthCheckCall(sim::Context& ctx, sim::ServerCallId call);
 
   void ProposeValue(sim::Context& ctx, api::InternalRaftRequest request, DoneFn done);
+  // Proposes `cc` and waits for it to apply (or fails `done` from a later event).
+  void ProposeConfChange(sim::Context& ctx, const raft::ConfChange& cc, DoneFn done);
   void AddMember(sim::Context& ctx, const api::RaftMember& member, DoneFn done);
   void RemoveMember(sim::Context& ctx, uint64_t raft_id, DoneFn done);
   void TransferLeadership(sim::Context& ctx, uint64_t to, DoneFn done);

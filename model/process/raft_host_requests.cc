@@ -183,6 +183,17 @@ void RaftHost::Impl::ProposeValue(sim::Context& ctx, api::InternalRaftRequest re
   ScheduleDrive(ctx);
 }
 
+void RaftHost::Impl::ProposeConfChange(sim::Context& ctx, const raft::ConfChange& cc,
+                                       DoneFn done) {
+  if (node_->ProposeConfChange(cc) != raft::StepResult::kOk) {
+    Defer(ctx, std::move(done), absl::UnknownError(kErrProposalDropped));
+    return;
+  }
+  conf_waits_[cc.id] = ConfWait{std::move(done), ctx.LocalNow() + req_timeout_};
+  ArmConfDeadline(ctx);
+  ScheduleDrive(ctx);
+}
+
 void RaftHost::Impl::AddMember(sim::Context& ctx, const api::RaftMember& member, DoneFn done) {
   if (!started_ || stopped_) {
     Defer(ctx, std::move(done), absl::UnknownError(kErrStopped));
@@ -208,13 +219,7 @@ void RaftHost::Impl::AddMember(sim::Context& ctx, const api::RaftMember& member,
   cc.type = raft::ConfChangeType::kAddNode;
   cc.node_id = member.raft_id();
   cc.context = context.SerializeAsString();
-  if (node_->ProposeConfChange(cc) != raft::StepResult::kOk) {
-    Defer(ctx, std::move(done), absl::UnknownError(kErrProposalDropped));
-    return;
-  }
-  conf_waits_[cc.id] = ConfWait{std::move(done), ctx.LocalNow() + req_timeout_};
-  ArmConfDeadline(ctx);
-  ScheduleDrive(ctx);
+  ProposeConfChange(ctx, cc, std::move(done));
 }
 
 void RaftHost::Impl::RemoveMember(sim::Context& ctx, uint64_t raft_id, DoneFn done) {
@@ -238,13 +243,7 @@ void RaftHost::Impl::RemoveMember(sim::Context& ctx, uint64_t raft_id, DoneFn do
   cc.id = NextRequestId(ctx);
   cc.type = raft::ConfChangeType::kRemoveNode;
   cc.node_id = raft_id;
-  if (node_->ProposeConfChange(cc) != raft::StepResult::kOk) {
-    Defer(ctx, std::move(done), absl::UnknownError(kErrProposalDropped));
-    return;
-  }
-  conf_waits_[cc.id] = ConfWait{std::move(done), ctx.LocalNow() + req_timeout_};
-  ArmConfDeadline(ctx);
-  ScheduleDrive(ctx);
+  ProposeConfChange(ctx, cc, std::move(done));
 }
 
 void RaftHost::Impl::TransferLeadership(sim::Context& ctx, uint64_t to, DoneFn done) {

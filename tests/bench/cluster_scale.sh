@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Scale curve of the whole-cluster benchmark: one fresh process per size (peak RSS is per
+# process), one JSON line each from cluster_bench, then a summary of the per-worker figures and
+# their spread (DESIGN.md: flat within 1.5x from 100 to 100,000 workers).
+#
+# Usage: tests/bench/cluster_scale.sh [--minutes=10] [--sizes="100 1000 10000 100000"]
+#                                     [--timeout=1800] [--bench=PATH] [-- extra cluster_bench flags]
+# Builds //tests/bench:cluster_bench with -c opt unless --bench names a binary. A size that
+# exceeds --timeout seconds of wall time is reported as such and ends the curve.
+set -euo pipefail
+
+minutes=10
+sizes="100 1000 10000 100000"
+timeout_s=1800
+bench=""
+extra=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --minutes=*) minutes="${1#*=}" ;;
+    --sizes=*) sizes="${1#*=}" ;;
+    --timeout=*) timeout_s="${1#*=}" ;;
+    --bench=*) bench="${1#*=}" ;;
+    --) shift; extra=("$@"); break ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [ -z "$bench" ]; then
+  root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+  (cd "$root" && bazel build -c opt //tests/bench:cluster_bench >&2)
+  bench="$(cd "$root" && bazel info -c opt bazel-bin 2>/dev/null)/tests/bench/cluster_bench"
+fi
+
+lines=()
+for n in $sizes; do
+  echo "cluster_scale: $n workers, $minutes simulated minutes ..." >&2
+  if line="$(timeout "$timeout_s" "$bench" --workers="$n" --minutes="$minutes" "${extra[@]}")"; then
+    echo "$line"
+    lines+=("$line")
+  else
+    status=$?
+    if [ "$status" -eq 124 ]; then
+      echo "cluster_scale: $n workers did not finish within ${timeout_s}s of wall time" >&2
+    else
+      echo "cluster_scale: $n workers failed (exit $status)" >&2
+      [ -n "${line:-}" ] && echo "$line"
+    fi
+    break
+  fi
+done
+
+# Spread of the per-worker figures over the sizes that completed.
+printf '%s\n' "${lines[@]}" | awk '
+  function field(line, name,   re, m) {
+    re = "\"" name "\":[-0-9.e+]+"
+    if (match(line, re)) { m = substr(line, RSTART, RLENGTH); sub(/.*:/, "", m); return m + 0 }
+    return -1
+  }
+  NF {
+    w = field($0, "workers"); mem = field($0, "rss_per_worker_kb"); t = field($0, "wall_seconds_per_worker_hour")
+    x = field($0, "sim_seconds_per_wall_second")
+    printf "cluster_scale: %7d workers  %8.2f kB/worker  %.6f wall s/worker-hour  %10.1f sim s/wall s\n", w, mem, t, x > "/dev/stderr"
+    if (n == 0 || mem < mem_lo) mem_lo = mem; if (mem > mem_hi) mem_hi = mem
+    if (n == 0 || t < t_lo) t_lo = t; if (t > t_hi) t_hi = t
+    n++
+  }
+  END {
+    if (n > 1 && mem_lo > 0 && t_lo > 0)
+      printf "cluster_scale: spread over %d sizes: memory/worker %.2fx, wall time/worker-hour %.2fx (target <= 1.5x)\n", n, mem_hi / mem_lo, t_hi / t_lo > "/dev/stderr"
+  }'
