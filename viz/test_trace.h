@@ -1,0 +1,37 @@
+// Test helper: reads viz/testdata/small.jsonl (a hand-written trace; see the tests for what it
+// holds) from the test's runfiles.
+#ifndef SWARMSIM_VIZ_TEST_TRACE_H_
+#define SWARMSIM_VIZ_TEST_TRACE_H_
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "viz/json_lines.h"
+
+namespace swarmsim {
+namespace viz {
+
+inline std::vector<JsonLine> ReadText(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<JsonLine> lines;
+  int bad = 0;
+  std::string error;
+  EXPECT_TRUE(ReadJsonLines(in, &lines, &bad, &error)) << bad << ": " << error;
+  return lines;
+}
+
+inline std::vector<JsonLine> ReadSmallTrace() {
+  std::ifstream in("viz/testdata/small.jsonl");
+  EXPECT_TRUE(in.good()) << "viz/testdata/small.jsonl not in runfiles";
+  std::stringstream text;
+  text << in.rdbuf();
+  return ReadText(text.str());
+}
+
+}  // namespace viz
+}  // namespace swarmsim
+
+#endif  // SWARMSIM_VIZ_TEST_TRACE_H_

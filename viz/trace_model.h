@@ -1,0 +1,93 @@
+// Turns trace records (sim/trace's JSON Lines, vocabulary in model/check/trace_schema.h) into
+// what the timeline draws: one lane per host with intervals ("bands") for the host's lifecycle,
+// its Raft role, its node status as a manager's store saw it and its agent's session, plus
+// instants (session ends, faults). Reads records only; knows nothing of the model's code.
+#ifndef SWARMSIM_VIZ_TRACE_MODEL_H_
+#define SWARMSIM_VIZ_TRACE_MODEL_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "viz/json_lines.h"
+
+namespace swarmsim {
+namespace viz {
+
+// [begin_ns, end_ns) in one state. `kind` picks the colour: host lifecycle "up", "paused",
+// "stopped", "crashed"; Raft role "leader", "candidate", "pre-candidate", "follower"; node
+// status as the store names it ("READY", "UNKNOWN", "DOWN", ...); agent "connecting" (session
+// started, not yet registered) or "session". `peer` is the manager of an agent band.
+struct Band {
+  int64_t begin_ns = 0;
+  int64_t end_ns = 0;
+  std::string kind;
+  std::string label;  // short text drawn inside the band when it fits ("t2", "m3")
+  std::string tip;    // tooltip
+  std::string peer;
+};
+
+// An instant on one lane: an agent session ending. `kind` is the gRPC code ("UNAVAILABLE").
+struct Tick {
+  int64_t at_ns = 0;
+  std::string kind;
+  std::string tip;
+};
+
+// A vertical marker across every lane: a fault or step ("crash", "stop", "pause", "resume",
+// "restart", "clock", or the kind of a step/fault record).
+struct Marker {
+  int64_t at_ns = 0;
+  std::string kind;
+  std::string label;  // "crash m3"
+  std::string tip;
+};
+
+struct Lane {
+  std::string name;
+  int64_t host_id = -1;  // -1: a node the store knew of that is no host of the trace
+  bool manager = false;  // ran Raft at some point
+  std::vector<Band> life;
+  std::vector<Band> raft;
+  std::vector<Band> status;
+  std::vector<Band> session;
+  std::vector<Tick> session_ends;
+};
+
+// Whose node.status records the status bands show from `at_ns` on.
+struct StatusSource {
+  int64_t at_ns = 0;
+  std::string manager;
+};
+
+struct Timeline {
+  int64_t begin_ns = 0;  // first record's time
+  int64_t end_ns = 0;    // last record's time; open bands end here
+  int64_t records = 0;
+  bool has_seed = false;
+  int64_t seed = 0;
+  // Managers first, then workers, each in host-id order; then nodes that are no host.
+  std::vector<Lane> lanes;
+  std::vector<Band> leaders;  // the cluster's leader over time (kind "leader", peer = host)
+  std::vector<Marker> markers;
+  std::vector<StatusSource> status_sources;
+  std::vector<std::string> managers;  // every manager's name, in lane order (for colours)
+};
+
+struct TraceError {
+  int line = 0;
+  std::string message;
+};
+
+// Builds the timeline of `lines` (as ReadJsonLines returns them). Returns false and fills `error`
+// when a record lacks t_ns/seq/host/kind or goes back in time.
+//
+// Node status follows the leader: the bands show the node.status records of the first manager
+// that emitted any until some manager becomes leader, then those of the latest leader (on a
+// change of leader every node's band switches to what the new leader's store holds).
+bool BuildTimeline(const std::vector<JsonLine>& lines, Timeline* out, TraceError* error);
+
+}  // namespace viz
+}  // namespace swarmsim
+
+#endif  // SWARMSIM_VIZ_TRACE_MODEL_H_

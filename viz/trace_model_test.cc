@@ -1,0 +1,174 @@
+#include "viz/trace_model.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "viz/test_trace.h"
+
+namespace swarmsim {
+namespace viz {
+namespace {
+
+// "kind label [begin,end)" per band, compact enough to compare whole tracks at once.
+std::vector<std::string> Describe(const std::vector<Band>& bands) {
+  std::vector<std::string> out;
+  for (const Band& b : bands) {
+    out.push_back(b.kind + (b.label.empty() ? "" : " " + b.label) + " [" +
+                  std::to_string(b.begin_ns) + "," + std::to_string(b.end_ns) + ")");
+  }
+  return out;
+}
+
+using Strings = std::vector<std::string>;
+
+class SmallTraceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    TraceError error;
+    ASSERT_TRUE(BuildTimeline(ReadSmallTrace(), &t_, &error)) << error.line << ": "
+                                                             << error.message;
+    ASSERT_EQ(t_.lanes.size(), 3u);
+  }
+  const Lane& lane(const std::string& name) const {
+    for (const Lane& l : t_.lanes) {
+      if (l.name == name) return l;
+    }
+    ADD_FAILURE() << "no lane " << name;
+    return t_.lanes[0];
+  }
+  Timeline t_;
+};
+
+TEST_F(SmallTraceTest, Header) {
+  EXPECT_EQ(t_.begin_ns, 0);
+  EXPECT_EQ(t_.end_ns, 11000);
+  EXPECT_EQ(t_.records, 30);
+  EXPECT_TRUE(t_.has_seed);
+  EXPECT_EQ(t_.seed, 3);
+  EXPECT_EQ(t_.managers, (Strings{"m1", "m2"}));
+}
+
+TEST_F(SmallTraceTest, LanesManagersFirst) {
+  EXPECT_EQ(t_.lanes[0].name, "m1");
+  EXPECT_TRUE(t_.lanes[0].manager);
+  EXPECT_EQ(t_.lanes[1].name, "m2");
+  EXPECT_EQ(t_.lanes[2].name, "w1");
+  EXPECT_FALSE(t_.lanes[2].manager);
+  EXPECT_EQ(t_.lanes[2].host_id, 2);
+}
+
+TEST_F(SmallTraceTest, HostLifecycle) {
+  EXPECT_EQ(Describe(lane("m1").life),
+            (Strings{"up [0,5000)", "crashed [5000,9000)", "up [9000,11000)"}));
+  EXPECT_EQ(Describe(lane("w1").life), (Strings{"up [0,11000)"}));
+}
+
+TEST_F(SmallTraceTest, RaftRolesEndAtCrashAndMergeLeaderChanges) {
+  EXPECT_EQ(Describe(lane("m1").raft),
+            (Strings{"follower t1 [0,1000)", "candidate t2 [1000,2000)", "leader t2 [2000,5000)"}));
+  // m2 learns the leader at 2100 within follower t2: one band, its tooltip names the leader.
+  EXPECT_EQ(Describe(lane("m2").raft),
+            (Strings{"follower t1 [0,2000)", "follower t2 [2000,7000)", "candidate t3 [7000,8000)",
+                     "leader t3 [8000,11000)"}));
+  EXPECT_EQ(lane("m2").raft[1].tip, "m2: follower, term 2, leader m1");
+  EXPECT_TRUE(lane("w1").raft.empty());
+}
+
+TEST_F(SmallTraceTest, ClusterLeader) {
+  EXPECT_EQ(Describe(t_.leaders),
+            (Strings{"leader m1 t2 [2000,5000)", "leader m2 t3 [8000,11000)"}));
+  EXPECT_EQ(t_.leaders[1].peer, "m2");
+}
+
+TEST_F(SmallTraceTest, NodeStatusFollowsTheLeadersStore) {
+  // m1 (leader) saw w1 READY at 3000; m2 at 3100 is not shown. After m2 leads (8000) m2's view.
+  EXPECT_EQ(Describe(lane("w1").status),
+            (Strings{"UNKNOWN [2500,3000)", "READY [3000,8000)", "UNKNOWN [8000,11000)"}));
+  EXPECT_EQ(Describe(lane("m1").status), (Strings{"DOWN [10000,11000)"}));
+  ASSERT_EQ(t_.status_sources.size(), 2u);
+  EXPECT_EQ(t_.status_sources[0].manager, "m1");
+  EXPECT_EQ(t_.status_sources[0].at_ns, 2500);
+  EXPECT_EQ(t_.status_sources[1].manager, "m2");
+  EXPECT_EQ(t_.status_sources[1].at_ns, 8000);
+}
+
+TEST_F(SmallTraceTest, AgentSessions) {
+  const Lane& w1 = lane("w1");
+  EXPECT_EQ(Describe(w1.session),
+            (Strings{"connecting m1 [2600,3000)", "session m1 [3000,6000)",
+                     "connecting m2 [6000,11000)"}));
+  EXPECT_EQ(w1.session[1].peer, "m1");
+  EXPECT_EQ(w1.session[1].tip, "w1: session s1 with m1");
+  ASSERT_EQ(w1.session_ends.size(), 1u);
+  EXPECT_EQ(w1.session_ends[0].at_ns, 6000);
+  EXPECT_EQ(w1.session_ends[0].kind, "UNAVAILABLE");
+  EXPECT_EQ(w1.session_ends[0].tip,
+            "0.000s w1: session with m1 ended: UNAVAILABLE: connection reset (session s1); next "
+            "backoff 0.000s");
+}
+
+TEST_F(SmallTraceTest, FaultMarkers) {
+  ASSERT_EQ(t_.markers.size(), 2u);
+  EXPECT_EQ(t_.markers[0].kind, "crash");
+  EXPECT_EQ(t_.markers[0].label, "crash m1");
+  EXPECT_EQ(t_.markers[0].at_ns, 5000);
+  EXPECT_EQ(t_.markers[1].kind, "restart");
+  EXPECT_EQ(t_.markers[1].at_ns, 9000);
+}
+
+TEST(TraceModelTest, ManagerAgentTalksToItsOwnHost) {
+  Timeline t;
+  TraceError error;
+  ASSERT_TRUE(BuildTimeline(
+      ReadText("{\"t_ns\":0,\"seq\":0,\"host\":-1,\"kind\":\"host.add\",\"host_id\":0,\"name\":\"m1\"}\n"
+               "{\"t_ns\":0,\"seq\":1,\"host\":0,\"kind\":\"agent.session_start\",\"manager\":\"local\",\"session\":\"\"}\n"
+               "{\"t_ns\":5,\"seq\":2,\"host\":0,\"kind\":\"host.pause\",\"incarnation\":1}\n"
+               "{\"t_ns\":9,\"seq\":3,\"host\":0,\"kind\":\"scenario.step\",\"name\":\"partition\"}\n"),
+      &t, &error));
+  ASSERT_EQ(t.lanes.size(), 1u);
+  EXPECT_EQ(Describe(t.lanes[0].session), (Strings{"connecting m1 [0,9)"}));
+  EXPECT_EQ(Describe(t.lanes[0].life), (Strings{"paused [5,9)"}));
+  ASSERT_EQ(t.markers.size(), 2u);
+  EXPECT_EQ(t.markers[1].label, "partition");
+}
+
+TEST(TraceModelTest, StatusOfANodeThatIsNoHostGetsItsOwnLane) {
+  Timeline t;
+  TraceError error;
+  ASSERT_TRUE(BuildTimeline(
+      ReadText("{\"t_ns\":0,\"seq\":0,\"host\":-1,\"kind\":\"host.add\",\"host_id\":0,\"name\":\"m1\"}\n"
+               "{\"t_ns\":1,\"seq\":1,\"host\":0,\"kind\":\"node.status\",\"node\":\"ghost\",\"state\":\"DOWN\"}\n"
+               "{\"t_ns\":4,\"seq\":2,\"host\":0,\"kind\":\"rpc.done\"}\n"),
+      &t, &error));
+  ASSERT_EQ(t.lanes.size(), 2u);
+  EXPECT_EQ(t.lanes[1].name, "ghost");
+  EXPECT_EQ(t.lanes[1].host_id, -1);
+  EXPECT_EQ(Describe(t.lanes[1].status), (Strings{"DOWN [1,4)"}));
+}
+
+TEST(TraceModelTest, Errors) {
+  Timeline t;
+  TraceError error;
+  EXPECT_FALSE(BuildTimeline({}, &t, &error));
+  EXPECT_EQ(error.message, "no trace records");
+
+  EXPECT_FALSE(BuildTimeline(ReadText("{\"t_ns\":0,\"seq\":0,\"host\":-1,\"kind\":\"a\"}\n\n"
+                                      "{\"t_ns\":1,\"seq\":1,\"kind\":\"b\"}\n"),
+                             &t, &error));
+  EXPECT_EQ(error.line, 3);
+  EXPECT_EQ(error.message, "missing integer field \"host\"");
+
+  EXPECT_FALSE(BuildTimeline(ReadText("{\"t_ns\":0,\"seq\":0,\"host\":-1,\"kind\":7}\n"), &t, &error));
+  EXPECT_EQ(error.message, "missing string field \"kind\"");
+
+  EXPECT_FALSE(BuildTimeline(ReadText("{\"t_ns\":5,\"seq\":0,\"host\":-1,\"kind\":\"a\"}\n"
+                                      "{\"t_ns\":4,\"seq\":1,\"host\":-1,\"kind\":\"a\"}\n"),
+                             &t, &error));
+  EXPECT_EQ(error.line, 2);
+  EXPECT_EQ(error.message, "t_ns 4 goes back in time (after 5)");
+}
+
+}  // namespace
+}  // namespace viz
+}  // namespace swarmsim
