@@ -302,6 +302,9 @@ void RunState::ScheduleSteps() {
     world_->At(step.at, [this, s]() {
       MarkDirty();
       if (!error_.empty()) return;  // The run already failed; keep the record of why clean.
+      // The trace says what the scenario did, not only what followed (viz draws these).
+      world_->TraceWorld("scenario.step",
+                         {{"action", ActionName(s->action)}, {"line", s->location.line}});
       StepApplier(*this, *s).Apply();
     });
   }

@@ -296,8 +296,17 @@ sc::Scenario ToScenario(const Plan& p) {
   return s;
 }
 
-// rapidcheck prints counterexample values with this: the plan as a scenario file.
-void showValue(const Plan& p, std::ostream& os) { os << "\n" << ScenarioText(ToScenario(p)); }
+// rapidcheck prints counterexample values with this; the scenario file follows in the log.
+void showValue(const Plan& p, std::ostream& os) {
+  os << p.managers << " managers, " << p.workers << " workers, ";
+  if (p.service) {
+    os << "service " << kServiceName << " x" << p.replicas;
+  } else {
+    os << "no service";
+  }
+  os << ", " << p.faults.size() << " fault step(s), simulation seed " << p.seed
+     << " (the scenario file is in the log below)";
+}
 
 // ---------------------------------------------------------------------------------------------
 // The properties
@@ -331,6 +340,11 @@ std::vector<std::string> LivenessProblems(const sc::RunResult& r) {
   }
   if (!r.error.empty()) problems.push_back(absl::StrCat("run error: ", r.error));
   return problems;
+}
+
+std::string TestTarget() {
+  const char* target = std::getenv("TEST_TARGET");
+  return target == nullptr ? "failover_property_test" : target;
 }
 
 std::string RapidcheckParams() {
@@ -372,7 +386,7 @@ RC_GTEST_PROP(FailoverPropertyTest, SafeAndLiveOnceFaultsStop, ()) {
     timeline.push_back(absl::StrCat(absl::FormatDuration(absl::Nanoseconds(t.at_ns)), "  ", t.what));
   }
   const std::string header = absl::StrCat(
-      "Counterexample found by //tests:failover_property_test with ", RapidcheckParams(), ".\n",
+      "Counterexample found by ", TestTarget(), " with ", RapidcheckParams(), ".\n",
       "Replay: swarmsim run FILE  (simulation seed ", parsed->seed, ", digest ",
       absl::StrFormat("%016x", out.result.digest), ")\n",
       "Failed:\n  ", absl::StrJoin(problems, "\n  "), "\nTimeline:\n  ",
