@@ -8,6 +8,9 @@
 #define SWARMSIM_SCENARIOS_COMMITTED_STORE_H_
 
 #include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "model/proto/swarm.pb.h"
 #include "model/store/memory_store.h"
@@ -23,11 +26,17 @@ class CommittedStore {
   uint64_t index() const { return index_; }
   // Bumped on every change, for callers that cache what they computed from the store.
   uint64_t generation() const { return generation_; }
+  // The IDs of the nodes created, updated or removed since the last call, sorted; clears them.
+  // Lets the timeline follow node status in O(changes) instead of O(nodes) per commit.
+  std::vector<std::string> TakeChangedNodes();
 
  private:
+  void NoteChanges(const std::vector<swarmsim::store::Event>& events);
+
   swarmsim::store::MemoryStore store_;
   uint64_t index_ = 0;
   uint64_t generation_ = 0;
+  std::set<std::string> changed_nodes_;
 };
 
 }  // namespace scenarios

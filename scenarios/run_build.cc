@@ -85,7 +85,11 @@ std::unique_ptr<sim::Process> RunState::MakeNode(sim::HostId id, bool manager, u
     o.initial_members.push_back(member);
     o.initial_remotes.push_back(host_names_[managers_[i]]);
   }
-  for (sim::HostId w : workers_) o.initial_workers.push_back(host_names_[w]);
+  // Only a manager can be the first leader that creates the workers' node objects; copying the
+  // list into every worker would make memory grow with the square of the cluster.
+  if (manager) {
+    for (sim::HostId w : workers_) o.initial_workers.push_back(host_names_[w]);
+  }
   o.raft.tick_interval = cluster.raft.tick_interval;
   o.raft.election_tick = cluster.raft.election_tick;
   o.raft.heartbeat_tick = cluster.raft.heartbeat_tick;

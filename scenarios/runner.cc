@@ -168,13 +168,17 @@ void RunState::TrackLeader() {
 void RunState::TrackNodeStatuses() {
   if (committed_.generation() == seen_store_generation_) return;
   seen_store_generation_ = committed_.generation();
-  for (const auto& [id, node] : committed_.store().nodes()) {
-    const int state = static_cast<int>(node.status().state());
+  for (const std::string& id : committed_.TakeChangedNodes()) {
+    const swarmsim::api::Node* node = committed_.store().GetNode(id);
+    if (node == nullptr) continue;
+    const int state = static_cast<int>(node->status().state());
     auto [it, inserted] = node_states_.emplace(id, state);
     if (!inserted && it->second == state) continue;
     if (!inserted || state != swarmsim::api::NodeStatus::UNKNOWN) {
-      Note(absl::StrCat(id, " is ", swarmsim::api::NodeStatus::State_Name(node.status().state()),
-                        node.status().message().empty() ? "" : absl::StrCat(" (", node.status().message(), ")")));
+      Note(absl::StrCat(id, " is ", swarmsim::api::NodeStatus::State_Name(node->status().state()),
+                        node->status().message().empty()
+                            ? ""
+                            : absl::StrCat(" (", node->status().message(), ")")));
     }
     it->second = state;
   }

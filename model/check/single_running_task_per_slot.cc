@@ -6,8 +6,10 @@
 // One exception, because SwarmKit does it on purpose: once a manager has marked a node DOWN
 // (node.status), the orchestrator replaces that node's tasks although the node may in fact be
 // alive and still running them (a partitioned or frozen worker whose heartbeats did not arrive).
-// A copy running on a node that the control plane has declared DOWN is therefore not counted
-// until the node is READY again.
+// Every task RUNNING on a node at the moment it is marked DOWN is therefore written off: it is
+// not counted again until it stops, even after the node is READY again (the old copy only stops
+// once the returning agent has received its new assignments). Tasks that start RUNNING on the
+// node later are counted as usual.
 #include <map>
 #include <set>
 #include <string>
@@ -31,9 +33,13 @@ class SingleRunningTaskPerSlotChecker : public Checker {
 
   void OnRecord(const sim::TraceRecord& r) override {
     if (r.kind == kind::kNodeStatus) {
-      const std::string& state = r.Str(field::kState);
-      if (state == "DOWN") down_nodes_.insert(r.Str(field::kNode));
-      if (state == kNodeReady) down_nodes_.erase(r.Str(field::kNode));
+      if (r.Str(field::kState) != "DOWN") return;
+      const std::string& node = r.Str(field::kNode);
+      for (auto& [slot, tasks] : slots_) {
+        for (auto& [task, running] : tasks) {
+          if (running.node == node) running.written_off = true;
+        }
+      }
       return;
     }
     if (r.kind != kind::kTaskState) {
@@ -53,7 +59,7 @@ class SingleRunningTaskPerSlotChecker : public Checker {
     std::map<std::string, Running>& tasks = slots_[slot];
     for (const auto& [other_task, other] : tasks) {
       if (other.node == node) continue;
-      if (down_nodes_.count(other.node) != 0) continue;  // Declared dead: replaced on purpose.
+      if (other.written_off) continue;  // Its node was declared DOWN: replaced on purpose.
       Report(r.at, {other.host, r.host},
              absl::StrCat("service ", slot.first, " slot ", slot.second, ": task ", task,
                           " RUNNING on node ", node, " (host ", r.host, ") while task ",
@@ -74,6 +80,7 @@ class SingleRunningTaskPerSlotChecker : public Checker {
     std::string node;
     sim::HostId host = 0;
     sim::Time since;
+    bool written_off = false;  // running when its node was marked DOWN
   };
 
   // The task no longer runs where it ran (if it did).
@@ -93,7 +100,6 @@ class SingleRunningTaskPerSlotChecker : public Checker {
 
   std::map<SlotKey, std::map<std::string, Running>> slots_;  // slot -> task -> where it runs
   std::map<sim::HostId, std::set<std::pair<SlotKey, std::string>>> by_host_;
-  std::set<std::string> down_nodes_;  // nodes some manager's store marked DOWN
   uint64_t running_ = 0;
 };
 

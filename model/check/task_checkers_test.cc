@@ -47,7 +47,19 @@ TEST(SingleRunningTaskPerSlotTest, ReplacementOfATaskOnANodeMarkedDownPasses) {
   // still runs, as SwarmKit does.
   EmitNodeStatus(t.At(2000, 0), "w1", "DOWN");
   EmitTaskState(t.At(3000, 4), "t3", "web", 1, "w2", kTaskRunning);
+  // w1 comes back; its old copy runs until the agent learns it was replaced.
+  EmitNodeStatus(t.At(4000, 0), "w1", kNodeReady);
+  EmitTaskState(t.At(4500, 3), "t1", "web", 1, "w1", "TASK_SHUTDOWN");
   t.ExpectAllPass();
+}
+
+TEST(SingleRunningTaskPerSlotTest, TaskStartedOnANodeAfterItCameBackIsCounted) {
+  TestTrace t;
+  EmitNodeStatus(t.At(500, 0), "w1", "DOWN");
+  EmitNodeStatus(t.At(600, 0), "w1", kNodeReady);
+  EmitTaskState(t.At(1000, 3), "t1", "web", 1, "w1", kTaskRunning);
+  EmitTaskState(t.At(3000, 4), "t3", "web", 1, "w2", kTaskRunning);
+  t.ExpectViolated(kSingleRunningTaskPerSlot);
 }
 
 TEST(AssignOnlyToReadyNodeTest, AssignmentToAReadyNodePasses) {
