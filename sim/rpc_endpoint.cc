@@ -1,5 +1,6 @@
 #include "sim/rpc_endpoint.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "sim/check.h"
@@ -440,14 +441,21 @@ void RpcEndpoint::CloseLocal(ConnId conn, const RpcStatus& conn_status,
     cit = calls_.erase(cit);
     PostFailure(id, std::move(call), call_status);
   }
-  for (auto sit = server_calls_.begin(); sit != server_calls_.end();) {
-    if (sit->second.conn != conn) {
-      ++sit;
-      continue;
-    }
+  // The conn's server calls come from the (conn, client call) index, not a scan of every call:
+  // a leader holds one open stream per agent. They are cancelled in ServerCallId order, as a
+  // scan would.
+  std::vector<ServerCallId> closing;
+  for (auto idx = server_call_index_.lower_bound({conn, CallId{0}});
+       idx != server_call_index_.end() && idx->first.first == conn; ++idx) {
+    closing.push_back(idx->second);
+  }
+  std::sort(closing.begin(), closing.end());
+  for (ServerCallId id : closing) {
+    auto sit = server_calls_.find(id);
+    SIM_CHECK(sit != server_calls_.end());
     server_call_index_.erase({conn, sit->second.client_call});
     std::function<void(Context&)> on_cancel = std::move(sit->second.on_cancel);
-    sit = server_calls_.erase(sit);
+    server_calls_.erase(sit);
     if (on_cancel) world_->PostToHost(*host_, absl::ZeroDuration(), std::move(on_cancel));
   }
 }
