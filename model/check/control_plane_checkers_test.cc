@@ -116,6 +116,25 @@ TEST(NoRegistrationWhenStoppedTest, RegistrationWhileRunningPasses) {
   t.ExpectAllPass();
 }
 
+TEST(NoRegistrationWhenStoppedTest, RegistrationReleasedByAGracefulStopPasses) {
+  TestTrace t;
+  EmitDispatcherStart(t.At(1000, 0), 1);
+  // The host stops gracefully; OnStop stops the dispatcher, which first releases a registration
+  // that was waiting for its status batch (SwarmKit PR #2744), then is stopped.
+  t.Stop(2000, 0);
+  EmitDispatcherRegistered(t.At(2000, 0), "w1", "s/w1/1");
+  EmitDispatcherStop(t.At(2000, 0), 1);
+  t.ExpectAllPass();
+}
+
+TEST(NoRegistrationWhenStoppedTest, RegistrationAfterACrashIsReported) {
+  TestTrace t;
+  EmitDispatcherStart(t.At(1000, 0), 1);
+  t.Crash(2000, 0);
+  EmitDispatcherRegistered(t.At(2100, 0), "w1", "s/w1/1");
+  t.ExpectViolated(kNoRegistrationWhenStopped);
+}
+
 TEST(NoRegistrationWhenStoppedTest, RegistrationAfterDispatcherStopIsReported) {
   TestTrace t;
   EmitDispatcherStart(t.At(1000, 0), 1);
