@@ -5,6 +5,7 @@
 
 #include "model/check/trace_emit.h"
 #include "model/orchestrator/task_reaper.h"
+#include "model/orchestrator/task_rules.h"
 #include "model/process/manager.h"
 #include "model/rolemanager/role_manager.h"
 #include "model/scheduler/scheduler.h"
@@ -88,7 +89,14 @@ void LeaderSubsystems::OnStoreEvents(sim::Context& ctx, const std::vector<store:
   bool tasks = false;
   for (const store::Event& event : events) {
     if (event.action == store::EventAction::kCommit) continue;
-    orchestrator_dirty_ = true;
+    // A node update matters to the orchestrator only when it makes the node valid or invalid
+    // for tasks (DOWN, drained, back): READY <-> UNKNOWN churn after a leader change would
+    // otherwise re-run a full reconciliation per node, quadratic in the cluster size.
+    const bool node_validity_unchanged =
+        event.kind == store::ObjectKind::kNode && event.action == store::EventAction::kUpdate &&
+        orchestrator::InvalidNode(&event.object.node()) ==
+            orchestrator::InvalidNode(&event.old_object.node());
+    if (!node_validity_unchanged) orchestrator_dirty_ = true;
     if (event.kind == store::ObjectKind::kTask) tasks = true;
     if (event.kind == store::ObjectKind::kTask || event.kind == store::ObjectKind::kNode) {
       tasks_or_nodes = true;
@@ -178,6 +186,15 @@ void LeaderSubsystems::RunScheduler(sim::Context& ctx) {
   write.build = [this](sim::Context& c) -> absl::StatusOr<std::vector<api::InternalRaftRequest>> {
     if (!active_) return std::vector<api::InternalRaftRequest>();
     const store::MemoryStore& store = m_.store();
+    // Most passes follow node-status churn with nothing to place: skip copying the tables then.
+    bool any_pending = false;
+    for (const auto& [id, task] : store.tasks()) {
+      if (scheduler::NeedsPlacement(task)) {
+        any_pending = true;
+        break;
+      }
+    }
+    if (!any_pending) return std::vector<api::InternalRaftRequest>();
     std::vector<api::StoreAction> actions =
         scheduler::Schedule(c.LocalNow(), Rows(store.nodes()), Rows(store.tasks()));
     auto sink = [&c](absl::string_view kind, absl::Span<const sim::TraceField> fields) {

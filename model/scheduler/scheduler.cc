@@ -19,10 +19,14 @@ bool IsActiveOnNode(const api::Task& t) {
          t.status().state() <= api::TASK_RUNNING && t.desired_state() <= api::TASK_RUNNING;
 }
 
+}  // namespace
+
 bool NeedsPlacement(const api::Task& t) {
   return t.node_id().empty() && t.status().state() == api::TASK_PENDING &&
          t.desired_state() <= api::TASK_RUNNING;
 }
+
+namespace {
 
 // Per eligible node: active tasks in total and per service.
 struct NodeLoad {

@@ -27,6 +27,10 @@ namespace scheduler {
 // SwarmKit's ReadyFilter: the only nodes that receive new tasks.
 bool NodeAcceptsTasks(const api::Node& node);
 
+// The tasks a pass places: unassigned, PENDING, desired_state <= RUNNING. A pass over a store
+// with none of them does nothing, so a host may skip it.
+bool NeedsPlacement(const api::Task& task);
+
 // One scheduling pass (SwarmKit Scheduler.tick). REQUIRES: nodes and tasks sorted by id without
 // duplicates. Output: UPDATE actions in placement order, to propose as one batch.
 // Cost: O(tasks log tasks + services x nodes log nodes + placements log nodes).
