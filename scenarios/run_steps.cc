@@ -297,14 +297,16 @@ class StepApplier {
 };
 
 void RunState::ScheduleSteps() {
-  for (const Step& step : scenario_.steps) {
-    const Step* s = &step;
-    world_->At(step.at, [this, s]() {
+  for (size_t i = 0; i < scenario_.steps.size(); ++i) {
+    const Step* s = &scenario_.steps[i];
+    const int64_t index = static_cast<int64_t>(i) + 1;
+    world_->At(s->at, [this, s, index]() {
       MarkDirty();
       if (!error_.empty()) return;  // The run already failed; keep the record of why clean.
-      // The trace says what the scenario did, not only what followed (viz draws these).
-      world_->TraceWorld("scenario.step",
-                         {{"action", ActionName(s->action)}, {"line", s->location.line}});
+      // The trace says what the scenario did, not only what followed (viz draws these). Steps
+      // are named by their position, not their line: comments and a pinned golden_digest move
+      // lines without changing the run.
+      world_->TraceWorld("scenario.step", {{"action", ActionName(s->action)}, {"step", index}});
       StepApplier(*this, *s).Apply();
     });
   }
