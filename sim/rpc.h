@@ -35,7 +35,7 @@
 // |                                      | dial_timeout; queued calls fail UNAVAILABLE (or        |
 // |                                      | DEADLINE_EXCEEDED if their own deadline is sooner).    |
 // | call on a conn already closed        | UNAVAILABLE at once (from a later event).              |
-// | method not served by the peer        | UNIMPLEMENTED.                                         |
+// | method not served by the peer        | StatusCode::kUnimplemented.                            |
 // | caller cancels (CancelCall)          | CANCELLED; the server's on-cancel callback runs.       |
 // | caller closes the conn (CloseConn)   | CANCELLED for its pending calls and streams; the       |
 // |                                      | server sees the conn close (its calls cancelled).      |

@@ -44,7 +44,8 @@ absl::StatusOr<Decision<api::CreateServiceResponse>> CreateService(
     const std::string& new_service_id);
 
 // Changes the spec (replicas). INVALID_ARGUMENT without id or version (0) or spec; NOT_FOUND;
-// UNIMPLEMENTED for a rename; UNKNOWN "update out of sequence" on a version conflict.
+// absl::StatusCode::kUnimplemented for a rename; UNKNOWN "update out of sequence" on a version
+// conflict.
 absl::StatusOr<Decision<api::UpdateServiceResponse>> UpdateService(
     const ControlView& view, const api::UpdateServiceRequest& request);
 

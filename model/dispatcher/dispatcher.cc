@@ -90,20 +90,24 @@ absl::Duration Dispatcher::ClusterHeartbeatPeriod() const {
   return config_.heartbeat_period;
 }
 
-DispatcherOutput Dispatcher::Start(sim::Time now, const std::vector<api::RaftMember>& members) {
-  SIM_CHECK(state_ == State::kStopped);
-  SIM_CHECK(sessions_.empty());
-  SIM_CHECK(assignments_.empty());
-  // A new term starts from nothing: queues from an earlier term must not write now (PR #2091),
-  // and the registry knows no one until they register again.
+void Dispatcher::ResetTermState() {
+  down_nodes_.Clean();
   task_updates_.clear();
   node_updates_.clear();
   jobs_.clear();
   process_updates_in_flight_ = false;
   flush_triggered_ = false;
   batch_timer_generation_ = 0;
+}
+
+DispatcherOutput Dispatcher::Start(sim::Time now, const std::vector<api::RaftMember>& members) {
+  SIM_CHECK(state_ == State::kStopped);
+  SIM_CHECK(sessions_.empty());
+  SIM_CHECK(assignments_.empty());
+  // A new term starts from nothing: queues from an earlier term must not write now (PR #2091),
+  // and the registry knows no one until they register again.
+  ResetTermState();
   registry_ = NodeRegistry(RegistryOptions(config_, ClusterHeartbeatPeriod()));
-  down_nodes_.Clean();
   SetManagers(members);
   state_ = State::kStarting;
   NoteThat(NoteKind::kDispatcherStarting, leader_node_id_, "",
@@ -178,13 +182,7 @@ DispatcherOutput Dispatcher::Stop(sim::Time now) {
   // What was queued and not flushed is lost; in-flight batches are abandoned (their proposals
   // can only fail on a deposed leader, and their results are ignored from now on).
   registry_.Clean();
-  down_nodes_.Clean();
-  task_updates_.clear();
-  node_updates_.clear();
-  jobs_.clear();
-  process_updates_in_flight_ = false;
-  flush_triggered_ = false;
-  batch_timer_generation_ = 0;
+  ResetTermState();
   NoteThat(NoteKind::kDispatcherStopped, leader_node_id_, "", "");
   (void)now;
   return TakeOutput();

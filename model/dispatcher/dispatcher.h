@@ -172,6 +172,8 @@ class Dispatcher {
   void BecomeRunning(sim::Time now);
   void SetManagers(const std::vector<api::RaftMember>& members);
   absl::Duration ClusterHeartbeatPeriod() const;
+  // Empties everything that belongs to one term: down nodes, queued status writes, batch jobs.
+  void ResetTermState();
 
   // Jobs (batch_jobs.cc).
   void StartJob(sim::Time now, Job job);

@@ -7,6 +7,7 @@
 #include "model/orchestrator/task_reaper.h"
 #include "model/orchestrator/task_rules.h"
 #include "model/process/manager.h"
+#include "model/process/store_rows.h"
 #include "model/rolemanager/role_manager.h"
 #include "model/scheduler/scheduler.h"
 #include "model/store/write_tx.h"
@@ -14,14 +15,6 @@
 namespace swarmsim {
 namespace process {
 namespace {
-
-template <typename T>
-std::vector<T> Rows(const std::map<std::string, T>& table) {
-  std::vector<T> rows;
-  rows.reserve(table.size());
-  for (const auto& [id, row] : table) rows.push_back(row);
-  return rows;
-}
 
 // store.Batch: proposals of at most MaxChangesPerTransaction changes, in order.
 std::vector<api::InternalRaftRequest> Chunk(std::vector<api::StoreAction> actions) {

@@ -5,25 +5,12 @@
 
 #include "model/controlapi/control_api.h"
 #include "model/process/manager.h"
+#include "model/process/store_rows.h"
 #include "model/process/wire.h"
 
 namespace swarmsim {
 namespace process {
 namespace {
-
-sim::RpcStatus ToRpc(const absl::Status& status) {
-  if (status.ok()) return sim::RpcStatus::Ok();
-  return sim::RpcStatus::Error(static_cast<sim::StatusCode>(status.code()),
-                               std::string(status.message()));
-}
-
-template <typename T>
-std::vector<T> Rows(const std::map<std::string, T>& table) {
-  std::vector<T> rows;
-  rows.reserve(table.size());
-  for (const auto& [id, row] : table) rows.push_back(row);
-  return rows;
-}
 
 // Runs one Decision function; on success keeps the response for the reply.
 template <typename Response>

@@ -7,17 +7,12 @@
 #include "model/check/trace_emit.h"
 #include "model/dispatcher/errors.h"
 #include "model/process/manager.h"
+#include "model/process/store_rows.h"
 #include "model/process/wire.h"
 
 namespace swarmsim {
 namespace process {
 namespace {
-
-sim::RpcStatus ToRpc(const absl::Status& status) {
-  if (status.ok()) return sim::RpcStatus::Ok();
-  return sim::RpcStatus::Error(static_cast<sim::StatusCode>(status.code()),
-                               std::string(status.message()));
-}
 
 // The dispatcher's status writes rebased on the store as it is when their turn comes: the
 // dispatcher owns task status and node status/description; everything else is the store's.

@@ -77,6 +77,9 @@ class RaftHost::Impl {
   void HandleHealthCheckCall(sim::Context& ctx, sim::ServerCallId call);
 
   void ProposeValue(sim::Context& ctx, api::InternalRaftRequest request, DoneFn done);
+  // Membership changes and transfers need a running leader: otherwise fails `done` (from a
+  // later event) and returns false.
+  bool AcceptLeaderRequest(sim::Context& ctx, DoneFn& done);
   // Proposes `cc` and waits for it to apply (or fails `done` from a later event).
   void ProposeConfChange(sim::Context& ctx, const raft::ConfChange& cc, DoneFn done);
   void AddMember(sim::Context& ctx, const api::RaftMember& member, DoneFn done);

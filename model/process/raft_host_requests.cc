@@ -194,15 +194,20 @@ void RaftHost::Impl::ProposeConfChange(sim::Context& ctx, const raft::ConfChange
   ScheduleDrive(ctx);
 }
 
-void RaftHost::Impl::AddMember(sim::Context& ctx, const api::RaftMember& member, DoneFn done) {
+bool RaftHost::Impl::AcceptLeaderRequest(sim::Context& ctx, DoneFn& done) {
   if (!started_ || stopped_) {
     Defer(ctx, std::move(done), absl::UnknownError(kErrStopped));
-    return;
+    return false;
   }
   if (!IsLeader()) {
     Defer(ctx, std::move(done), absl::FailedPreconditionError(kErrLostLeadership));
-    return;
+    return false;
   }
+  return true;
+}
+
+void RaftHost::Impl::AddMember(sim::Context& ctx, const api::RaftMember& member, DoneFn done) {
+  if (!AcceptLeaderRequest(ctx, done)) return;
   if (member.raft_id() == 0 || removed_ids_.count(member.raft_id()) != 0) {
     Defer(ctx, std::move(done),
           absl::FailedPreconditionError("membership: node was removed during cluster lifetime"));
@@ -223,14 +228,7 @@ void RaftHost::Impl::AddMember(sim::Context& ctx, const api::RaftMember& member,
 }
 
 void RaftHost::Impl::RemoveMember(sim::Context& ctx, uint64_t raft_id, DoneFn done) {
-  if (!started_ || stopped_) {
-    Defer(ctx, std::move(done), absl::UnknownError(kErrStopped));
-    return;
-  }
-  if (!IsLeader()) {
-    Defer(ctx, std::move(done), absl::FailedPreconditionError(kErrLostLeadership));
-    return;
-  }
+  if (!AcceptLeaderRequest(ctx, done)) return;
   if (!IsMember(raft_id)) {
     Defer(ctx, std::move(done), absl::NotFoundError("raft: member unknown"));
     return;
@@ -247,14 +245,7 @@ void RaftHost::Impl::RemoveMember(sim::Context& ctx, uint64_t raft_id, DoneFn do
 }
 
 void RaftHost::Impl::TransferLeadership(sim::Context& ctx, uint64_t to, DoneFn done) {
-  if (!started_ || stopped_) {
-    Defer(ctx, std::move(done), absl::UnknownError(kErrStopped));
-    return;
-  }
-  if (!IsLeader()) {
-    Defer(ctx, std::move(done), absl::FailedPreconditionError(kErrLostLeadership));
-    return;
-  }
+  if (!AcceptLeaderRequest(ctx, done)) return;
   uint64_t transferee = to;
   if (transferee == 0) {
     const std::optional<uint64_t> longest = transport_->LongestActive();
