@@ -432,6 +432,9 @@ void RaftHost::Impl::SendMessage(sim::Context& ctx, raft::Message m) {
   if (removed_ids_.count(m.to) != 0) return;
   const uint64_t to = m.to;
   const bool snap = m.type == raft::MessageType::kSnap;
+  // SwarmKit's send stamps its applied configuration on a MsgSnap: a member added after the
+  // snapshot was taken must find itself in it, or Raft refuses the snapshot.
+  if (snap) m.snapshot.metadata.conf_state = node_->conf_state();
   if (!transport_->HasPeer(to)) {
     // Not a member this node knows (e.g. a leader it has not learned of yet): SwarmKit resolves
     // the address through a peer; the host that called from that id will do.

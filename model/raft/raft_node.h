@@ -31,7 +31,12 @@
 //       if (rd.snapshot) storage.ApplySnapshot(*rd.snapshot);
 //       storage.Append(rd.entries);
 //       if (rd.hard_state) storage.SetHardState(*rd.hard_state);
-//       for (const Message& m : rd.messages) transport.Send(m);  // 2. then send
+//       for (Message& m : rd.messages) {                         // 2. then send
+//         // SwarmKit stamps its applied configuration on a MsgSnap: a receiver refuses a
+//         // snapshot whose configuration does not hold it (a member added since the snapshot).
+//         if (m.type == MessageType::kSnap) m.snapshot.metadata.conf_state = node.conf_state();
+//         transport.Send(m);
+//       }
 //       if (rd.snapshot) app.Restore(rd.snapshot->data);          // 3. then apply
 //       for (const Entry& e : rd.committed_entries) {
 //         if (e.type == EntryType::kConfChange) {
@@ -172,7 +177,9 @@ class RaftNode {
   StepResult StepInternal(const Message& m);
   bool StepTermCheck(const Message& m);
   void StepVoteRequest(const Message& m);
-  void StepHup();
+  enum class CampaignKind { kPreElection, kElection, kTransfer };
+  // Campaigns unless leader, not a voter, or a committed conf change is still unapplied.
+  void StepHup(CampaignKind kind);
   StepResult StepLeader(const Message& m);
   void StepLeaderAppResp(const Message& m, Progress& pr);
   void StepLeaderHeartbeatResp(const Message& m, Progress& pr);
@@ -186,7 +193,6 @@ class RaftNode {
   bool Restore(const Snapshot& snapshot);
 
   // Leader replication (raft_node_replication.cc).
-  enum class CampaignKind { kPreElection, kElection, kTransfer };
   void Campaign(CampaignKind kind);
   VoteResult Poll(uint64_t id, bool granted);
   void Send(Message m);

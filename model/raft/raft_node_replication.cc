@@ -63,7 +63,9 @@ VoteResult RaftNode::Poll(uint64_t id, bool granted) {
 }
 
 void RaftNode::Send(Message m) {
-  m.from = id_;
+  // A message relayed for someone else keeps its sender: a follower passing a transfer request on
+  // to the leader keeps the transferee in `from` (etcd's send sets From only when it is unset).
+  if (m.from == kNone) m.from = id_;
   const bool vote_type = m.type == MessageType::kVote || m.type == MessageType::kVoteResp ||
                          m.type == MessageType::kPreVote || m.type == MessageType::kPreVoteResp;
   if (vote_type) {

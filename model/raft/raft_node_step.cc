@@ -20,7 +20,7 @@ StepResult RaftNode::StepInternal(const Message& m) {
   if (!StepTermCheck(m)) return StepResult::kOk;
   switch (m.type) {
     case MessageType::kHup:
-      StepHup();
+      StepHup(options_.pre_vote ? CampaignKind::kPreElection : CampaignKind::kElection);
       return StepResult::kOk;
     case MessageType::kVote:
     case MessageType::kPreVote:
@@ -85,12 +85,13 @@ bool RaftNode::StepTermCheck(const Message& m) {
   return true;
 }
 
-void RaftNode::StepHup() {
+void RaftNode::StepHup(CampaignKind kind) {
   if (role_ == RaftRole::kLeader) return;
   if (!Promotable()) return;
-  // A conf change committed but not applied could change who may vote: wait for it.
+  // A conf change committed but not applied could change who may vote: wait for it. This holds
+  // for a transfer's MsgTimeoutNow too (etcd's hup serves both).
   if (HasUnappliedConfChange()) return;
-  Campaign(options_.pre_vote ? CampaignKind::kPreElection : CampaignKind::kElection);
+  Campaign(kind);
 }
 
 bool RaftNode::HasUnappliedConfChange() const {
@@ -318,7 +319,8 @@ StepResult RaftNode::StepFollower(const Message& m) {
     case MessageType::kTransferLeader:
       if (lead_ == kNone) break;
       {
-        // The host asked a follower: pass the request on to the leader.
+        // The host asked a follower: pass the request on to the leader. `from` is the transferee
+        // and travels unchanged (Send keeps a set sender).
         Message fwd = m;
         fwd.to = lead_;
         fwd.term = 0;
@@ -326,8 +328,9 @@ StepResult RaftNode::StepFollower(const Message& m) {
       }
       break;
     case MessageType::kTimeoutNow:
-      // The leader hands over: campaign at once, past any lease (Raft thesis §3.10).
-      if (Promotable()) Campaign(CampaignKind::kTransfer);
+      // The leader hands over: campaign at once, past any lease and without a pre-vote (Raft
+      // thesis §3.10), unless a pending conf change forbids campaigning (StepHup).
+      StepHup(CampaignKind::kTransfer);
       break;
     default:
       break;
@@ -382,6 +385,11 @@ void RaftNode::HandleSnapshot(const Message& m) {
 bool RaftNode::Restore(const Snapshot& snapshot) {
   const SnapshotMetadata& meta = snapshot.metadata;
   if (meta.index <= log_.committed()) return false;
+  // A snapshot whose configuration does not hold this node is refused (etcd's defence: the
+  // node would lose its own progress entry). SwarmKit's sender stamps its current ConfState
+  // on every MsgSnap, so a member added after the snapshot was taken still finds itself.
+  const std::vector<uint64_t>& voters = meta.conf_state.voters;
+  if (std::find(voters.begin(), voters.end(), id_) == voters.end()) return false;
   if (log_.MatchTerm(meta.index, meta.term)) {
     // We already have the entry: fast-forward the commit instead of wiping the log.
     log_.CommitTo(meta.index);

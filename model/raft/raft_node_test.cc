@@ -178,6 +178,79 @@ TEST(RaftNodeTest, LeadershipTransferIsAbortedAfterElectionTimeout) {
   EXPECT_EQ(c.Propose(1, "ok"), StepResult::kOk);
 }
 
+TEST(RaftNodeTest, ForwardedTransferKeepsTarget) {
+  // A follower asked to transfer leadership passes the request on to the leader with the
+  // transferee as its sender; the leader then hands over to that transferee, not the follower.
+  TestCluster c(ClusterOptions{});
+  c.raft(1).Campaign();
+  c.Stabilize();
+  c.raft(2).TransferLeadership(3);
+  c.Process(2);
+  ASSERT_EQ(c.in_flight().size(), 1u);
+  EXPECT_EQ(c.in_flight()[0].type, MessageType::kTransferLeader);
+  EXPECT_EQ(c.in_flight()[0].to, 1u);
+  EXPECT_EQ(c.in_flight()[0].from, 3u);
+  c.Stabilize();
+  EXPECT_EQ(c.Leader(), 3u);
+  EXPECT_EQ(c.raft(2).lead(), 3u);
+}
+
+// A follower (2 of {1,2,3}) that heard leader 1 at term 2, offered a snapshot at index 10.
+Message SnapshotFromLeader(const std::vector<uint64_t>& voters) {
+  Message snap = Msg(MessageType::kSnap, 1, 2, 2);
+  snap.snapshot.metadata.index = 10;
+  snap.snapshot.metadata.term = 2;
+  snap.snapshot.metadata.conf_state.voters = voters;
+  snap.snapshot.data = SharedBytes(std::string("state"));
+  return snap;
+}
+
+TEST(RaftNodeTest, SnapshotNotRestoredWhenRecipientNotInConfig) {
+  SingleNode n(2, kThree);
+  const uint64_t committed = n.r().commit();
+  std::vector<Message> out = OfType(n.Step(SnapshotFromLeader({1, 3})), MessageType::kAppResp);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].index, committed);  // Answered with what it has: the snapshot is refused.
+  EXPECT_EQ(n.r().commit(), committed);
+  EXPECT_EQ(n.r().last_index(), committed);
+  EXPECT_EQ(n.storage().snapshot().metadata.index, 0u);
+  EXPECT_TRUE(n.r().IsVoter(2));  // Its own configuration is untouched.
+  // The same snapshot naming it is installed.
+  out = OfType(n.Step(SnapshotFromLeader({1, 2, 3})), MessageType::kAppResp);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].index, 10u);
+  EXPECT_EQ(n.storage().snapshot().metadata.index, 10u);
+}
+
+TEST(RaftNodeTest, TimeoutNowIgnoredWithPendingConfChange) {
+  SingleNode n(2, kThree);
+  n.Step(Msg(MessageType::kHeartbeat, 1, 2, 2));
+  // Leader 1 replicates and commits a conf change (index 4); before the follower's host has
+  // applied it, the leader hands over with MsgTimeoutNow.
+  ConfChange cc;
+  cc.type = ConfChangeType::kAddNode;
+  cc.node_id = 4;
+  Entry conf = Ent(2, 4);
+  conf.type = EntryType::kConfChange;
+  conf.data = SharedBytes(EncodeConfChange(cc));
+  Message app = Msg(MessageType::kApp, 1, 2, 2);
+  app.index = 3;
+  app.log_term = 1;
+  app.commit = 4;
+  app.entries = {conf};
+  n.r().Step(app);
+  ASSERT_EQ(n.r().commit(), 4u);
+  ASSERT_LT(n.r().applied(), 4u);
+  n.r().Step(Msg(MessageType::kTimeoutNow, 1, 2, 2));
+  EXPECT_EQ(n.r().role(), RaftRole::kFollower);  // Did not campaign: the change is unapplied.
+  EXPECT_EQ(n.r().term(), 2u);
+  EXPECT_TRUE(OfType(n.Flush(), MessageType::kVote).empty());
+  // Once applied, the same hand-over starts a transfer election.
+  n.Step(Msg(MessageType::kTimeoutNow, 1, 2, 2));
+  EXPECT_EQ(n.r().role(), RaftRole::kCandidate);
+  EXPECT_EQ(n.r().term(), 3u);
+}
+
 TEST(RaftNodeTest, ReplicateWindowIsBoundedByMaxInflightMsgs) {
   RaftOptions options;
   options.max_inflight_msgs = 4;

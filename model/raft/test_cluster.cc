@@ -225,8 +225,12 @@ void TestCluster::HandleReady(TestNode& n, Ready& rd) {
   if (rd.snapshot.has_value()) SIM_CHECK(n.storage->ApplySnapshot(*rd.snapshot) == StorageError::kOk);
   n.storage->Append(rd.entries);
   if (rd.hard_state.has_value()) n.storage->SetHardState(*rd.hard_state);
-  // 2. Send.
-  for (Message& m : rd.messages) in_flight_.push_back(std::move(m));
+  // 2. Send. Like SwarmKit's send, a MsgSnap carries the sender's current configuration rather
+  // than the one captured with the snapshot (a member added since must find itself in it).
+  for (Message& m : rd.messages) {
+    if (m.type == MessageType::kSnap) m.snapshot.metadata.conf_state = n.raft->conf_state();
+    in_flight_.push_back(std::move(m));
+  }
   // 3. Apply.
   if (rd.snapshot.has_value()) {
     n.values = DecodeValues(rd.snapshot->data.view());

@@ -5,8 +5,8 @@
 // whose snapshot is the encoded map. The network is one queue of in-flight messages; tests pick
 // what to deliver, drop, duplicate or reorder. Links can be cut; nodes crash (memory and
 // unpersisted state lost, disk kept) and restart. Hosting follows the contract in raft_node.h
-// (persist, then send, then apply, snapshot every snapshot_interval applied entries keeping
-// keep_entries, then Advance).
+// (persist, then send with the current configuration stamped on a MsgSnap, then apply, snapshot
+// every snapshot_interval applied entries keeping keep_entries, then Advance).
 //
 // Cross-node safety is tracked as it happens (violations() lists them, never aborts):
 //   election safety  — at most one leader per term;
