@@ -97,6 +97,12 @@ void AgentHost::StartCall(sim::Context& ctx, const agent::RpcCall& call) {
   wrapped.forwarded = false;
   wrapped.request = std::visit(
       [](const auto& request) -> sim::Payload { return MessagePayload(request); }, call.request);
+  absl::Duration timeout = absl::ZeroDuration();
+  if (call.deadline.has_value()) {
+    timeout = *call.deadline - ctx.LocalNow();
+    if (timeout <= absl::ZeroDuration()) timeout = absl::Nanoseconds(1);
+  }
+  wrapped.timeout = timeout;  // gRPC sends the deadline along (grpc-timeout); proxies forward it.
   OpenCall open;
   open.kind = call.kind;
   open.local = call.target.local;
@@ -114,11 +120,6 @@ void AgentHost::StartCall(sim::Context& ctx, const agent::RpcCall& call) {
     return;
   }
   const sim::ConnId conn = SessionConn(ctx, call);
-  absl::Duration timeout = absl::ZeroDuration();
-  if (call.deadline.has_value()) {
-    timeout = *call.deadline - ctx.LocalNow();
-    if (timeout <= absl::ZeroDuration()) timeout = absl::Nanoseconds(1);
-  }
   const int64_t size = static_cast<int64_t>(wrapped.request.size_bytes()) +
                        static_cast<int64_t>(wrapped.node_id.size()) + 8;
   sim::Payload payload = sim::Payload::Make<DispatcherCall>(std::move(wrapped), size);

@@ -88,7 +88,7 @@ void Heartbeat(NodeTestCluster& c, const std::shared_ptr<FakeClient>& client,
   const sim::ConnId conn = ctx.Dial(c.host(via));
   api::HeartbeatRequest request;
   request.set_session_id("no-such-session");
-  ctx.Call(conn, kHeartbeatMethod, CallPayload(node, forwarded, request), timeout,
+  ctx.Call(conn, kHeartbeatMethod, CallPayload(node, forwarded, request, timeout), timeout,
            [client, slot](sim::Context& cc, const sim::RpcStatus& status, const sim::Payload&) {
              client->outcomes[slot] = FakeClient::Outcome{cc.LocalNow(), status, false};
            });
@@ -227,7 +227,7 @@ TEST(NodeClusterTest, FollowerProxiesToLeaderAndSecondHopIsResourceExhausted) {
   ExpectCheckersPass(c);
 }
 
-TEST(NodeClusterTest, LostQuorumErrorAfterTenLeaderlessTicks) {
+TEST(NodeClusterTest, LostQuorumReachesCallerAsUnknownAfterTenLeaderlessTicks) {
   NodeTestCluster c(ClusterSpec{3, 0, 1, nullptr});
   FormCluster(c);
   const std::string survivor = AFollower(c);
@@ -259,13 +259,71 @@ TEST(NodeClusterTest, LostQuorumErrorAfterTenLeaderlessTicks) {
   Heartbeat(c, client, survivor, "w0", false, absl::Seconds(5));
   c.world().RunFor(absl::Milliseconds(100));
   ASSERT_TRUE(client->outcomes[1].has_value());
-  EXPECT_EQ(client->outcomes[1]->status.code, sim::StatusCode::kUnavailable);
+  // errLostQuorum is a plain Go error: gRPC's code is UNKNOWN, not UNAVAILABLE (§10.4).
+  EXPECT_EQ(client->outcomes[1]->status.code, sim::StatusCode::kUnknown);
   EXPECT_EQ(client->outcomes[1]->status.message, kErrLostQuorum);
   EXPECT_LE(client->outcomes[1]->at - asked, absl::Milliseconds(100));
   // The survivor's own agent gets the same error through its local connection: its backoff
   // grows to the 8 s cap.
   c.world().RunFor(absl::Seconds(60));
   EXPECT_EQ(c.node(survivor)->agent().backoff(), absl::Seconds(8));
+  ExpectCheckersPass(c);
+}
+
+// Cuts the client off from `via` both ways: its cancel can no longer reach the proxy.
+void CutClient(NodeTestCluster& c, const std::shared_ptr<FakeClient>& client,
+               const std::string& via) {
+  c.world().network().Cut(client->id, c.host(via));
+  c.world().network().Cut(c.host(via), client->id);
+}
+
+TEST(NodeClusterTest, ForwardedCallCarriesCallersDeadline) {
+  NodeTestCluster c(ClusterSpec{3, 0, 1, nullptr});
+  FormCluster(c);
+  const std::string leader = c.Leader();
+  const std::string follower = AFollower(c);
+  auto client = AddClient(c);
+  // The leader stops answering (paused) while the follower still routes to it.
+  c.world().PauseHost(c.host(leader));
+  const uint64_t forwarded_before = c.node(follower)->proxy().forwarded_calls();
+  const sim::Time t0 = c.now();
+  Heartbeat(c, client, follower, "client", false, absl::Seconds(3));
+  c.world().RunFor(absl::Milliseconds(200));
+  ASSERT_EQ(c.node(follower)->proxy().forwarded_calls(), forwarded_before + 1);
+  ASSERT_EQ(c.node(follower)->proxy().OpenCallsFrom("client"), 1u);
+  // The caller can no longer cancel: only its deadline, carried by the forwarded call, ends it.
+  CutClient(c, client, follower);
+  c.world().RunUntil(t0 + absl::Milliseconds(2800));
+  EXPECT_EQ(c.node(follower)->proxy().OpenCallsFrom("client"), 1u);
+  c.world().RunUntil(t0 + absl::Milliseconds(3300));
+  EXPECT_EQ(c.node(follower)->proxy().OpenCallsFrom("client"), 0u);
+  ASSERT_TRUE(client->outcomes[0].has_value());
+  EXPECT_EQ(client->outcomes[0]->status.code, sim::StatusCode::kDeadlineExceeded);
+  c.world().ResumeHost(c.host(leader));
+  ExpectCheckersPass(c);
+}
+
+TEST(NodeClusterTest, WaitForLeaderEndsAtCallersDeadline) {
+  NodeTestCluster c(ClusterSpec{3, 0, 1, nullptr});
+  FormCluster(c);
+  const std::string survivor = AFollower(c);
+  for (const std::string& m : c.managers()) {
+    if (m != survivor) c.world().CrashHost(c.host(m));
+  }
+  auto client = AddClient(c);
+  ASSERT_TRUE(
+      c.RunUntil([&] { return c.node(survivor)->raft()->Leader() == 0; }, absl::Seconds(25)));
+  ASSERT_LE(c.node(survivor)->raft()->ticks_without_leader(), kLostQuorumTicks);
+  // No leader yet, but fewer than 10 leaderless ticks: LeaderConn waits, within the deadline.
+  const sim::Time t0 = c.now();
+  Heartbeat(c, client, survivor, "client", false, absl::Milliseconds(2500));
+  c.world().RunFor(absl::Milliseconds(200));
+  ASSERT_EQ(c.node(survivor)->proxy().OpenCallsFrom("client"), 1u);
+  CutClient(c, client, survivor);
+  c.world().RunUntil(t0 + absl::Milliseconds(2400));
+  EXPECT_EQ(c.node(survivor)->proxy().OpenCallsFrom("client"), 1u);
+  c.world().RunUntil(t0 + absl::Milliseconds(2700));
+  EXPECT_EQ(c.node(survivor)->proxy().OpenCallsFrom("client"), 0u);
   ExpectCheckersPass(c);
 }
 

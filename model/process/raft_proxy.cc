@@ -1,5 +1,7 @@
 #include "model/process/raft_proxy.h"
 
+#include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -65,6 +67,7 @@ void RaftProxy::OnRemoteCall(sim::Context& ctx, const std::string& method, bool 
   in.method = method;
   in.streaming = streaming;
   in.call = request.As<DispatcherCall>();
+  in.deadline = DeadlineOf(ctx, in.call);
   in.local = false;
   in.server_call = call;
   ctx.OnServerCallCancelled(call, [this, id](sim::Context& c) {
@@ -84,6 +87,7 @@ InboundId RaftProxy::CallLocal(sim::Context& ctx, const std::string& method, boo
   in.method = method;
   in.streaming = streaming;
   in.call = std::move(call);
+  in.deadline = DeadlineOf(ctx, in.call);
   in.local = true;
   in.sink = std::move(sink);
   loop_->Post(ctx, [this, id](sim::Context& c) {
@@ -98,6 +102,24 @@ void RaftProxy::CancelLocal(sim::Context& ctx, InboundId id) {
   std::function<void(sim::Context&)> on_cancel = std::move(it->second.on_cancel);
   Erase(id);
   if (on_cancel) on_cancel(ctx);
+}
+
+std::optional<sim::Time> RaftProxy::DeadlineOf(sim::Context& ctx, const DispatcherCall& call) {
+  if (call.timeout <= absl::ZeroDuration()) return std::nullopt;
+  return ctx.LocalNow() + call.timeout;
+}
+
+RaftProxy::LeaderConnResult RaftProxy::LeaderConn(const RaftHost& raft, bool first_attempt) {
+  if (raft.IsLeader()) return {LeaderConnResult::kIsLeader, sim::kNoHost};
+  const uint64_t leader = raft.Leader();
+  if (leader != 0 && leader != raft.raft_id() && raft.PeerActive(leader)) {
+    const std::optional<std::string> addr = raft.LeaderAddr();
+    if (addr.has_value()) return {LeaderConnResult::kRemote, resolve_(*addr)};
+  }
+  if (first_attempt && raft.ticks_without_leader() > kLostQuorumTicks) {
+    return {LeaderConnResult::kLostQuorum, sim::kNoHost};
+  }
+  return {LeaderConnResult::kWait, sim::kNoHost};
 }
 
 void RaftProxy::Route(sim::Context& ctx, InboundId id, bool first_attempt) {
@@ -117,41 +139,65 @@ void RaftProxy::Route(sim::Context& ctx, InboundId id, bool first_attempt) {
     target->ServeLocally(ctx, id);
     return;
   }
-  const RaftHost& raft = target->raft_host();
-  if (raft.IsLeader()) {
-    target->ServeLocally(ctx, id);
+  if (!first_attempt && Expired(ctx, in)) {
+    // LeaderConn's wait ends with the caller's context.
+    Fail(ctx, id, sim::RpcStatus::Error(sim::StatusCode::kDeadlineExceeded, kContextDeadline));
     return;
   }
-  if (in.call.forwarded) {
-    const std::string from = in.call.node_id;
-    Fail(ctx, id,
-         sim::RpcStatus::Error(sim::StatusCode::kResourceExhausted,
-                               absl::StrCat("more than one redirect to leader from: ", from)));
-    return;
-  }
-  const uint64_t leader = raft.Leader();
-  if (leader != 0 && leader != raft.raft_id() && raft.PeerActive(leader)) {
-    const std::optional<std::string> addr = raft.LeaderAddr();
-    if (addr.has_value()) {
-      Forward(ctx, id, resolve_(*addr));
+  const LeaderConnResult conn = LeaderConn(target->raft_host(), first_attempt);
+  switch (conn.kind) {
+    case LeaderConnResult::kIsLeader:
+      target->ServeLocally(ctx, id);
       return;
-    }
+    case LeaderConnResult::kRemote:
+      // The remote context modifier (redirectChecker) runs once a leader conn is in hand.
+      if (in.call.forwarded) {
+        Fail(ctx, id,
+             sim::RpcStatus::Error(
+                 sim::StatusCode::kResourceExhausted,
+                 absl::StrCat("more than one redirect to leader from: ", in.call.node_id)));
+        return;
+      }
+      Forward(ctx, id, conn.leader);
+      return;
+    case LeaderConnResult::kLostQuorum:
+      // errLostQuorum is a plain Go error: gRPC reports it as UNKNOWN (reference §10.4).
+      ++lost_quorum_errors_;
+      Fail(ctx, id, sim::RpcStatus::Error(sim::StatusCode::kUnknown, kErrLostQuorum));
+      return;
+    case LeaderConnResult::kWait:
+      break;
   }
-  if (first_attempt && raft.ticks_without_leader() > kLostQuorumTicks) {
-    ++lost_quorum_errors_;
-    Fail(ctx, id, sim::RpcStatus::Error(sim::StatusCode::kUnavailable, kErrLostQuorum));
+  // Look again every second, or give up when the caller's deadline passes first.
+  if (Expired(ctx, in)) {
+    Fail(ctx, id, sim::RpcStatus::Error(sim::StatusCode::kDeadlineExceeded, kContextDeadline));
     return;
   }
-  loop_->After(ctx, kLeaderConnPoll, [this, id](sim::Context& c) {
+  absl::Duration wait = kLeaderConnPoll;
+  if (in.deadline.has_value()) wait = std::min(wait, *in.deadline - ctx.LocalNow());
+  loop_->After(ctx, wait, [this, id](sim::Context& c) {
     if (IsOpen(id)) Route(c, id, /*first_attempt=*/false);
   });
 }
 
+bool RaftProxy::Expired(sim::Context& ctx, const Inbound& in) {
+  return in.deadline.has_value() && ctx.LocalNow() >= *in.deadline;
+}
+
 void RaftProxy::Forward(sim::Context& ctx, InboundId id, sim::HostId leader) {
   Inbound& in = inbound_.at(id);
+  // The forwarded call runs in the caller's context: it carries what is left of its deadline.
+  absl::Duration timeout = absl::ZeroDuration();
+  if (in.deadline.has_value()) {
+    timeout = *in.deadline - ctx.LocalNow();
+    if (timeout <= absl::ZeroDuration()) {
+      Fail(ctx, id, sim::RpcStatus::Error(sim::StatusCode::kDeadlineExceeded, kContextDeadline));
+      return;
+    }
+  }
   ++forwarded_calls_;
   const sim::ConnId conn = ConnTo(ctx, leader);
-  sim::Payload payload = ForwardedPayload(in.call);
+  sim::Payload payload = ForwardedPayload(in.call, timeout);
   if (in.streaming) {
     sim::StreamCallbacks callbacks;
     callbacks.on_message = [this, id](sim::Context& c, const sim::Payload& message) {
@@ -160,13 +206,13 @@ void RaftProxy::Forward(sim::Context& ctx, InboundId id, sim::HostId leader) {
     callbacks.on_done = [this, id](sim::Context& c, const sim::RpcStatus& status) {
       Finish(c, id, status);
     };
-    const sim::CallId forwarded = ctx.OpenStream(conn, in.method, std::move(payload),
-                                                 absl::ZeroDuration(), std::move(callbacks));
+    const sim::CallId forwarded =
+        ctx.OpenStream(conn, in.method, std::move(payload), timeout, std::move(callbacks));
     SetOnCancel(id, [forwarded](sim::Context& c) { c.CancelCall(forwarded); });
     return;
   }
   const sim::CallId forwarded = ctx.Call(
-      conn, in.method, std::move(payload), absl::ZeroDuration(),
+      conn, in.method, std::move(payload), timeout,
       [this, id](sim::Context& c, const sim::RpcStatus& status, const sim::Payload& response) {
         auto it = inbound_.find(id);
         if (it == inbound_.end()) return;
@@ -182,25 +228,23 @@ void RaftProxy::Forward(sim::Context& ctx, InboundId id, sim::HostId leader) {
 }
 
 void RaftProxy::PollNewLeader(sim::Context& ctx, InboundId id) {
-  loop_->After(ctx, kPollNewLeaderConn, [this, id](sim::Context& c) {
-    if (!IsOpen(id)) return;
-    ProxyTarget* target = target_();
-    if (target == nullptr) {
-      Fail(c, id, sim::RpcStatus::Error(sim::StatusCode::kUnavailable, "manager is not running"));
+  // pollNewLeaderConn: after 500 ms, LeaderConn again (errLostQuorum at once past 10 leaderless
+  // ticks, else its 1 s wait), all within the caller's deadline.
+  const Inbound& in = inbound_.at(id);
+  if (Expired(ctx, in)) {
+    Fail(ctx, id, sim::RpcStatus::Error(sim::StatusCode::kDeadlineExceeded, kContextDeadline));
+    return;
+  }
+  absl::Duration wait = kPollNewLeaderConn;
+  if (in.deadline.has_value()) wait = std::min(wait, *in.deadline - ctx.LocalNow());
+  loop_->After(ctx, wait, [this, id](sim::Context& c) {
+    auto it = inbound_.find(id);
+    if (it == inbound_.end()) return;
+    if (Expired(c, it->second)) {
+      Fail(c, id, sim::RpcStatus::Error(sim::StatusCode::kDeadlineExceeded, kContextDeadline));
       return;
     }
-    const RaftHost& raft = target->raft_host();
-    if (raft.IsLeader()) {
-      target->ServeLocally(c, id);
-      return;
-    }
-    const uint64_t leader = raft.Leader();
-    const std::optional<std::string> addr = raft.LeaderAddr();
-    if (leader != 0 && leader != raft.raft_id() && raft.PeerActive(leader) && addr.has_value()) {
-      Forward(c, id, resolve_(*addr));
-      return;
-    }
-    PollNewLeader(c, id);
+    Route(c, id, /*first_attempt=*/true);
   });
 }
 
@@ -226,6 +270,14 @@ bool RaftProxy::IsConnectionError(const sim::RpcStatus& status) {
 const RaftProxy::Inbound* RaftProxy::Find(InboundId id) const {
   auto it = inbound_.find(id);
   return it == inbound_.end() ? nullptr : &it->second;
+}
+
+std::size_t RaftProxy::OpenCallsFrom(const std::string& node_id) const {
+  std::size_t n = 0;
+  for (const auto& [id, in] : inbound_) {
+    if (in.call.node_id == node_id) ++n;
+  }
+  return n;
 }
 
 void RaftProxy::SetOnCancel(InboundId id, std::function<void(sim::Context&)> on_cancel) {

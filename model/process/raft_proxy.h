@@ -1,15 +1,22 @@
 // RaftProxy: SwarmKit's generated raft proxies (reference §3.3) for one node: every call that
 // reaches this node's manager services (Dispatcher.*, RaftMembership.Join, and Control.* from the
 // local socket) is an Inbound call, served here when this manager is the raw Raft leader
-// (RaftHost::IsLeader, not the signalled leadership), or forwarded to the leader it knows:
-//   - a call that a manager already forwarded fails RESOURCE_EXHAUSTED "more than one redirect to
-//     leader from: <caller>" (at most one hop);
-//   - no leader known (or its transport peer inactive): fail UNAVAILABLE with errLostQuorum's text
-//     at once when the node has seen more than 10 ticks without a leader, else look again every
-//     1 s until the caller goes away (its deadline);
+// (RaftHost::IsLeader, not the signalled leadership), or forwarded to the leader it knows
+// (LeaderConn, then the remote context modifiers):
+//   - no leader known (or its transport peer inactive): fail UNKNOWN with errLostQuorum's text
+//     (a plain Go error, reference §10.4) at once when the node has seen more than 10 ticks
+//     without a leader, else look again every 1 s until the caller goes away or its deadline
+//     passes (DEADLINE_EXCEEDED);
+//   - a leader found, but the call was already forwarded by a manager: fail RESOURCE_EXHAUSTED
+//     "more than one redirect to leader from: <caller>" (at most one hop);
+//   - a forwarded call runs in the caller's context: it carries the caller's deadline
+//     (DispatcherCall::timeout, gRPC's grpc-timeout; what is left of it when forwarded), so it
+//     ends at that deadline even when the caller can no longer cancel it (reference §10.4);
 //   - streams are piped message by message and end with the leader's status;
-//   - a unary call that fails with a connection error polls for a leader every 500 ms and is
-//     retried once (locally if this node became the leader).
+//   - a unary call that fails with a connection error is retried once after pollNewLeaderConn:
+//     500 ms, then LeaderConn again (locally if this node became the leader, errLostQuorum past
+//     10 leaderless ticks). Simplification: the Health.Check("Raft") of the new leader's conn
+//     is not made (a peer the transport marks active answers it).
 // Remote calls arrive as sim server calls; local ones (the manager's own agent, scenario control
 // steps) arrive in-process and get their replies from later events (HostLoop::Post), never
 // inline. The proxy owns the table of inbound calls: whoever serves one answers through it.
@@ -19,6 +26,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "absl/time/time.h"
@@ -28,6 +36,7 @@
 #include "sim/context.h"
 #include "sim/payload.h"
 #include "sim/rpc.h"
+#include "sim/time.h"
 
 namespace swarmsim {
 namespace process {
@@ -39,6 +48,8 @@ inline constexpr char kErrLostQuorum[] =
 inline constexpr int kLostQuorumTicks = 10;
 inline constexpr absl::Duration kLeaderConnPoll = absl::Seconds(1);
 inline constexpr absl::Duration kPollNewLeaderConn = absl::Milliseconds(500);
+// Go's context.DeadlineExceeded text: a call whose deadline passed while the proxy waited.
+inline constexpr char kContextDeadline[] = "context deadline exceeded";
 
 using InboundId = uint64_t;
 
@@ -62,7 +73,9 @@ class RaftProxy {
   struct Inbound {
     std::string method;
     bool streaming = false;
-    DispatcherCall call;  // caller identity, redirect flag, request
+    DispatcherCall call;  // caller identity, redirect flag, timeout, request
+    // The caller's deadline on this host's clock: arrival + call.timeout (none without timeout).
+    std::optional<sim::Time> deadline;
     bool local = false;
     sim::ServerCallId server_call = 0;  // remote only
     LocalSink sink;                     // local only
@@ -101,10 +114,21 @@ class RaftProxy {
   // Calls that ended with "the swarm does not have a leader" (tests and traces).
   uint64_t lost_quorum_errors() const { return lost_quorum_errors_; }
   uint64_t forwarded_calls() const { return forwarded_calls_; }
+  // Calls from `node_id` not yet answered (waiting for a leader, forwarded, or being served).
+  std::size_t OpenCallsFrom(const std::string& node_id) const;
 
  private:
   void OnRemoteCall(sim::Context& ctx, const std::string& method, bool streaming,
                     sim::ServerCallId call, const sim::Payload& request);
+  // SwarmKit's Node.LeaderConn: this node leads, a remote leader with an active peer, or none;
+  // errLostQuorum only on a first attempt (the 1 s retries wait for a leader or the deadline).
+  struct LeaderConnResult {
+    enum Kind { kIsLeader, kRemote, kLostQuorum, kWait } kind;
+    sim::HostId leader;  // kRemote only
+  };
+  LeaderConnResult LeaderConn(const RaftHost& raft, bool first_attempt);
+  static std::optional<sim::Time> DeadlineOf(sim::Context& ctx, const DispatcherCall& call);
+  static bool Expired(sim::Context& ctx, const Inbound& in);
   // Routes an open call: serve here, forward, or wait for a leader.
   void Route(sim::Context& ctx, InboundId id, bool first_attempt);
   void Forward(sim::Context& ctx, InboundId id, sim::HostId leader);

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "model/proto/swarm.pb.h"
 #include "sim/payload.h"
 
@@ -43,11 +44,14 @@ inline constexpr char kRaftMessageMethod[] = "Raft.ProcessRaftMessage";
 inline constexpr char kHealthMethod[] = "Health.Check";
 
 // What a proxied call carries besides its request: the caller's identity (SwarmKit takes it from
-// the TLS certificate, and a proxying manager forwards it in metadata) and whether a manager
-// already forwarded the call (SwarmKit's "redirect" metadata: at most one hop).
+// the TLS certificate, and a proxying manager forwards it in metadata), whether a manager
+// already forwarded the call (SwarmKit's "redirect" metadata: at most one hop), and the caller's
+// deadline as gRPC sends it (the grpc-timeout header: the time left when the call was sent; zero
+// for a call without deadline). The receiver's deadline is its arrival time plus `timeout`.
 struct DispatcherCall {
   std::string node_id;
   bool forwarded = false;
+  absl::Duration timeout = absl::ZeroDuration();
   sim::Payload request;
 };
 
@@ -69,22 +73,27 @@ sim::Payload MessagePayload(Message message) {
   return sim::Payload::Make<Message>(std::move(message), size);
 }
 
-// A DispatcherCall around `message`, sized as the message plus a small header.
+// A DispatcherCall around `message`, sized as the message plus a small header. Pass the call's
+// timeout when it has one, so that a proxy forwards the caller's deadline.
 template <typename Message>
-sim::Payload CallPayload(const std::string& node_id, bool forwarded, Message message) {
+sim::Payload CallPayload(const std::string& node_id, bool forwarded, Message message,
+                         absl::Duration timeout = absl::ZeroDuration()) {
   DispatcherCall call;
   call.node_id = node_id;
   call.forwarded = forwarded;
+  call.timeout = timeout;
   call.request = MessagePayload(std::move(message));
   const int64_t size = call.request.size_bytes() + static_cast<int64_t>(node_id.size()) + 8;
   return sim::Payload::Make<DispatcherCall>(std::move(call), size);
 }
 
-// The same call, re-wrapped by a proxying manager (redirect metadata set).
-inline sim::Payload ForwardedPayload(const DispatcherCall& call) {
+// The same call, re-wrapped by a proxying manager (redirect metadata set) with what is left of
+// the caller's deadline (zero: none).
+inline sim::Payload ForwardedPayload(const DispatcherCall& call, absl::Duration timeout) {
   DispatcherCall forwarded;
   forwarded.node_id = call.node_id;
   forwarded.forwarded = true;
+  forwarded.timeout = timeout;
   forwarded.request = call.request;
   const int64_t size =
       forwarded.request.size_bytes() + static_cast<int64_t>(call.node_id.size()) + 8;
