@@ -205,7 +205,10 @@ void RaftNode::StepLeaderAppResp(const Message& m, Progress& pr) {
     return;
   }
   const bool was_paused = pr.IsPaused();
-  if (!pr.MaybeUpdate(m.index)) return;
+  // An ack of exactly what is known to match still moves a probing follower back to streaming
+  // (etcd v3.6): a caught-up follower probed after ReportUnreachable has nothing newer to ack.
+  const bool probe_caught_up = pr.state == ProgressState::kProbe && pr.match == m.index;
+  if (!pr.MaybeUpdate(m.index) && !probe_caught_up) return;
   if (pr.state == ProgressState::kProbe) {
     pr.BecomeReplicate();
   } else if (pr.state == ProgressState::kSnapshot && pr.match + 1 >= log_.FirstIndex()) {
@@ -231,7 +234,11 @@ void RaftNode::StepLeaderHeartbeatResp(const Message& m, Progress& pr) {
   pr.probe_sent = false;
   // The follower is alive: free one slot so a full window does not stall forever.
   if (pr.state == ProgressState::kReplicate && pr.inflights.Full()) pr.inflights.FreeFirstOne();
-  if (pr.match < log_.LastIndex()) SendAppend(m.from, /*send_if_empty=*/true);
+  // A probing follower gets an append even when caught up, so its answer can return it to
+  // kReplicate (etcd v3.6).
+  if (pr.match < log_.LastIndex() || pr.state == ProgressState::kProbe) {
+    SendAppend(m.from, /*send_if_empty=*/true);
+  }
 }
 
 void RaftNode::StepLeaderTransfer(const Message& m) {

@@ -330,6 +330,20 @@ TEST(RaftNodeTest, ReportUnreachableMovesReplicateToProbe) {
   EXPECT_EQ(n.r().progress(2)->state, ProgressState::kProbe);
 }
 
+TEST(RaftNodeTest, CaughtUpProbingFollowerReturnsToReplicateAfterHeartbeat) {
+  TestCluster c(ClusterOptions{});
+  c.raft(1).Campaign();
+  c.Stabilize();
+  c.raft(1).ReportUnreachable(2);
+  ASSERT_EQ(c.raft(1).progress(2)->state, ProgressState::kProbe);
+  ASSERT_EQ(c.raft(1).progress(2)->match, c.raft(1).last_index());
+  // Nothing new to replicate: the heartbeat's answer is followed by an empty append, whose
+  // answer puts the follower back in kReplicate.
+  c.Tick(1);
+  c.Stabilize();
+  EXPECT_EQ(c.raft(1).progress(2)->state, ProgressState::kReplicate);
+}
+
 TEST(RaftNodeTest, ReportSnapshotFailureProbesFromMatch) {
   SingleNode n(1, kThree);
   n.BecomeLeader({2});
