@@ -96,7 +96,9 @@ bool Progress::MaybeDecrTo(uint64_t rejected, uint64_t match_hint) {
   }
   // Probing: only the rejection of the last probe counts.
   if (next - 1 != rejected) return false;
-  next = std::max<uint64_t>(std::min(rejected, match_hint + 1), 1);
+  // Never probe below what the follower is known to hold (etcd v3.6): a hint under the match
+  // (a stale or reordered rejection) would otherwise probe entries it already acknowledged.
+  next = std::max(std::min(rejected, match_hint + 1), match + 1);
   probe_sent = false;
   return true;
 }

@@ -55,7 +55,7 @@ struct Progress {
   // Optimistic: appends up to index are on their way.
   void OptimisticUpdate(uint64_t index) { next = index + 1; }
   // A rejection of the append at `rejected`; `match_hint` is the follower's guess of where our
-  // logs may agree. False if stale (nothing changes).
+  // logs may agree (never taken below match + 1). False if stale (nothing changes).
   bool MaybeDecrTo(uint64_t rejected, uint64_t match_hint);
   bool IsPaused() const;
 };

@@ -1,6 +1,7 @@
 // MemoryStorage, the durable encoding and recovery, the wire conversions and quorum arithmetic.
 #include "gtest/gtest.h"
 #include "model/raft/durable.h"
+#include "model/raft/progress.h"
 #include "model/raft/quorum.h"
 #include "model/raft/raft_test_util.h"
 #include "model/raft/storage.h"
@@ -204,6 +205,20 @@ TEST(WireTest, ConfChangeRoundTrips) {
   EXPECT_EQ(back.type, ConfChangeType::kRemoveNode);
   EXPECT_EQ(back.node_id, 5u);
   EXPECT_EQ(back.context, "member");
+}
+
+TEST(ProgressTest, ProbeRejectionNeverBacksOffBelowMatch) {
+  Progress pr(256);
+  pr.match = 5;
+  pr.BecomeProbe();
+  pr.next = 8;  // A probe at index 7 is out.
+  // The follower's hint is below what it acknowledged already: probe from match + 1.
+  EXPECT_TRUE(pr.MaybeDecrTo(7, 2));
+  EXPECT_EQ(pr.next, 6u);
+  // A hint above the match is taken as it is.
+  pr.next = 10;
+  EXPECT_TRUE(pr.MaybeDecrTo(9, 7));
+  EXPECT_EQ(pr.next, 8u);
 }
 
 TEST(QuorumTest, CommittedIndexIsTheMajorityMatch) {
