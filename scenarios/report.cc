@@ -327,14 +327,28 @@ std::string HumanReport(const RunResult& r) {
     out += "\ntasks (as their agents ran them):\n";
     size_t listed = 0;
     size_t quiet = 0;
+    // Consecutive slots with the same node and the same history share a line ("web.1-10").
+    std::vector<const TaskHistory*> shown;
     for (const TaskHistory& t : r.tasks) {
       if (!all && (!Eventful(t) || listed >= kTasksListed)) {
         ++quiet;
         continue;
       }
       ++listed;
-      absl::StrAppend(&out, "  ", t.service, ".", t.slot, " on ", t.node, ": ", TaskStates(t),
-                      "\n");
+      shown.push_back(&t);
+    }
+    for (size_t i = 0; i < shown.size();) {
+      const TaskHistory& t = *shown[i];
+      const std::string states = TaskStates(t);
+      size_t j = i + 1;
+      while (j < shown.size() && shown[j]->service == t.service && shown[j]->node == t.node &&
+             shown[j]->slot == shown[j - 1]->slot + 1 && TaskStates(*shown[j]) == states) {
+        ++j;
+      }
+      absl::StrAppend(&out, "  ", t.service, ".", t.slot,
+                      j - i > 1 ? absl::StrCat("-", shown[j - 1]->slot) : "", " on ", t.node,
+                      ": ", states, "\n");
+      i = j;
     }
     if (quiet > 0) {
       absl::StrAppend(&out, "  (", Thousands(quiet), " more tasks not listed",
