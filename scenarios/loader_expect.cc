@@ -211,6 +211,25 @@ std::optional<Predicate> Validator::ValidatePredicate(const pb::Expect& expect, 
       if (!IsDeclaredService(s.name(), w.At("name"), "name")) return std::nullopt;
       return Predicate(ServiceConverged{s.name()});
     }
+    case pb::Expect::kReplicasRunning: {
+      const pb::ReplicasRunning& r = expect.replicas_running();
+      const Where w = where.Nested("replicas_running");
+      bool valid = true;
+      if (!r.has_service()) {
+        Missing(w.self(), "replicas_running", "service");
+        valid = false;
+      } else if (!IsDeclaredService(r.service(), w.At("service"), "service")) {
+        valid = false;
+      }
+      std::optional<int64_t> min;
+      if (!r.has_min()) {
+        Missing(w.self(), "replicas_running", "min");
+      } else {
+        min = InRange(r.min(), 0, kReplicasMax, w.At("min"), "min");
+      }
+      if (!valid || !min.has_value()) return std::nullopt;
+      return Predicate(ReplicasRunning{r.service(), *min});
+    }
     case pb::Expect::kCommitted: {
       const pb::Committed& c = expect.committed();
       const Where w = where.Nested("committed");

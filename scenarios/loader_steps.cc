@@ -212,15 +212,34 @@ void Validator::ValidateSteps(const pb::Scenario& file, const Where& where, Scen
                                      previous_line, "); steps must be in time order"));
       at.reset();
     }
+    // `via` is read before the action binds its own label: it cannot name that label.
+    std::optional<NodeSelector> via;
+    bool via_valid = true;
+    if (step.has_via()) {
+      via = Selector(step.via(), w.At("via"), "via", Use::kStep);
+      via_valid = via.has_value();
+    }
     std::optional<Action> action = ValidateAction(step, w);
+    if (action.has_value() && !IsControlAction(*action)) {
+      for (const char* field : {"via", "may_be_lost"}) {
+        const bool has = std::string(field) == "via" ? step.has_via() : step.has_may_be_lost();
+        if (!has) continue;
+        Error(w.At(field), absl::StrCat(field, ": only control-API steps (scale_service, "
+                                        "remove_service, promote, demote, set_availability) "
+                                        "take it, not ", ActionName(*action)));
+        via_valid = false;
+      }
+    }
     if (at.has_value()) {
       previous_at = at;
       previous_line = w.self().line;
     }
-    if (!at.has_value() || !action.has_value()) continue;
+    if (!at.has_value() || !action.has_value() || !via_valid) continue;
     Step typed;
     typed.at = *at;
     typed.action = std::move(*action);
+    typed.via = std::move(via);
+    typed.may_be_lost = step.may_be_lost();
     typed.location = w.self();
     out.steps.push_back(std::move(typed));
   }

@@ -302,6 +302,47 @@ TEST(LoaderTest, PromotedWorkerMayReceiveLeadership) {
   ASSERT_TRUE(s.ok()) << s.status();
 }
 
+// Control steps take `via` (where the call enters) and `may_be_lost`; expectations take
+// replicas_running (SCENARIO_FORMAT.md, "Additions (December)").
+TEST(LoaderTest, ViaMayBeLostAndReplicasRunningLoad) {
+  const absl::StatusOr<Scenario> s = ParseScenario(R"pb(
+                                                     duration: "2m"
+                                                     cluster { managers: 3 workers: 1 }
+                                                     service { name: "web" replicas: 2 }
+                                                     step {
+                                                       at: "10s"
+                                                       crash { node: "leader" label: "old" }
+                                                     }
+                                                     step {
+                                                       at: "20s"
+                                                       via: "old"
+                                                       may_be_lost: true
+                                                       scale_service { name: "web" replicas: 3 }
+                                                     }
+                                                     step {
+                                                       at: "30s"
+                                                       promote { node: "w1" }
+                                                     }
+                                                     expect {
+                                                       name: "up"
+                                                       always {}
+                                                       replicas_running { service: "web" min: 2 }
+                                                     }
+                                                   )pb",
+                                                   "via.textproto");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->steps.size(), 3u);
+  ASSERT_TRUE(s->steps[1].via.has_value());
+  ExpectSelector(*s->steps[1].via, Label("old"));
+  EXPECT_TRUE(s->steps[1].may_be_lost);
+  EXPECT_FALSE(s->steps[2].via.has_value());
+  EXPECT_FALSE(s->steps[2].may_be_lost);
+  const ReplicasRunning* r = std::get_if<ReplicasRunning>(&s->expectations[0].predicate);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->service, "web");
+  EXPECT_EQ(r->min, 2);
+}
+
 TEST(LoaderTest, StepsAtTheSameTimeKeepFileOrderAndMayUseEachOthersLabels) {
   const absl::StatusOr<Scenario> s = ParseScenario(R"pb(
                                                      duration: "2m"

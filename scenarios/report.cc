@@ -1,6 +1,8 @@
 #include "scenarios/report.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -46,7 +48,98 @@ std::string SpeedRatio(int64_t sim_ns, int64_t wall_ns) {
   const int64_t tenths = (sim_ns % wall_ns) * 10 / wall_ns;
   return absl::StrFormat("%d.%dx", whole, tenths);
 }
+
+// 9998 -> "9,998".
+std::string Thousands(uint64_t n) {
+  std::string digits = absl::StrCat(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string Interval(int64_t from_ns, int64_t to_ns) {
+  if (to_ns < 0) return absl::StrCat("from ", FormatSimTime(from_ns), " to the end of the run");
+  return absl::StrCat("from ", FormatSimTime(from_ns), " to ", FormatSimTime(to_ns), " (",
+                      FormatSimTime(to_ns - from_ns), ")");
+}
+
+// "17.139s ACCEPTED, 17.642s RUNNING, 60.000s LOST (host crashed)".
+std::string TaskStates(const TaskHistory& t) {
+  std::vector<std::string> parts;
+  for (const auto& [at, state] : t.states) parts.push_back(FormatSimTime(at) + " " + state);
+  return absl::StrJoin(parts, ", ");
+}
+
+// A task whose life was more than "placed once and ran to the end".
+bool Eventful(const TaskHistory& t) {
+  return t.states.empty() || t.states.back().second != "RUNNING" || t.states.size() > 2;
+}
 }  // namespace
+
+std::vector<TimelineEntry> SummarizeTimeline(const std::vector<TimelineEntry>& entries,
+                                             size_t max_lines) {
+  std::vector<TimelineEntry> out;
+  size_t i = 0;
+  while (i < entries.size()) {
+    if (entries[i].group_key.empty()) {
+      out.push_back(entries[i++]);
+      continue;
+    }
+    // A stretch of consecutive groupable lines, grouped by key in order of first appearance.
+    size_t end = i;
+    while (end < entries.size() && !entries[end].group_key.empty()) ++end;
+    std::map<std::string, std::vector<size_t>> by_key;
+    std::vector<std::string> order;
+    for (size_t k = i; k < end; ++k) {
+      auto [it, inserted] = by_key.emplace(entries[k].group_key, std::vector<size_t>());
+      if (inserted) order.push_back(entries[k].group_key);
+      it->second.push_back(k);
+    }
+    std::vector<TimelineEntry> stretch;
+    for (const std::string& key : order) {
+      const std::vector<size_t>& members = by_key[key];
+      if (members.size() < kGroupMin) {
+        for (size_t k : members) stretch.push_back(entries[k]);
+        continue;
+      }
+      const int64_t first = entries[members.front()].at_ns;
+      const int64_t last = entries[members.back()].at_ns;
+      std::vector<std::string> names;
+      for (size_t n = 0; n < 3; ++n) names.push_back(entries[members[n]].node);
+      std::string key_text = key;
+      if (key_text.compare(0, 3, "is ") == 0) key_text = "are " + key_text.substr(3);
+      TimelineEntry line;
+      line.at_ns = first;
+      line.what = absl::StrCat(
+          Thousands(members.size()), " nodes ", key_text,
+          first == last ? "" : absl::StrCat(" between ", FormatSimTime(first), " and ",
+                                            FormatSimTime(last)),
+          ": ", absl::StrJoin(names, ", "),
+          members.size() > 3 ? absl::StrCat(" and ", Thousands(members.size() - 3), " more") : "");
+      stretch.push_back(std::move(line));
+    }
+    std::stable_sort(stretch.begin(), stretch.end(),
+                     [](const TimelineEntry& a, const TimelineEntry& b) {
+                       return a.at_ns < b.at_ns;
+                     });
+    for (TimelineEntry& e : stretch) out.push_back(std::move(e));
+    i = end;
+  }
+  if (max_lines < 3 || out.size() <= max_lines) return out;
+  const size_t head = (max_lines - 1) / 2;
+  const size_t tail = max_lines - 1 - head;
+  std::vector<TimelineEntry> cut(out.begin(), out.begin() + head);
+  TimelineEntry gap;
+  gap.at_ns = out[head].at_ns;
+  gap.what = absl::StrCat("(", Thousands(out.size() - head - tail),
+                          " more timeline lines not shown)");
+  cut.push_back(std::move(gap));
+  cut.insert(cut.end(), out.end() - tail, out.end());
+  return cut;
+}
 
 std::string SummaryJson(const RunResult& r) {
   std::string out = "{";
@@ -61,7 +154,9 @@ std::string SummaryJson(const RunResult& r) {
     const ExpectationResult& e = r.expectations[i];
     if (i > 0) out += ",";
     absl::StrAppend(&out, "{\"name\":", JsonString(e.name), ",\"passed\":", Bool(e.passed),
-                    ",\"at_ns\":", e.at_ns, ",\"detail\":", JsonString(e.detail), "}");
+                    ",\"at_ns\":", e.at_ns, ",\"detail\":", JsonString(e.detail),
+                    ",\"first_failed_ns\":", e.first_failed_ns,
+                    ",\"held_again_ns\":", e.held_again_ns, ",\"down_ns\":", e.down_ns, "}");
   }
   out += "],\"invariants\":[";
   for (size_t i = 0; i < r.invariants.size(); ++i) {
@@ -77,6 +172,52 @@ std::string SummaryJson(const RunResult& r) {
     absl::StrAppend(&out, "{\"term\":", l.term, ",\"node\":", JsonString(l.node),
                     ",\"at_ns\":", l.at_ns, "}");
   }
+  out += "],\"services\":[";
+  for (size_t i = 0; i < r.services.size(); ++i) {
+    const ServiceHealth& h = r.services[i];
+    if (i > 0) out += ",";
+    absl::StrAppend(&out, "{\"name\":", JsonString(h.name), ",\"replicas\":", h.replicas,
+                    ",\"running\":", h.running, ",\"first_full_ns\":", h.first_full_ns,
+                    ",\"down_ns\":", h.down_ns, ",\"outages\":[");
+    for (size_t k = 0; k < h.outages.size(); ++k) {
+      const ServiceOutage& o = h.outages[k];
+      if (k > 0) out += ",";
+      absl::StrAppend(&out, "{\"from_ns\":", o.from_ns, ",\"to_ns\":", o.to_ns,
+                      ",\"lowest\":", o.lowest, "}");
+    }
+    out += "]}";
+  }
+  absl::StrAppend(&out, "],\"nodes_down_count\":", r.nodes_down.size(), ",\"nodes_down\":[");
+  for (size_t i = 0; i < r.nodes_down.size(); ++i) {
+    absl::StrAppend(&out, i > 0 ? "," : "", JsonString(r.nodes_down[i]));
+  }
+  out += "],\"node_status_changes\":[";
+  for (size_t i = 0; i < r.node_status_changes.size(); ++i) {
+    const NodeStatusChange& c = r.node_status_changes[i];
+    absl::StrAppend(&out, i > 0 ? "," : "", "{\"node\":", JsonString(c.node),
+                    ",\"at_ns\":", c.at_ns, ",\"state\":", JsonString(c.state), "}");
+  }
+  out += "],\"control_calls\":[";
+  for (size_t i = 0; i < r.control_calls.size(); ++i) {
+    const ControlCallResult& c = r.control_calls[i];
+    absl::StrAppend(&out, i > 0 ? "," : "", "{\"what\":", JsonString(c.what),
+                    ",\"via\":", JsonString(c.via), ",\"at_ns\":", c.at_ns,
+                    ",\"outcome\":", JsonString(c.outcome), ",\"code\":", JsonString(c.code),
+                    ",\"message\":", JsonString(c.message), ",\"answered_ns\":", c.answered_ns,
+                    ",\"may_be_lost\":", Bool(c.may_be_lost), "}");
+  }
+  out += "],\"tasks\":[";
+  for (size_t i = 0; i < r.tasks.size(); ++i) {
+    const TaskHistory& t = r.tasks[i];
+    absl::StrAppend(&out, i > 0 ? "," : "", "{\"service\":", JsonString(t.service),
+                    ",\"slot\":", t.slot, ",\"task\":", JsonString(t.task),
+                    ",\"node\":", JsonString(t.node), ",\"states\":[");
+    for (size_t k = 0; k < t.states.size(); ++k) {
+      absl::StrAppend(&out, k > 0 ? "," : "", "{\"at_ns\":", t.states[k].first,
+                      ",\"state\":", JsonString(t.states[k].second), "}");
+    }
+    out += "]}";
+  }
   out += "]}\n";
   return out;
 }
@@ -84,6 +225,12 @@ std::string SummaryJson(const RunResult& r) {
 std::string FailureSummary(const RunResult& r) {
   std::vector<std::string> what;
   if (!r.error.empty()) what.push_back(absl::StrCat("error: ", r.error));
+  for (const ControlCallResult& c : r.control_calls) {
+    if (c.outcome == "pending" && !c.may_be_lost) {
+      what.push_back(absl::StrCat("control call \"", c.what, "\" at ", FormatSimTime(c.at_ns),
+                                  " never answered"));
+    }
+  }
   for (const ExpectationResult& e : r.expectations) {
     if (!e.passed) what.push_back(absl::StrCat("expectation \"", e.name, "\": ", e.detail));
   }
@@ -111,6 +258,103 @@ std::string HumanReport(const RunResult& r) {
     absl::StrAppend(&out, "  ", e.passed ? "PASS" : "FAIL", "  ", e.name);
     if (!e.detail.empty()) absl::StrAppend(&out, " — ", e.detail);
     out += "\n";
+    if (e.first_failed_ns >= 0) {
+      absl::StrAppend(&out, "        not holding ",
+                      Interval(e.first_failed_ns, e.held_again_ns),
+                      e.held_again_ns >= 0 && e.down_ns != e.held_again_ns - e.first_failed_ns
+                          ? absl::StrCat(", ", FormatSimTime(e.down_ns), " in total")
+                          : "",
+                      "\n");
+    }
+  }
+  if (!r.services.empty()) {
+    out += "\nservices (ground truth: replicas running on agents that are up):\n";
+    for (const ServiceHealth& h : r.services) {
+      absl::StrAppend(&out, "  ", h.name, "  ", h.running, "/", h.replicas,
+                      " running at the end; ",
+                      h.first_full_ns < 0 ? "never ran every replica"
+                                          : absl::StrCat("all ", "running first at ",
+                                                         FormatSimTime(h.first_full_ns)),
+                      h.outages.empty() ? "; never short since"
+                                        : absl::StrCat("; short ", h.outages.size(), " time",
+                                                       h.outages.size() == 1 ? "" : "s", ", ",
+                                                       FormatSimTime(h.down_ns), " in total"),
+                      "\n");
+      for (const ServiceOutage& o : h.outages) {
+        absl::StrAppend(&out, "        below ", h.replicas, " ", Interval(o.from_ns, o.to_ns),
+                        ", lowest ", o.lowest, "\n");
+      }
+    }
+  }
+  {
+    absl::StrAppend(&out, "\nnodes marked DOWN: ", r.nodes_down.size(),
+                    r.nodes_down.empty() ? "" : absl::StrCat(" (", absl::StrJoin(r.nodes_down, " "), ")"),
+                    "\n");
+    // Each node that went DOWN, with every status change it had; the others only went through
+    // READY (and UNKNOWN at leader changes), which the timeline already summarises.
+    std::map<std::string, std::vector<std::string>> changes;
+    for (const NodeStatusChange& c : r.node_status_changes) {
+      if (std::binary_search(r.nodes_down.begin(), r.nodes_down.end(), c.node)) {
+        changes[c.node].push_back(absl::StrCat(FormatSimTime(c.at_ns), " ", c.state));
+      }
+    }
+    for (const std::string& node : r.nodes_down) {
+      absl::StrAppend(&out, "  ", node, "  ", absl::StrJoin(changes[node], ", "), "\n");
+    }
+  }
+  if (!r.control_calls.empty()) {
+    out += "\ncontrol calls:\n";
+    for (const ControlCallResult& c : r.control_calls) {
+      absl::StrAppend(&out, absl::StrFormat("  %12s  ", FormatSimTime(c.at_ns)), c.what,
+                      c.via.empty() ? "" : absl::StrCat(" via ", c.via), ": ");
+      if (c.outcome == "done") {
+        absl::StrAppend(&out, "done at ", FormatSimTime(c.answered_ns));
+      } else if (c.outcome == "refused") {
+        absl::StrAppend(&out, "refused at ", FormatSimTime(c.answered_ns), ": ", c.code, ": ",
+                        c.message);
+      } else {
+        absl::StrAppend(&out, "PENDING: no answer by the end of the run",
+                        c.may_be_lost ? " (the step allows it: may_be_lost)" : " (FAIL)");
+      }
+      out += "\n";
+    }
+  }
+  if (!r.tasks.empty()) {
+    // One line per task; with many, the uneventful ones (placed once, RUNNING to the end) are
+    // counted instead of listed.
+    constexpr size_t kTasksListed = 60;
+    const bool all = r.tasks.size() <= kTasksListed;
+    out += "\ntasks (as their agents ran them):\n";
+    size_t listed = 0;
+    size_t quiet = 0;
+    // Consecutive slots with the same node and the same history share a line ("web.1-10").
+    std::vector<const TaskHistory*> shown;
+    for (const TaskHistory& t : r.tasks) {
+      if (!all && (!Eventful(t) || listed >= kTasksListed)) {
+        ++quiet;
+        continue;
+      }
+      ++listed;
+      shown.push_back(&t);
+    }
+    for (size_t i = 0; i < shown.size();) {
+      const TaskHistory& t = *shown[i];
+      const std::string states = TaskStates(t);
+      size_t j = i + 1;
+      while (j < shown.size() && shown[j]->service == t.service && shown[j]->node == t.node &&
+             shown[j]->slot == shown[j - 1]->slot + 1 && TaskStates(*shown[j]) == states) {
+        ++j;
+      }
+      absl::StrAppend(&out, "  ", t.service, ".", t.slot,
+                      j - i > 1 ? absl::StrCat("-", shown[j - 1]->slot) : "", " on ", t.node,
+                      ": ", states, "\n");
+      i = j;
+    }
+    if (quiet > 0) {
+      absl::StrAppend(&out, "  (", Thousands(quiet), " more tasks not listed",
+                      listed < kTasksListed ? ": each placed once and RUNNING to the end" : "",
+                      ")\n");
+    }
   }
   out += "\ninvariants:\n";
   for (const InvariantResult& v : r.invariants) {

@@ -18,12 +18,28 @@ std::string FormatSimTime(int64_t ns);
 std::string JsonString(const std::string& s);
 
 // The summary JSON: scenario, seed, passed, sim_time_ns, events, wall_ns, digest (16 hex digits),
-// expectations[{name, passed, at_ns, detail}], invariants[{name, passed, detail}],
-// leaders[{term, node, at_ns}], plus golden_digest, error and trace_records.
+// expectations[{name, passed, at_ns, detail, first_failed_ns, held_again_ns, down_ns}],
+// invariants[{name, passed, detail}], leaders[{term, node, at_ns}], plus golden_digest, error,
+// trace_records, services[{name, replicas, running, first_full_ns, down_ns,
+// outages[{from_ns, to_ns, lowest}]}] (ground truth), nodes_down_count, nodes_down[...],
+// node_status_changes[{node, at_ns, state}], control_calls[{what, via, at_ns, outcome, code,
+// message, answered_ns, may_be_lost}] and tasks[{service, slot, task, node,
+// states[{at_ns, state}]}].
 std::string SummaryJson(const RunResult& result);
 
+// Groups lines that repeat for many nodes: within a stretch of consecutive node status lines,
+// the lines sharing a group_key (at least kGroupMin of them) become one line, "9,998 nodes are
+// READY between 10.200s and 11.900s: w1, w2, w3, ...", placed at the first one's time. Then, if
+// more than `max_lines` are left, the first and last halves are kept with a line saying how
+// many were left out between them.
+inline constexpr size_t kGroupMin = 4;
+std::vector<TimelineEntry> SummarizeTimeline(const std::vector<TimelineEntry>& entries,
+                                             size_t max_lines);
+
 // The report `swarmsim run` prints: timeline, expectations with the time each was met or why
-// not, invariants, events and the simulated/wall time ratio, and how to reproduce.
+// not and how long each did not hold, services (ground truth: how long each ran short), nodes
+// marked DOWN and every node's status changes, control-API calls and their outcomes, the task
+// timeline, invariants, events and the simulated/wall time ratio, and how to reproduce.
 std::string HumanReport(const RunResult& result);
 
 // One row per scenario for `swarmsim check`, then a closing "N passed, M failed" line.

@@ -44,6 +44,11 @@ void RunState::BuildWorld() {
         kind.compare(0, 7, "manager") == 0 || kind.compare(0, 4, "node") == 0) {
       dirty_ = true;
     }
+    // An agent's task states are what replicas_running reads, and the task timeline's source.
+    if (kind == "task.state" || kind == "host.crash" || kind == "host.stop") {
+      dirty_ = true;
+      ObserveForTaskLog(record);
+    }
   });
 
   const Cluster& cluster = scenario_.cluster;
@@ -67,6 +72,13 @@ void RunState::BuildWorld() {
   manager_candidates_ = managers_;
   all_hosts_ = managers_;
   all_hosts_.insert(all_hosts_.end(), workers_.begin(), workers_.end());
+  for (sim::HostId id : all_hosts_) host_ids_[host_names_[id]] = id;
+  for (const Service& service : scenario_.services) {
+    ServiceHealth health;
+    health.name = service.name;
+    health.replicas = service.replicas;
+    service_health_.push_back(std::move(health));
+  }
   for (sim::HostId id : all_hosts_) world_->StartHost(id);
   expect_states_.assign(scenario_.expectations.size(), ExpectState());
 }

@@ -124,21 +124,40 @@ class PredicateEvaluator {
     }
     return true;
   }
+  // The control plane's view: what `docker service ls` shows. Its REPLICAS column comes from
+  // the leader's store (ListServiceStatuses): tasks reported RUNNING against the spec's
+  // replicas. Here only tasks still desired RUNNING count (`docker service ps --filter
+  // desired-state=running`), so a replaced task's stale RUNNING copy on a dead node does not
+  // make it 11/10. Without a signalled leader the control API answers nothing ("the swarm does
+  // not have a leader"), so it does not hold. The store lags reality: a powered-off node's
+  // tasks stay RUNNING here until the dispatcher marks the node DOWN and they are replaced, so
+  // this answers "does the control plane think my service is up?"; `replicas_running` answers
+  // "is it up?".
   bool Eval(const ServiceConverged& p) {
+    if (run_.SignalledLeader() == sim::kNoHost) {
+      return No("no leader: the control API cannot answer (`docker service ls` fails)");
+    }
     const api::Service* service = run_.FindService(p.name);
     if (service == nullptr) return No(absl::StrCat("service ", p.name, " does not exist"));
     const swarmsim::store::MemoryStore& store = run_.committed().store();
     uint64_t running = 0;
     for (const api::Task* task : store.TasksByService(service->id())) {
-      if (task->status().state() != api::TASK_RUNNING) continue;
       if (task->desired_state() > api::TASK_RUNNING) continue;
-      const api::Node* node = store.GetNode(task->node_id());
-      if (node == nullptr || node->status().state() != api::NodeStatus::READY) continue;
-      ++running;
+      if (task->status().state() == api::TASK_RUNNING) ++running;
     }
     if (running != service->spec().replicas()) {
-      return No(absl::StrCat(p.name, " has ", running, " of ", service->spec().replicas(),
-                             " replicas running on READY nodes"));
+      return No(absl::StrCat("the control plane shows ", p.name, " at ", running, "/",
+                             service->spec().replicas(), " (tasks desired and reported RUNNING)"));
+    }
+    return true;
+  }
+  // Ground truth: containers actually running on agents that are up.
+  bool Eval(const ReplicasRunning& p) {
+    const api::Service* service = run_.FindService(p.service);
+    const int64_t running = service == nullptr ? 0 : run_.RunningReplicas(*service);
+    if (running < p.min) {
+      return No(absl::StrCat(running, " replicas of ", p.service,
+                             " run on live agents, fewer than ", p.min));
     }
     return true;
   }
@@ -191,54 +210,159 @@ void RunState::ScheduleChecks() {
   }
 }
 
+int64_t RunState::RunningReplicas(const api::Service& service) {
+  int64_t running = 0;
+  for (const api::Task* task : committed_.store().TasksByService(service.id())) {
+    const sim::HostId host = HostByName(task->node_id());
+    if (host == sim::kNoHost) continue;
+    swarmsim::process::NodeProcess* node = Node(host);
+    if (node == nullptr) continue;  // Down: its containers died with it.
+    const swarmsim::agent::WorkerTask* t = node->agent().worker().Find(task->id());
+    if (t != nullptr && t->status.state() == api::TASK_RUNNING) ++running;
+  }
+  return running;
+}
+
+void RunState::TrackServices() {
+  const int64_t now = world_->now().nanos();
+  for (ServiceHealth& h : service_health_) {
+    const api::Service* service = FindService(h.name);
+    if (service == nullptr) continue;  // Not created yet, or removed.
+    h.replicas = static_cast<int64_t>(service->spec().replicas());
+    h.running = RunningReplicas(*service);
+    const bool open = !h.outages.empty() && h.outages.back().to_ns < 0;
+    if (h.running >= h.replicas) {
+      if (h.first_full_ns < 0) h.first_full_ns = now;
+      if (open) {
+        h.outages.back().to_ns = now;
+        h.down_ns += now - h.outages.back().from_ns;
+      }
+    } else if (open) {
+      h.outages.back().lowest = std::min(h.outages.back().lowest, h.running);
+    } else if (h.first_full_ns >= 0) {
+      h.outages.push_back(ServiceOutage{now, -1, h.running});
+    }
+  }
+}
+
+void RunState::ObserveForTaskLog(const sim::TraceRecord& record) {
+  const int64_t now = record.at.nanos();
+  if (record.kind == "task.state") {
+    std::string state = record.Str("state");  // "TASK_RUNNING": shown as "RUNNING"
+    if (state.compare(0, 5, "TASK_") == 0) state = state.substr(5);
+    TaskHistory& h = task_log_[record.Str("task")];
+    if (h.states.empty()) {
+      h.task = record.Str("task");
+      h.node = record.Str("node");
+      h.slot = record.Int("slot");
+      const std::string service_id = record.Str("service");
+      for (const Service& s : scenario_.services) {
+        const api::Service* service = FindService(s.name);
+        if (service != nullptr && service->id() == service_id) h.service = s.name;
+      }
+      if (h.service.empty()) h.service = service_id;
+    }
+    // Milestones only: the first state seen, RUNNING, and the end (the steps between are
+    // milliseconds apart and say nothing an operator asks about).
+    const bool terminal = state != "RUNNING" && (state == "COMPLETE" || state == "FAILED" ||
+                                                 state == "SHUTDOWN" || state == "REJECTED" ||
+                                                 state == "ORPHANED" || state == "REMOVE");
+    if (h.states.empty() || state == "RUNNING" || terminal) h.states.emplace_back(now, state);
+    return;
+  }
+  // host.crash / host.stop: the containers running there die with the host.
+  if (record.host == sim::kNoHost) return;
+  const std::string& name = NameOf(record.host);
+  const std::string lost = record.kind == "host.crash" ? "LOST (host crashed)"
+                                                       : "LOST (host stopped)";
+  for (auto& [id, h] : task_log_) {
+    if (h.node == name && !h.states.empty() && h.states.back().second == "RUNNING") {
+      h.states.emplace_back(now, lost);
+    }
+  }
+}
+
+namespace {
+// The measured part of an expectation's detail: when it stopped holding and when it held again.
+std::string RecoveryText(int64_t first_failed, int64_t held_again, int64_t down) {
+  if (first_failed < 0) return "";
+  if (held_again < 0) {
+    return absl::StrCat("; did not hold from ", FormatSimTime(first_failed),
+                        ", never held again (", FormatSimTime(down), " down)");
+  }
+  return absl::StrCat("; held again at ", FormatSimTime(held_again), ", ", FormatSimTime(down),
+                      " not holding in total");
+}
+}  // namespace
+
 void RunState::EvaluateExpectations(bool final_pass) {
   const sim::Time now = world_->now();
+  const int64_t now_ns = now.nanos();
   PredicateEvaluator evaluator(*this);
   for (size_t i = 0; i < scenario_.expectations.size(); ++i) {
     ExpectState& s = expect_states_[i];
-    if (s.decided) continue;
+    if (s.closed) continue;
     const Expectation& e = scenario_.expectations[i];
     if (const Eventually* w = std::get_if<Eventually>(&e.window)) {
       if (now < w->after) continue;
       std::string why;
       if (now <= w->deadline() && evaluator.Holds(e.predicate, &why)) {
-        s.decided = s.passed = true;
-        s.at_ns = now.nanos();
-        s.detail = absl::StrCat("held at ", FormatSimTime(now.nanos()), " (",
+        s.decided = s.passed = s.closed = true;
+        s.at_ns = now_ns;
+        if (s.first_failed_ns >= 0) {
+          s.held_again_ns = now_ns;
+          s.down_ns = now_ns - s.first_failed_ns;
+        }
+        s.detail = absl::StrCat("held at ", FormatSimTime(now_ns), " (",
                                 FormatSimTime((now - w->after) / absl::Nanoseconds(1)),
                                 " after the window opened)");
         continue;
       }
+      if (s.first_failed_ns < 0) s.first_failed_ns = now_ns;
       ++s.checks;
       if (now >= w->deadline() || final_pass) {
         if (why.empty()) evaluator.Holds(e.predicate, &why);
-        s.decided = true;
+        const int64_t closed_at = std::min(w->deadline(), scenario_.end()).nanos();
+        s.decided = s.closed = true;
         s.passed = false;
+        s.down_ns = closed_at - s.first_failed_ns;
         s.detail = absl::StrCat("did not hold between ", FormatSimTime(w->after.nanos()), " and ",
-                                FormatSimTime(std::min(w->deadline(), scenario_.end()).nanos()),
-                                "; at ", FormatSimTime(now.nanos()), ": ", why);
+                                FormatSimTime(closed_at), "; at ", FormatSimTime(now_ns), ": ",
+                                why);
       }
     } else {
       const Always& a = std::get<Always>(e.window);
       if (now < a.from) continue;
-      if (now > a.until) {
-        s.decided = s.passed = true;
-        s.detail = absl::StrCat("held at every event from ", FormatSimTime(a.from.nanos()), " to ",
-                                FormatSimTime(a.until.nanos()));
+      const int64_t until = std::min(a.until, scenario_.end()).nanos();
+      if (now > a.until || (final_pass && now_ns >= until)) {
+        // The window is over: close the stretch that was still failing, then the verdict.
+        if (s.seen && !s.held) s.down_ns += until - s.false_since_ns;
+        s.closed = true;
+        if (!s.decided) {
+          s.decided = s.passed = true;
+          s.detail = absl::StrCat("held at every event from ", FormatSimTime(a.from.nanos()),
+                                  " to ", FormatSimTime(until));
+        } else {
+          s.detail += RecoveryText(s.first_failed_ns, s.held_again_ns, s.down_ns);
+        }
         continue;
       }
       std::string why;
-      if (!evaluator.Holds(e.predicate, &why)) {
+      const bool holds = evaluator.Holds(e.predicate, &why);
+      if (!holds && (!s.seen || s.held)) s.false_since_ns = now_ns;
+      if (holds && s.seen && !s.held) {
+        s.down_ns += now_ns - s.false_since_ns;
+        if (s.held_again_ns < 0) s.held_again_ns = now_ns;
+      }
+      s.seen = true;
+      s.held = holds;
+      if (!holds && !s.decided) {
+        // The verdict is final; the window is still watched to measure the recovery.
         s.decided = true;
         s.passed = false;
-        s.at_ns = now.nanos();
-        s.detail = absl::StrCat("failed at ", FormatSimTime(now.nanos()), ": ", why);
-        continue;
-      }
-      if (final_pass) {
-        s.decided = s.passed = true;
-        s.detail = absl::StrCat("held at every event from ", FormatSimTime(a.from.nanos()), " to ",
-                                FormatSimTime(std::min(a.until, scenario_.end()).nanos()));
+        s.at_ns = now_ns;
+        s.first_failed_ns = now_ns;
+        s.detail = absl::StrCat("failed at ", FormatSimTime(now_ns), ": ", why);
       }
     }
   }

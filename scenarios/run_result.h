@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace scenarios {
@@ -16,6 +17,59 @@ struct ExpectationResult {
   // (or -1 when it never did). -1 when not applicable.
   int64_t at_ns = -1;
   std::string detail;
+  // Time to recover, inside the window: the first instant the predicate did not hold, the first
+  // instant it held again after that, and how long in total it did not hold (-1 / 0 when it
+  // never failed; held_again_ns is -1 when it never held again before the window closed).
+  // `always` windows keep being evaluated after the first failure to measure this.
+  int64_t first_failed_ns = -1;
+  int64_t held_again_ns = -1;
+  int64_t down_ns = 0;
+};
+
+// Ground truth per service: RUNNING tasks on agents that are up, against the replicas the
+// committed spec asks for. An outage is a stretch, after the service first ran at full strength,
+// during which fewer ran.
+struct ServiceOutage {
+  int64_t from_ns = 0;
+  int64_t to_ns = -1;  // -1: still below at the end of the run
+  int64_t lowest = 0;  // the fewest replicas running during it
+};
+struct ServiceHealth {
+  std::string name;
+  int64_t replicas = 0;       // desired, at the end of the run
+  int64_t running = 0;        // actually running at the end of the run
+  int64_t first_full_ns = -1;  // first time every desired replica ran; -1 never
+  std::vector<ServiceOutage> outages;
+  int64_t down_ns = 0;  // total time of the outages (open ones up to the end of the run)
+};
+
+// A node's status as the committed store recorded it, each change once.
+struct NodeStatusChange {
+  std::string node;
+  int64_t at_ns = 0;
+  std::string state;  // READY, DOWN, UNKNOWN
+};
+
+// One control-API call a step made and what became of it.
+struct ControlCallResult {
+  std::string what;      // "scale web to 5"
+  std::string via;       // the manager it entered through ("" when none could be chosen)
+  int64_t at_ns = 0;     // submitted
+  std::string outcome;   // "done", "refused" or "pending" (no answer by the end of the run)
+  std::string code;      // the gRPC code name when refused ("UNAVAILABLE")
+  std::string message;   // the error message when refused
+  int64_t answered_ns = -1;
+  bool may_be_lost = false;  // the step allows "pending" without failing the run
+};
+
+// One line of the task timeline: a task's life on one node as its agent lived it.
+struct TaskHistory {
+  std::string service;  // name ("" when unknown)
+  int64_t slot = 0;
+  std::string task;
+  std::string node;
+  // "PREPARING@17.139s" style steps are rendered by the report; kept structured here.
+  std::vector<std::pair<int64_t, std::string>> states;  // (at_ns, state or "LOST (host down)")
 };
 
 struct InvariantResult {
@@ -34,6 +88,11 @@ struct LeaderChange {
 struct TimelineEntry {
   int64_t at_ns = 0;
   std::string what;
+  // Set on lines that repeat for many nodes (node status changes): `what` with the node left
+  // out ("is READY"), and the node. Such lines are summarised when many share a key
+  // (SummarizeTimeline in report.h).
+  std::string group_key;
+  std::string node;
 };
 
 struct RunResult {
@@ -51,6 +110,11 @@ struct RunResult {
   std::vector<LeaderChange> leaders;
   std::vector<TimelineEntry> timeline;
   uint64_t trace_records = 0;
+  std::vector<ServiceHealth> services;
+  std::vector<NodeStatusChange> node_status_changes;  // in time order
+  std::vector<std::string> nodes_down;  // every node marked DOWN at some point, sorted
+  std::vector<ControlCallResult> control_calls;
+  std::vector<TaskHistory> tasks;  // by service, slot, first time
   // Set when the run could not be completed (a step failed, e.g. `leader` with no leader).
   std::string error;
 };

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "model/check/checker_set.h"
 #include "model/process/node_process.h"
 #include "scenarios/committed_store.h"
@@ -59,6 +60,16 @@ class RunState {
   const CommittedStore& committed() const { return committed_; }
   // The committed service named `name`, or nullptr.
   const swarmsim::api::Service* FindService(const std::string& name) const;
+  // The host named `name` ("m1", "w17"), or kNoHost.
+  sim::HostId HostByName(const std::string& name) const;
+
+  // Ground truth (run_predicates.cc): how many of the service's tasks are RUNNING on the agent of
+  // a host that is up (a paused host's containers run on: only its SwarmKit process is frozen).
+  int64_t RunningReplicas(const swarmsim::api::Service& service);
+
+  // Control-API calls (run_steps.cc): registered when submitted, answered by the callback.
+  size_t AddControlCall(ControlCallResult call);
+  void AnswerControlCall(size_t index, const absl::Status& status);
 
  private:
   friend class StepApplier;
@@ -75,6 +86,10 @@ class RunState {
   void TrackNodeStatuses();
   void MaybeCreateServices();
   void EvaluateExpectations(bool final_pass);
+  // Per service ground truth after every evaluation pass (run_predicates.cc).
+  void TrackServices();
+  // The task timeline from the agents' task.state records and host crashes (run_predicates.cc).
+  void ObserveForTaskLog(const sim::TraceRecord& record);
   void Finish(RunResult& result);
 
   const Scenario& scenario_;
@@ -96,8 +111,12 @@ class RunState {
   // Node status as last seen in the committed store, for the timeline.
   uint64_t seen_store_generation_ = 0;
   std::map<std::string, int> node_states_;
-  uint64_t timeline_dropped_ = 0;
   std::vector<TimelineEntry> timeline_;
+  std::vector<NodeStatusChange> node_changes_;
+  std::vector<ServiceHealth> service_health_;  // one per declared service, in file order
+  std::vector<ControlCallResult> control_calls_;
+  std::map<std::string, TaskHistory> task_log_;  // by task ID
+  std::map<std::string, sim::HostId> host_ids_;  // by host name
 
   // Hosts that may run a manager: the initial managers, then every worker a `promote` step named
   // (sorted). Leader lookups scan only these, so they stay cheap with thousands of workers.
@@ -118,6 +137,15 @@ class RunState {
     int64_t at_ns = -1;
     std::string detail;
     uint64_t checks = 0;
+    // Time to recover (ExpectationResult): whether it held at the last evaluation in the window,
+    // and since when it has not held.
+    bool seen = false;
+    bool held = false;
+    bool closed = false;  // the window is over: nothing more to measure
+    int64_t false_since_ns = -1;
+    int64_t first_failed_ns = -1;
+    int64_t held_again_ns = -1;
+    int64_t down_ns = 0;
   };
   std::vector<ExpectState> expect_states_;
   std::string error_;

@@ -182,29 +182,77 @@ class StepApplier {
     world().SetClock(*id, sim::HostClock(offset, drift));
   }
 
-  // Control API steps go through a manager's control socket, as `docker service scale` would:
-  // the lowest-numbered manager that is up (it proxies to the leader).
-  swarmsim::process::NodeProcess* ControlEntry(sim::HostId& host) {
+  // The manager a control-API call enters through. With `via`, the host it names (the call is
+  // refused UNAVAILABLE when that host is down or runs no manager, as a CLI that cannot reach
+  // its daemon fails). Without, what an operator's CLI pointed at a working manager does: the
+  // first manager in host order (m1, m2, ..., then promoted workers) that is up and can reach
+  // the signalled leader both ways (the leader itself counts); when none can, or there is no
+  // leader, the first manager that is up. `why` says which rule chose it, for the report.
+  sim::HostId ControlEntry(std::string& why) {
+    if (step_.via.has_value()) {
+      std::string unresolved;
+      std::optional<sim::HostId> id = run_.Resolve(*step_.via, unresolved);
+      if (!id.has_value()) {
+        why = unresolved;
+        return sim::kNoHost;
+      }
+      why = absl::StrCat("as the step says (via: \"", step_.via->text, "\")");
+      return *id;
+    }
+    const sim::HostId leader = run_.SignalledLeader();
+    sim::HostId first_up = sim::kNoHost;
     for (sim::HostId id : run_.manager_candidates()) {
       swarmsim::process::NodeProcess* node = run_.Node(id);
-      if (node != nullptr && node->is_manager()) {
-        host = id;
-        return node;
+      if (node == nullptr || !node->is_manager()) continue;
+      if (first_up == sim::kNoHost) first_up = id;
+      if (leader == sim::kNoHost) break;
+      if (id == leader || (world().network().Reachable(id, leader) &&
+                           world().network().Reachable(leader, id))) {
+        why = id == leader ? "the first manager up that reaches the leader: the leader itself"
+                           : absl::StrCat("the first manager up that reaches the leader ",
+                                          run_.NameOf(leader));
+        return id;
       }
     }
-    run_.Fail(absl::StrCat(Where(), " (", ActionName(step_.action), "): no manager is up"));
-    return nullptr;
+    if (first_up == sim::kNoHost) {
+      why = "no manager is up";
+      return sim::kNoHost;
+    }
+    why = leader == sim::kNoHost ? "the first manager up (there is no leader)"
+                                 : "the first manager up (none reaches the leader)";
+    return first_up;
   }
   void Submit(swarmsim::process::ControlRequest request, std::string what) {
-    sim::HostId host = sim::kNoHost;
-    swarmsim::process::NodeProcess* node = ControlEntry(host);
-    if (node == nullptr) return;
-    run_.Note(absl::StrCat(what, " (control API via ", run_.NameOf(host), ")"));
+    std::string why;
+    const sim::HostId host = ControlEntry(why);
+    ControlCallResult call;
+    call.what = what;
+    call.at_ns = world().now().nanos();
+    call.may_be_lost = step_.may_be_lost;
+    call.via = host == sim::kNoHost ? "" : run_.NameOf(host);
+    const size_t index = run_.AddControlCall(call);
+    swarmsim::process::NodeProcess* node = host == sim::kNoHost ? nullptr : run_.Node(host);
+    if (node == nullptr || !node->is_manager()) {
+      const std::string reason =
+          host == sim::kNoHost ? why
+                               : absl::StrCat("cannot reach the control API on ", run_.NameOf(host),
+                                              ": ", node == nullptr ? "the host is down"
+                                                                    : "it runs no manager");
+      run_.Note(absl::StrCat(what, " (control API): refused: UNAVAILABLE: ", reason));
+      run_.AnswerControlCall(index, absl::UnavailableError(reason));
+      return;
+    }
+    run_.Note(absl::StrCat(what, " (control API via ", run_.NameOf(host), ", ", why, ")",
+                           step_.may_be_lost ? " (may be lost)" : ""));
     RunState* run = &run_;
     node->SubmitControl(world().host(host).context(), std::move(request),
-                        [run, what](sim::Context&, absl::Status status) {
-                          run->Note(status.ok() ? absl::StrCat(what, ": done")
-                                                : absl::StrCat(what, ": refused: ", status.ToString()));
+                        [run, what, index](sim::Context&, absl::Status status) {
+                          run->Note(status.ok()
+                                        ? absl::StrCat(what, ": done")
+                                        : absl::StrCat(what, ": refused: ",
+                                                       absl::StatusCodeToString(status.code()),
+                                                       ": ", status.message()));
+                          run->AnswerControlCall(index, status);
                         });
   }
   void Do(const ScaleService& a) {
@@ -295,6 +343,24 @@ class StepApplier {
   RunState& run_;
   const Step& step_;
 };
+
+size_t RunState::AddControlCall(ControlCallResult call) {
+  call.outcome = "pending";
+  control_calls_.push_back(std::move(call));
+  return control_calls_.size() - 1;
+}
+
+void RunState::AnswerControlCall(size_t index, const absl::Status& status) {
+  SIM_CHECK_LT(index, control_calls_.size());
+  ControlCallResult& call = control_calls_[index];
+  if (call.outcome != "pending") return;  // One answer per call.
+  call.answered_ns = world_->now().nanos();
+  call.outcome = status.ok() ? "done" : "refused";
+  if (!status.ok()) {
+    call.code = absl::StatusCodeToString(status.code());
+    call.message = std::string(status.message());
+  }
+}
 
 void RunState::ScheduleSteps() {
   for (size_t i = 0; i < scenario_.steps.size(); ++i) {

@@ -16,8 +16,8 @@
 namespace scenarios {
 
 namespace {
-// Timeline entries kept in a report; beyond this the rest are counted, not listed (a thousand
-// workers going UNKNOWN at a leader change would otherwise bury everything else).
+// Lines of the report's timeline: repetitive node status lines are summarised first
+// (SummarizeTimeline), so a failover stays visible whatever the cluster's size.
 constexpr size_t kTimelineMax = 400;
 }  // namespace
 
@@ -125,11 +125,12 @@ void RunState::Bind(const std::string& label, sim::HostId host) {
 }
 
 void RunState::Note(const std::string& what) {
-  if (timeline_.size() >= kTimelineMax) {
-    ++timeline_dropped_;
-    return;
-  }
-  timeline_.push_back(TimelineEntry{world_->now().nanos(), what});
+  timeline_.push_back(TimelineEntry{world_->now().nanos(), what, "", ""});
+}
+
+sim::HostId RunState::HostByName(const std::string& name) const {
+  auto it = host_ids_.find(name);
+  return it == host_ids_.end() ? sim::kNoHost : it->second;
 }
 
 void RunState::Fail(const std::string& error) {
@@ -175,10 +176,15 @@ void RunState::TrackNodeStatuses() {
     auto [it, inserted] = node_states_.emplace(id, state);
     if (!inserted && it->second == state) continue;
     if (!inserted || state != swarmsim::api::NodeStatus::UNKNOWN) {
-      Note(absl::StrCat(id, " is ", swarmsim::api::NodeStatus::State_Name(node->status().state()),
-                        node->status().message().empty()
-                            ? ""
-                            : absl::StrCat(" (", node->status().message(), ")")));
+      const std::string& name = swarmsim::api::NodeStatus::State_Name(node->status().state());
+      const std::string key =
+          absl::StrCat("is ", name,
+                       node->status().message().empty()
+                           ? ""
+                           : absl::StrCat(" (", node->status().message(), ")"));
+      timeline_.push_back(
+          TimelineEntry{world_->now().nanos(), absl::StrCat(id, " ", key), key, id});
+      node_changes_.push_back(NodeStatusChange{id, world_->now().nanos(), name});
     }
     it->second = state;
   }
@@ -195,6 +201,7 @@ void RunState::AfterEvent() {
   TrackNodeStatuses();
   MaybeCreateServices();
   EvaluateExpectations(/*final_pass=*/false);
+  TrackServices();
 }
 
 RunOutput RunState::Run() {
@@ -237,13 +244,34 @@ void RunState::Finish(RunResult& result) {
   result.golden_digest = scenario_.golden_digest;
   result.error = error_;
   result.leaders = leaders_;
-  result.timeline = timeline_;
-  if (timeline_dropped_ > 0) {
-    result.timeline.push_back(
-        TimelineEntry{world_->now().nanos(),
-                      absl::StrCat("(", timeline_dropped_, " more timeline entries not shown)")});
+  result.timeline = SummarizeTimeline(timeline_, kTimelineMax);
+  result.node_status_changes = node_changes_;
+  for (const NodeStatusChange& c : node_changes_) {
+    if (c.state == "DOWN") result.nodes_down.push_back(c.node);
   }
+  std::sort(result.nodes_down.begin(), result.nodes_down.end());
+  result.nodes_down.erase(std::unique(result.nodes_down.begin(), result.nodes_down.end()),
+                          result.nodes_down.end());
+  result.services = service_health_;
+  for (ServiceHealth& h : result.services) {
+    if (!h.outages.empty() && h.outages.back().to_ns < 0) {
+      h.down_ns += world_->now().nanos() - h.outages.back().from_ns;
+    }
+  }
+  for (const auto& [id, history] : task_log_) result.tasks.push_back(history);
+  std::stable_sort(result.tasks.begin(), result.tasks.end(),
+                   [](const TaskHistory& a, const TaskHistory& b) {
+                     if (a.service != b.service) return a.service < b.service;
+                     if (a.slot != b.slot) return a.slot < b.slot;
+                     return a.states.front().first < b.states.front().first;
+                   });
   bool passed = error_.empty();
+  // Every control call ends in a reported outcome; one still unanswered fails the run unless
+  // its step allows it to be lost.
+  result.control_calls = control_calls_;
+  for (const ControlCallResult& c : control_calls_) {
+    if (c.outcome == "pending" && !c.may_be_lost) passed = false;
+  }
   for (size_t i = 0; i < scenario_.expectations.size(); ++i) {
     const ExpectState& s = expect_states_[i];
     ExpectationResult e;
@@ -251,6 +279,9 @@ void RunState::Finish(RunResult& result) {
     e.passed = s.passed;
     e.at_ns = s.at_ns;
     e.detail = s.detail;
+    e.first_failed_ns = s.first_failed_ns;
+    e.held_again_ns = s.held_again_ns;
+    e.down_ns = s.down_ns;
     passed = passed && s.passed;
     result.expectations.push_back(std::move(e));
   }

@@ -39,11 +39,17 @@ const char* ActionName(const Action& action) {
   return kNames[action.index()];
 }
 
+bool IsControlAction(const Action& action) {
+  return std::holds_alternative<ScaleService>(action) ||
+         std::holds_alternative<RemoveService>(action) || std::holds_alternative<Promote>(action) ||
+         std::holds_alternative<Demote>(action) || std::holds_alternative<SetAvailability>(action);
+}
+
 const char* PredicateName(const Predicate& predicate) {
   static constexpr const char* kNames[] = {
       "leader",       "no_leader",        "all_nodes_ready",   "node_status",
       "no_node_down", "agents_connected", "service_converged", "committed",
-      "raft_members"};
+      "raft_members", "replicas_running"};
   static_assert(std::size(kNames) == std::variant_size_v<Predicate>, "one name per predicate");
   return kNames[predicate.index()];
 }

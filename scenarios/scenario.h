@@ -219,6 +219,12 @@ using Action =
 struct Step {
   sim::Time at;
   Action action;
+  // Control-API actions only (scale_service, remove_service, promote, demote, set_availability):
+  // the manager the call enters through; absent: the runner's default entry (see run_steps.cc:
+  // the first manager in host order that is up and can reach the signalled leader).
+  std::optional<NodeSelector> via;
+  // Control-API actions only: an unanswered call at the end of the run does not fail the run.
+  bool may_be_lost = false;
   SourceLocation location;  // of the `step` field, for "the step at line 14 failed"
 };
 
@@ -261,9 +267,15 @@ struct NoNodeDown {
 struct AgentsConnected {
   std::vector<NodeSelector> except;
 };
+// The control plane's view, what `docker service ls` would show: see run_predicates.cc.
 struct ServiceConverged {
   std::string name;
 };  // a declared service
+// Ground truth: at least `min` replicas of the service are RUNNING on agents that are up.
+struct ReplicasRunning {
+  std::string service;  // a declared service
+  int64_t min = 0;      // 0..1000000
+};
 struct Committed {
   int64_t min_index = 0;
 };  // >= 0
@@ -274,7 +286,8 @@ struct RaftMembers {
 };
 
 using Predicate = std::variant<LeaderElected, NoLeader, AllNodesReady, NodeStatusIs, NoNodeDown,
-                               AgentsConnected, ServiceConverged, Committed, RaftMembers>;
+                               AgentsConnected, ServiceConverged, Committed, RaftMembers,
+                               ReplicasRunning>;
 
 struct Expectation {
   std::string name;  // non-empty, unique within the scenario
@@ -309,6 +322,8 @@ void ApplySeedOverride(std::optional<uint64_t> cli_seed, Scenario& scenario);
 
 // "crash", "set_network", ...: the action's name as written in scenario files.
 const char* ActionName(const Action& action);
+// True for the actions that are control-API calls (they take `via` and `may_be_lost`).
+bool IsControlAction(const Action& action);
 // "leader", "node_status", ...: the predicate's name as written in scenario files.
 const char* PredicateName(const Predicate& predicate);
 // "READY", "DOWN", "UNKNOWN".

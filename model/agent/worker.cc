@@ -110,6 +110,15 @@ void Worker::UpsertTask(sim::Time now, const api::Task& task, Effects* fx,
   update.set_task_id(task.id());
   *update.mutable_status() = t.status;
   changed->push_back(std::move(update));
+  if (t.status.state() == api::TASK_RUNNING && t.task.desired_state() <= api::TASK_RUNNING) {
+    // Only this node's agent moves a task to RUNNING, so a RUNNING task this worker does not
+    // know was started before the agent restarted, and its container did not survive: exec.Do
+    // resumes a RUNNING task with the controller's Wait, which finds the container gone (or
+    // exited when the host lost power) and the task becomes FAILED. The orchestrator then
+    // replaces it (restart policy "any").
+    SetState(now, t, api::TASK_FAILED, kContainerLostMessage, fx, changed);
+    return;
+  }
   Advance(now, t, fx, changed);
 }
 

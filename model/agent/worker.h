@@ -8,6 +8,14 @@
 // duration, from whatever live state it is in. A task that leaves the assignment set is dropped
 // without a status (SwarmKit removes it; the dispatcher no longer cares). States only go up.
 //
+// After an agent restart the worker starts empty (its task database is not modelled) and the
+// dispatcher assigns the node's tasks again with the manager's copy of their status. A task the
+// manager believes RUNNING, still desired RUNNING, has lost its container with the old agent
+// process: it is reported FAILED at once (kContainerLostMessage), as SwarmKit's exec.Do does when
+// the controller's Wait finds no running container, so the orchestrator replaces it. A task
+// assigned in an earlier state (ASSIGNED .. STARTING) resumes from it: preparing and starting
+// are idempotent in SwarmKit's controller (ErrTaskPrepared, ErrTaskStarted).
+//
 // Every status change is appended to the caller's list (for the StatusReporter) and noted.
 #ifndef SWARMSIM_MODEL_AGENT_WORKER_H_
 #define SWARMSIM_MODEL_AGENT_WORKER_H_
@@ -34,6 +42,10 @@ struct WorkerTask {
 };
 
 using StatusChanges = std::vector<api::TaskStatusUpdate>;
+
+// The FAILED message of a RUNNING task whose container did not survive an agent restart.
+inline constexpr char kContainerLostMessage[] =
+    "task: container not running after the agent restarted";
 
 class Worker {
  public:

@@ -194,6 +194,51 @@ TEST(WorkerTest, FailedTaskIsTerminal) {
   EXPECT_EQ(d.reported.back().state, api::TASK_FAILED);
 }
 
+// After an agent restart the dispatcher assigns the node's tasks again with the manager's copy
+// of their status. A RUNNING one lost its container with the old agent: it must not be taken as
+// running (it was, silently, before), but reported FAILED so the orchestrator replaces it.
+TEST(WorkerTest, RunningTaskAssignedToARestartedAgentIsReportedFailed) {
+  WorkerDriver d;
+  api::AssignmentChange change = Change("t1", api::TASK_RUNNING);
+  change.mutable_task()->mutable_status()->set_state(api::TASK_RUNNING);
+  d.Apply(At(absl::ZeroDuration()), [&](Effects* fx, StatusChanges* changed) {
+    d.worker.Assign(At(absl::ZeroDuration()), Set({change}), fx, changed);
+  });
+  d.RunUntil(At(absl::Seconds(10)));
+  ASSERT_NE(d.worker.Find("t1"), nullptr);
+  EXPECT_EQ(d.worker.Find("t1")->status.state(), api::TASK_FAILED);
+  EXPECT_EQ(d.worker.Find("t1")->status.message(), kContainerLostMessage);
+  ASSERT_FALSE(d.reported.empty());
+  EXPECT_EQ(d.reported.back().state, api::TASK_FAILED);
+  EXPECT_TRUE(d.timers.empty());
+}
+
+// A task assigned again before it started (PREPARING on the manager) resumes: preparing is
+// idempotent in SwarmKit's controller.
+TEST(WorkerTest, TaskAssignedAgainBeforeRunningResumes) {
+  WorkerDriver d;
+  api::AssignmentChange change = Change("t1", api::TASK_RUNNING);
+  change.mutable_task()->mutable_status()->set_state(api::TASK_PREPARING);
+  d.Apply(At(absl::ZeroDuration()), [&](Effects* fx, StatusChanges* changed) {
+    d.worker.Assign(At(absl::ZeroDuration()), Set({change}), fx, changed);
+  });
+  d.RunUntil(At(absl::Seconds(10)));
+  EXPECT_EQ(d.worker.Find("t1")->status.state(), api::TASK_RUNNING);
+}
+
+// A RUNNING task that is being shut down is shut down, not failed (Shutdown of a missing
+// container succeeds).
+TEST(WorkerTest, RunningTaskAssignedAgainWithDesiredShutdownShutsDown) {
+  WorkerDriver d;
+  api::AssignmentChange change = Change("t1", api::TASK_SHUTDOWN);
+  change.mutable_task()->mutable_status()->set_state(api::TASK_RUNNING);
+  d.Apply(At(absl::ZeroDuration()), [&](Effects* fx, StatusChanges* changed) {
+    d.worker.Assign(At(absl::ZeroDuration()), Set({change}), fx, changed);
+  });
+  d.RunUntil(At(absl::Seconds(10)));
+  EXPECT_EQ(d.worker.Find("t1")->status.state(), api::TASK_SHUTDOWN);
+}
+
 }  // namespace
 }  // namespace agent
 }  // namespace swarmsim

@@ -1,0 +1,107 @@
+#include "scenarios/report.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+
+namespace scenarios {
+namespace {
+
+TimelineEntry Plain(int64_t s, const std::string& what) {
+  return TimelineEntry{s * 1000000000, what, "", ""};
+}
+TimelineEntry NodeLine(int64_t ms, const std::string& node, const std::string& key) {
+  return TimelineEntry{ms * 1000000, absl::StrCat(node, " ", key), key, node};
+}
+
+// Thousands of startup READY lines used to fill the 400-line timeline and hide the failover.
+TEST(SummarizeTimelineTest, ManyNodeLinesBecomeOneAndTheFailoverStaysVisible) {
+  std::vector<TimelineEntry> in;
+  in.push_back(Plain(10, "m1 is leader (term 2)"));
+  for (int i = 1; i <= 9998; ++i) {
+    in.push_back(NodeLine(10200 + i * 1699 / 9998, absl::StrCat("w", i), "is READY"));
+  }
+  in.push_back(Plain(60, "crash m1 (leader): power off"));
+  in.push_back(Plain(75, "m2 is leader (term 3)"));
+  const std::vector<TimelineEntry> out = SummarizeTimeline(in, 400);
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(out[1].what, "9,998 nodes are READY between 10.200s and 11.899s: w1, w2, w3 and "
+                         "9,995 more");
+  EXPECT_EQ(out[2].what, "crash m1 (leader): power off");
+  EXPECT_EQ(out[3].what, "m2 is leader (term 3)");
+}
+
+TEST(SummarizeTimelineTest, FewNodeLinesStayAsTheyAre) {
+  std::vector<TimelineEntry> in = {NodeLine(1000, "w1", "is READY"),
+                                   NodeLine(1100, "w2", "is DOWN (heartbeat failure)"),
+                                   NodeLine(1200, "w3", "is READY")};
+  const std::vector<TimelineEntry> out = SummarizeTimeline(in, 400);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[1].what, "w2 is DOWN (heartbeat failure)");
+}
+
+TEST(SummarizeTimelineTest, TooManyLinesKeepHeadAndTail) {
+  std::vector<TimelineEntry> in;
+  for (int i = 0; i < 1000; ++i) in.push_back(Plain(i, absl::StrCat("line ", i)));
+  const std::vector<TimelineEntry> out = SummarizeTimeline(in, 11);
+  ASSERT_EQ(out.size(), 11u);
+  EXPECT_EQ(out[4].what, "line 4");
+  EXPECT_EQ(out[5].what, "(990 more timeline lines not shown)");
+  EXPECT_EQ(out[10].what, "line 999");
+}
+
+TEST(ReportTest, SummaryJsonGivesTimeToRecoverPerExpectationAndService) {
+  RunResult r;
+  ExpectationResult e;
+  e.name = "web stays up";
+  e.first_failed_ns = 60000000000;
+  e.held_again_ns = 111000000000;
+  e.down_ns = 51000000000;
+  r.expectations.push_back(e);
+  ServiceHealth h;
+  h.name = "web";
+  h.replicas = 10;
+  h.running = 10;
+  h.first_full_ns = 19000000000;
+  h.outages.push_back(ServiceOutage{60000000000, 111000000000, 7});
+  h.down_ns = 51000000000;
+  r.services.push_back(h);
+  r.nodes_down = {"m3", "w4"};
+  const std::string json = SummaryJson(r);
+  EXPECT_NE(json.find("\"first_failed_ns\":60000000000,\"held_again_ns\":111000000000,"
+                      "\"down_ns\":51000000000"),
+            std::string::npos);
+  EXPECT_NE(json.find("\"outages\":[{\"from_ns\":60000000000,\"to_ns\":111000000000,"
+                      "\"lowest\":7}]"),
+            std::string::npos);
+  EXPECT_NE(json.find("\"nodes_down_count\":2,\"nodes_down\":[\"m3\",\"w4\"]"),
+            std::string::npos);
+  const std::string report = HumanReport(r);
+  EXPECT_NE(report.find("not holding from 60.000s to 111.000s (51.000s)"), std::string::npos);
+  EXPECT_NE(report.find("nodes marked DOWN: 2 (m3 w4)"), std::string::npos);
+  EXPECT_NE(report.find("below 10 from 60.000s to 111.000s (51.000s), lowest 7"),
+            std::string::npos);
+}
+
+// A control call that never got an answer is reported, and fails the run unless allowed.
+TEST(ReportTest, PendingControlCallIsReportedAndNamedAsAFailure) {
+  RunResult r;
+  ControlCallResult c;
+  c.what = "promote w1";
+  c.via = "m2";
+  c.at_ns = 60000000000;
+  c.outcome = "pending";
+  r.control_calls.push_back(c);
+  EXPECT_NE(HumanReport(r).find("promote w1 via m2: PENDING: no answer by the end of the run "
+                                "(FAIL)"),
+            std::string::npos);
+  EXPECT_NE(FailureSummary(r).find("control call \"promote w1\" at 60.000s never answered"),
+            std::string::npos);
+  r.control_calls[0].may_be_lost = true;
+  EXPECT_EQ(FailureSummary(r), "");
+}
+
+}  // namespace
+}  // namespace scenarios
