@@ -178,7 +178,8 @@ void RaftHost::Impl::Stop(sim::Context& ctx) {
     check::EmitRaftState(TraceSink{&ctx}, opt_.raft_id, traced_term_,
                          raft::RaftRoleName(traced_role_), traced_lead_);
   }
-  for (sim::TimerKey key : {kTickKey, kTransferPollKey, kDriveKey, kConfDeadlineKey, kSyncDoneKey}) {
+  for (sim::TimerKey key :
+       {kTickKey, kTransferPollKey, kDriveKey, kConfDeadlineKey, kSyncDoneKey}) {
     ctx.CancelTimer(key);
   }
   // A Ready still syncing is abandoned: its writes stay on the disk (a graceful stop loses

@@ -29,11 +29,12 @@
 //   NOT_FOUND kErrMemberRemoved.
 //
 // CALLBACK ORDER (one Ready at a time, SwarmKit's Run loop, reference §4.2):
-//   persist (write, then sync: options.sync_latency later) → send → restore(snapshot) → leadership(false) if leadership was lost, then
-//   every waiting proposal fails kErrLostLeadership → for each committed entry in index order:
-//   apply(normal entry) then that proposal's done(OK) / conf change → membership(...) then its
-//   done → own snapshot + compaction → leadership(true) when leader and caught up → Advance →
-//   removed() when this node's removal was applied (or a peer answered "member removed").
+//   persist (write, then sync: options.sync_latency later) → send → restore(snapshot) →
+//   leadership(false) if leadership was lost, then every waiting proposal fails
+//   kErrLostLeadership → for each committed entry in index order: apply(normal entry) then that
+//   proposal's done(OK) / conf change → membership(...) then its done → own snapshot +
+//   compaction → leadership(true) when leader and caught up → Advance → removed() when this
+//   node's removal was applied (or a peer answered "member removed").
 //   While a Ready's sync is in flight the node keeps stepping (etcd's node goroutine): incoming
 //   messages and proposals are stepped at once and their effects (votes, appends, replies) go out
 //   with the next Ready, after its own sync; ticks that fall inside the sync are taken when it
