@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -30,6 +31,8 @@ constexpr int kManagersMax = 7;
 constexpr int kWorkersMax = 100000;
 constexpr int kServicesMax = 10000;
 constexpr size_t kServiceNameMax = 63;
+// A WAL fsync longer than this is a failed disk, not a slow one.
+constexpr absl::Duration kSyncLatencyMax = absl::Minutes(1);
 
 std::string Loc(absl::string_view file, SourceLocation at) {
   if (at.line <= 0) return absl::StrCat(file, ":1:1");
@@ -368,6 +371,7 @@ void Validator::ValidateCluster(const pb::Cluster& cluster, const Where& where, 
   if (cluster.has_network()) {
     ValidateNetwork(cluster.network(), where.Nested("network"), out.network);
   }
+  ValidateDisks(cluster, where, out);
 }
 
 void Validator::ValidateRaft(const pb::Raft& raft, const Where& where, RaftConfig& out) {
@@ -487,6 +491,58 @@ void Validator::ValidateNetwork(const pb::Network& network, const Where& where, 
   if (network.has_duplicate()) {
     const auto v = Ratio(network.duplicate(), where.At("duplicate"), "duplicate");
     if (v.has_value()) out.duplicate_ppm = *v;
+  }
+}
+
+std::optional<absl::Duration> Validator::SyncLatency(const std::string& text, SourceLocation at) {
+  const auto v = Duration(text, at, "sync_latency", Sign::kNonNegative);
+  if (!v.has_value()) return std::nullopt;
+  if (*v > kSyncLatencyMax) {
+    Error(at, absl::StrCat("sync_latency: ", Quote(text), " is longer than ",
+                           FormatDurationExact(kSyncLatencyMax),
+                           " (a disk that slow has failed: crash the host instead)"));
+    return std::nullopt;
+  }
+  return v;
+}
+
+void Validator::ValidateDisks(const pb::Cluster& cluster, const Where& where, Cluster& out) {
+  if (cluster.has_disk() && cluster.disk().has_sync_latency()) {
+    const Where disk = where.Nested("disk");
+    const auto v = SyncLatency(cluster.disk().sync_latency(), disk.At("sync_latency"));
+    if (v.has_value()) out.disk.sync_latency = *v;
+  }
+  const int n = cluster.host_disk_size();
+  std::map<std::string, int> first_line;  // host -> line of the host_disk that named it
+  for (int i = 0; i < n; ++i) {
+    const pb::HostDisk& hd = cluster.host_disk(i);
+    const Where at = where.Nested("host_disk", i, n);
+    DiskConfig config = out.disk;
+    if (hd.has_sync_latency()) {
+      const auto v = SyncLatency(hd.sync_latency(), at.At("sync_latency"));
+      if (v.has_value()) config.sync_latency = *v;
+    }
+    if (hd.hosts_size() == 0) {
+      Missing(at.self(), "host_disk", "hosts (e.g. [\"m1\"])");
+      continue;
+    }
+    for (int h = 0; h < hd.hosts_size(); ++h) {
+      const std::string& name = hd.hosts(h);
+      const SourceLocation host_at = at.At("hosts", h, hd.hosts_size());
+      if (!LooksLikeHost(name)) {
+        Error(host_at, absl::StrCat("hosts: ", Quote(name), " is not a host (", HostRange(), ")"));
+        continue;
+      }
+      const auto selector = Selector(name, host_at, "hosts", Use::kExpectation);
+      if (!selector.has_value()) continue;
+      auto [it, inserted] = first_line.emplace(name, host_at.line);
+      if (!inserted) {
+        Error(host_at, absl::StrCat("hosts: ", Quote(name), " already has a host_disk (line ",
+                                    it->second, ")"));
+        continue;
+      }
+      out.host_disk[name] = config;
+    }
   }
 }
 

@@ -116,6 +116,9 @@ class Validator {
   void ValidateDispatcher(const pb::Dispatcher& d, const Where& where, DispatcherConfig& out);
   void ValidateAgent(const pb::Agent& agent, const Where& where, AgentConfig& out);
   void ValidateNetwork(const pb::Network& network, const Where& where, LinkConfig& out);
+  std::optional<absl::Duration> SyncLatency(const std::string& text, SourceLocation at);
+  // `disk` and every `host_disk` (after `disk`: a host_disk inherits what it does not set).
+  void ValidateDisks(const pb::Cluster& cluster, const Where& where, Cluster& out);
   void ValidateServices(const pb::Scenario& file, const Where& where, Scenario& out);
   void ValidateBuggify(const pb::Buggify& buggify, const Where& where, BuggifyConfig& out);
   bool IsDeclaredService(const std::string& name, SourceLocation at, absl::string_view field);

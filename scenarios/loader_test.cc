@@ -165,6 +165,33 @@ TEST(LoaderTest, DefaultsWhenAbsent) {
   EXPECT_TRUE(s->steps.empty());
   EXPECT_TRUE(s->expectations.empty());
   EXPECT_FALSE(s->buggify.all);
+  EXPECT_EQ(s->cluster.disk.sync_latency, absl::Milliseconds(1));  // a datacenter SSD
+  EXPECT_TRUE(s->cluster.host_disk.empty());
+}
+
+// `disk` sets every host's disk; `host_disk` overrides it for the hosts it names, inheriting
+// what it does not set; zero is allowed (persisting takes no simulated time).
+TEST(LoaderTest, DiskAndHostDiskSetEachHostsSyncLatency) {
+  const absl::StatusOr<Scenario> s = ParseScenario(R"(
+    duration: "10s"
+    cluster {
+      managers: 3
+      workers: 2
+      disk { sync_latency: "2ms" }
+      host_disk { hosts: ["m1", "w2"] sync_latency: "50ms" }
+      host_disk { hosts: "m3" sync_latency: "0s" }
+      host_disk { hosts: "w1" }
+    })",
+                                                   "disk.textproto");
+  ASSERT_TRUE(s.ok()) << s.status();
+  const Cluster& c = s->cluster;
+  EXPECT_EQ(c.disk.sync_latency, absl::Milliseconds(2));
+  EXPECT_EQ(c.DiskOf("m1").sync_latency, absl::Milliseconds(50));
+  EXPECT_EQ(c.DiskOf("m2").sync_latency, absl::Milliseconds(2));
+  EXPECT_EQ(c.DiskOf("m3").sync_latency, absl::ZeroDuration());
+  EXPECT_EQ(c.DiskOf("w1").sync_latency, absl::Milliseconds(2));
+  EXPECT_EQ(c.DiskOf("w2").sync_latency, absl::Milliseconds(50));
+  EXPECT_EQ(c.host_disk.size(), 4u);
 }
 
 TEST(LoaderTest, SeedOverride) {

@@ -110,6 +110,8 @@ std::unique_ptr<sim::Process> RunState::MakeNode(sim::HostId id, bool manager, u
   o.raft.snapshot_interval = static_cast<uint64_t>(cluster.raft.snapshot_interval);
   o.raft.log_entries_for_slow_followers =
       static_cast<uint64_t>(cluster.raft.log_entries_for_slow_followers);
+  // Workers too: a promoted worker runs Raft on its own disk.
+  o.raft.sync_latency = cluster.DiskOf(host_names_[id]).sync_latency;
   o.dispatcher.heartbeat_period = cluster.dispatcher.heartbeat_period;
   o.dispatcher.heartbeat_epsilon = cluster.dispatcher.heartbeat_epsilon;
   o.dispatcher.grace_period_multiplier = cluster.dispatcher.grace_period_multiplier;

@@ -11,12 +11,14 @@
 #define SWARMSIM_SCENARIOS_SCENARIO_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "sim/disk.h"
 #include "sim/time.h"
 
 namespace scenarios {
@@ -96,6 +98,12 @@ struct LinkConfig {
   uint32_t duplicate_ppm = 0;                      // 0..1000000
 };
 
+// A host's disk: how long one fsync of the Raft WAL takes (a Ready's messages leave after it).
+// The default is a datacenter SSD (sim::kDefaultSyncLatency, 1 ms; why: sim/disk.h).
+struct DiskConfig {
+  absl::Duration sync_latency = sim::kDefaultSyncLatency;  // 0..1m
+};
+
 struct Cluster {
   int32_t managers = 0;  // 1..7
   int32_t workers = 0;   // 0..100000
@@ -103,6 +111,13 @@ struct Cluster {
   DispatcherConfig dispatcher;
   AgentConfig agent;
   LinkConfig network;  // every link starts with these
+  DiskConfig disk;     // every host's disk, unless host_disk names the host
+  std::map<std::string, DiskConfig> host_disk;  // by host name ("m1"); each host at most once
+
+  const DiskConfig& DiskOf(const std::string& host) const {
+    auto it = host_disk.find(host);
+    return it == host_disk.end() ? disk : it->second;
+  }
 };
 
 struct Service {

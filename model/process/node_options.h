@@ -39,7 +39,8 @@ struct NodeOptions {
   std::vector<std::string> initial_remotes;
 
   // Raft configuration. raft_id, node_id, addr, bootstrap, initial_members and resolve are set by
-  // the process; the rest (ticks, intervals, limits) is taken as given.
+  // the process; the rest (ticks, intervals, limits, and raft.sync_latency: this host's WAL fsync
+  // time, the disk's property) is taken as given.
   RaftHostOptions raft;
   dispatcher::DispatcherConfig dispatcher;
   // node_id, local_manager and initial_remotes are set by the process.

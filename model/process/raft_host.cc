@@ -25,6 +25,7 @@ namespace process {
 using raft_host_internal::Digest;
 using raft_host_internal::kConfDeadlineKey;
 using raft_host_internal::kDriveKey;
+using raft_host_internal::kSyncDoneKey;
 using raft_host_internal::kTickKey;
 using raft_host_internal::kTransferPollKey;
 using raft_host_internal::TraceSink;
@@ -177,9 +178,14 @@ void RaftHost::Impl::Stop(sim::Context& ctx) {
     check::EmitRaftState(TraceSink{&ctx}, opt_.raft_id, traced_term_,
                          raft::RaftRoleName(traced_role_), traced_lead_);
   }
-  for (sim::TimerKey key : {kTickKey, kTransferPollKey, kDriveKey, kConfDeadlineKey}) {
+  for (sim::TimerKey key :
+       {kTickKey, kTransferPollKey, kDriveKey, kConfDeadlineKey, kSyncDoneKey}) {
     ctx.CancelTimer(key);
   }
+  // A Ready still syncing is abandoned: its writes stay on the disk (a graceful stop loses
+  // nothing the OS holds), nothing of it is sent or applied.
+  syncing_.reset();
+  tick_missed_ = false;
   transport_->Stop(ctx);
   // Everything still waiting learns that the node stopped, now (the context dies with OnStop).
   std::vector<std::pair<DoneFn, absl::Status>> deferred;
@@ -199,9 +205,14 @@ bool RaftHost::Impl::HandleTimer(sim::Context& ctx, sim::TimerKey key) {
   switch (key) {
     case kTickKey:
       ctx.SetTimer(kTickKey, opt_.tick_interval);
-      node_->Tick();
-      ticks_without_leader_ = node_->lead() == raft::kNone ? ticks_without_leader_ + 1 : 0;
-      Drive(ctx);
+      if (syncing_.has_value()) {
+        tick_missed_ = true;  // The Run loop is inside saveToStorage; the ticker keeps one tick.
+      } else {
+        Tick(ctx);
+      }
+      break;
+    case kSyncDoneKey:
+      OnSyncDone(ctx);
       break;
     case kTransferPollKey:
       OnTransferPoll(ctx);
@@ -303,9 +314,15 @@ uint64_t RaftHost::Impl::NextRequestId(sim::Context& ctx) {
 void RaftHost::Impl::Drive(sim::Context& ctx) {
   if (in_drive_ || stopped_ || node_ == nullptr) return;
   in_drive_ = true;
-  while (!stopped_ && node_->HasReady()) HandleReady(ctx);
+  while (!stopped_ && !syncing_.has_value() && node_->HasReady()) HandleReady(ctx);
   in_drive_ = false;
   if (!stopped_ && removed_pending_) DeliverRemoved(ctx);
+}
+
+void RaftHost::Impl::Tick(sim::Context& ctx) {
+  node_->Tick();
+  ticks_without_leader_ = node_->lead() == raft::kNone ? ticks_without_leader_ + 1 : 0;
+  Drive(ctx);
 }
 
 void RaftHost::Impl::DeliverRemoved(sim::Context& ctx) {
@@ -333,11 +350,40 @@ void RaftHost::Impl::HandleReady(sim::Context& ctx) {
   raft::Ready rd = node_->GetReady();
   TraceStateIfChanged(ctx);
 
-  // 1. Persist, durably when the Ready requires it, before anything is sent.
-  if (raft::HasDurableContent(rd)) {
-    AppendRaftRecord(ctx.disk(), raft::EncodeReadyRecord(rd));
-    if (rd.must_sync || rd.snapshot.has_value()) ctx.disk().Sync();
+  // 1. Persist, durably when the Ready requires it (etcd's MustSync, or a snapshot), before
+  // anything is sent. The WAL write lands at once; the fsync takes sync_latency, during which
+  // nothing of this Ready is visible outside the disk's volatile layer.
+  const bool durable = raft::HasDurableContent(rd);
+  if (durable) AppendRaftRecord(ctx.disk(), raft::EncodeReadyRecord(rd));
+  if (durable && (rd.must_sync || rd.snapshot.has_value())) {
+    if (opt_.sync_latency > absl::ZeroDuration()) {
+      syncing_ = std::move(rd);
+      ctx.SetTimer(kSyncDoneKey, opt_.sync_latency);
+      return;
+    }
+    ctx.disk().Sync();
   }
+  FinishReady(ctx, std::move(rd));
+}
+
+void RaftHost::Impl::OnSyncDone(sim::Context& ctx) {
+  if (!syncing_.has_value()) return;
+  ctx.disk().Sync();
+  raft::Ready rd = std::move(*syncing_);
+  syncing_.reset();
+  // Callbacks made while finishing must not start the next Ready from inside this one.
+  in_drive_ = true;
+  FinishReady(ctx, std::move(rd));
+  in_drive_ = false;
+  if (stopped_) return;
+  if (tick_missed_) {
+    tick_missed_ = false;
+    Tick(ctx);
+  }
+  Drive(ctx);
+}
+
+void RaftHost::Impl::FinishReady(sim::Context& ctx, raft::Ready rd) {
   if (rd.snapshot.has_value()) {
     SIM_CHECK(storage_->ApplySnapshot(*rd.snapshot) == raft::StorageError::kOk);
     check::EmitRaftSnapshot(TraceSink{&ctx}, rd.snapshot->metadata.index,

@@ -29,11 +29,18 @@
 //   NOT_FOUND kErrMemberRemoved.
 //
 // CALLBACK ORDER (one Ready at a time, SwarmKit's Run loop, reference §4.2):
-//   persist (sync) → send → restore(snapshot) → leadership(false) if leadership was lost, then
-//   every waiting proposal fails kErrLostLeadership → for each committed entry in index order:
-//   apply(normal entry) then that proposal's done(OK) / conf change → membership(...) then its
-//   done → own snapshot + compaction → leadership(true) when leader and caught up → Advance →
-//   removed() when this node's removal was applied (or a peer answered "member removed").
+//   persist (write, then sync: options.sync_latency later) → send → restore(snapshot) →
+//   leadership(false) if leadership was lost, then every waiting proposal fails
+//   kErrLostLeadership → for each committed entry in index order: apply(normal entry) then that
+//   proposal's done(OK) / conf change → membership(...) then its done → own snapshot +
+//   compaction → leadership(true) when leader and caught up → Advance → removed() when this
+//   node's removal was applied (or a peer answered "member removed").
+//   While a Ready's sync is in flight the node keeps stepping (etcd's node goroutine): incoming
+//   messages and proposals are stepped at once and their effects (votes, appends, replies) go out
+//   with the next Ready, after its own sync; ticks that fall inside the sync are taken when it
+//   completes, at most one (SwarmKit's Run loop is blocked in saveToStorage; a Go ticker keeps
+//   one tick). A crash before the sync completes loses the Ready's writes and nothing depending
+//   on them was sent, traced (raft.append, raft.commit) or applied.
 //   Callbacks may call ProposeValue and the other requests (they never re-enter the loop: the
 //   work continues from a zero-delay timer) and may call Stop. Results that are known at once
 //   (not leader, stopped, dropped) are also delivered from that timer, never inside the call.
@@ -52,6 +59,7 @@
 #include "absl/time/time.h"
 #include "model/proto/swarm.pb.h"
 #include "sim/context.h"
+#include "sim/disk.h"
 #include "sim/payload.h"
 #include "sim/prng.h"
 #include "sim/rpc.h"
@@ -100,6 +108,10 @@ struct RaftHostOptions {
   uint64_t log_entries_for_slow_followers = 500;
   absl::Duration send_timeout = absl::Seconds(2);
   uint64_t peer_queue_max = 4096;
+  // Time one WAL fsync takes (>= 0). A Ready that must be durable (new entries, a term or vote
+  // change, a snapshot) is written at once and synced this long after; its messages leave and its
+  // committed entries apply only then. Zero: synced within the Ready, no simulated time passes.
+  absl::Duration sync_latency = sim::kDefaultSyncLatency;
   // Resolves a member's address to the host to dial (kNoHost: unknown, not dialled).
   std::function<sim::HostId(const std::string& addr)> resolve;
   // Start() registers Raft.ProcessRaftMessage and Health.Check (see the top comment).

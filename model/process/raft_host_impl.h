@@ -35,6 +35,7 @@ constexpr sim::TimerKey kTickKey = kRaftTimerBase + 0;
 constexpr sim::TimerKey kTransferPollKey = kRaftTimerBase + 1;
 constexpr sim::TimerKey kDriveKey = kRaftTimerBase + 2;
 constexpr sim::TimerKey kConfDeadlineKey = kRaftTimerBase + 3;
+constexpr sim::TimerKey kSyncDoneKey = kRaftTimerBase + 4;
 
 // MaxTransactionBytes (1.5 MiB): larger proposals fail ErrRequestTooLarge.
 constexpr std::size_t kMaxTransactionBytes = 3 * 1024 * 1024 / 2;
@@ -128,7 +129,13 @@ class RaftHost::Impl {
 
   void WriteBootstrap(sim::Context& ctx);
   void Drive(sim::Context& ctx);
+  void Tick(sim::Context& ctx);
+  // Takes the next Ready and writes it to the disk; finishes it at once unless its sync takes
+  // time, in which case it becomes syncing_ until kSyncDoneKey.
   void HandleReady(sim::Context& ctx);
+  void OnSyncDone(sim::Context& ctx);
+  // Everything after the sync: storage, trace, send, apply, Advance (reference §4.2 steps 2-11).
+  void FinishReady(sim::Context& ctx, raft::Ready rd);
   void TraceStateIfChanged(sim::Context& ctx);
   void SendMessage(sim::Context& ctx, raft::Message m);
   void OnSendResult(sim::Context& ctx, const raft::Message& sent, const sim::RpcStatus& status);
@@ -173,6 +180,11 @@ class RaftHost::Impl {
   bool campaign_when_able_ = false;
   bool campaign_now_ = false;
   bool in_drive_ = false;
+  // The Ready whose WAL sync is in flight: written, not yet durable, nothing of it sent or
+  // applied. No other Ready is taken until it is finished (etcd: one Ready per Advance).
+  std::optional<raft::Ready> syncing_;
+  // A tick fell inside the sync: taken when the sync completes.
+  bool tick_missed_ = false;
   uint64_t applied_ = 0;
   uint64_t snapshot_index_ = 0;
   int ticks_without_leader_ = 0;
