@@ -9,10 +9,10 @@
 
 namespace sim {
 namespace {
-// Linux: the minimum retransmission timeout is 200 ms, it doubles per try up to 120 s, and
-// tcp_retries2 = 15 gives up after about 15 minutes. We cap at 60 s to keep the same total order.
+// Linux: the minimum retransmission timeout is 200 ms (TCP_RTO_MIN), it doubles per try up to
+// 120 s (TCP_RTO_MAX), and tcp_retries2 = 15 gives up after about 15 minutes (reference §10.1).
 constexpr int64_t kRtoInitialNs = 200 * 1000 * 1000;
-constexpr int64_t kRtoMaxNs = int64_t{60} * 1000 * 1000 * 1000;
+constexpr int64_t kRtoMaxNs = int64_t{120} * 1000 * 1000 * 1000;
 constexpr uint32_t kRetransmitMax = 15;
 
 const char* FateName(Routing::Fate fate) {
