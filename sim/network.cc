@@ -54,7 +54,12 @@ uint32_t Network::SideOf(HostId host) const { return host < side_.size() ? side_
 
 bool Network::Reachable(HostId from, HostId to) const {
   if (from == to) return true;
-  if (!side_.empty() && SideOf(from) != SideOf(to)) return false;
+  if (!side_.empty()) {
+    // Only links between two named sides are cut: a host in no side (0) reaches everyone.
+    const uint32_t from_side = SideOf(from);
+    const uint32_t to_side = SideOf(to);
+    if (from_side != 0 && to_side != 0 && from_side != to_side) return false;
+  }
   if (!isolated_.empty()) {
     if (from < isolated_.size() && isolated_[from]) return false;
     if (to < isolated_.size() && isolated_[to]) return false;

@@ -68,8 +68,11 @@ class Network {
   void ClearLink(HostId from, HostId to);
   const LinkConfig& link(HostId from, HostId to) const;
 
-  // Partitions into sides: hosts in different sides cannot reach each other. Hosts not listed
-  // form one more side together. Replaces any previous partition.
+  // Partitions into sides: hosts in different sides cannot reach each other. A host listed in no
+  // side stays connected to everyone (SCENARIO_FORMAT.md: "unnamed hosts stay with everyone"), so
+  // cutting follower m2 from follower m3 leaves both talking to the leader. To cut a host off
+  // from everyone, name all the others in the other side (or isolate it). Replaces any previous
+  // partition.
   void Partition(const std::vector<std::vector<HostId>>& sides);
   void HealPartition();
   // One-way cut: packets from `from` to `to` are dropped.
@@ -109,7 +112,7 @@ class Network {
   absl::flat_hash_map<uint64_t, Prng> link_prngs_;
   absl::flat_hash_set<uint64_t> cuts_;
   absl::flat_hash_map<uint64_t, Time> clogs_;
-  std::vector<uint32_t> side_;  // By host; 0 when not listed.
+  std::vector<uint32_t> side_;  // By host; 1-based side, 0 when not listed.
   std::vector<bool> isolated_;  // By host.
   NetworkStats stats_;
 };

@@ -130,21 +130,46 @@ TEST(NetworkTest, WithoutReorderingFixedLatencyKeepsOrder) {
   }
 }
 
-TEST(NetworkTest, PartitionDropsAcrossSidesOnly) {
+TEST(NetworkTest, PartitionDropsBetweenNamedSidesOnly) {
   NetFixture f(4);
-  f.world().network().Partition({{0, 1}, {2}});  // Host 3 is in the implicit rest side.
+  f.world().network().Partition({{0, 1}, {2}});  // Host 3 is in no side.
   f.SendAt(Ms(0), 0, 1);
   f.SendAt(Ms(0), 0, 2);
-  f.SendAt(Ms(0), 0, 3);
-  f.SendAt(Ms(0), 2, 3);
+  f.SendAt(Ms(0), 2, 0);
   f.world().RunUntil(Ms(100));
   EXPECT_EQ(f.received(1).size(), 1u);
   EXPECT_TRUE(f.received(2).empty());
-  EXPECT_TRUE(f.received(3).empty());
+  EXPECT_TRUE(f.received(0).empty());
   f.world().network().HealPartition();
   f.SendAt(Ms(200), 0, 2);
   f.world().RunUntil(Ms(300));
   EXPECT_EQ(f.received(2).size(), 1u);
+}
+
+// SCENARIO_FORMAT.md: "links between sides are cut; unnamed hosts stay with everyone". Cutting
+// follower 1 from follower 2 must leave the leader (0) and a worker (3) talking to both.
+TEST(NetworkTest, HostInNoSideStaysConnectedToEverySide) {
+  NetFixture f(4);
+  f.world().network().Partition({{1}, {2}});
+  for (HostId unnamed : {HostId{0}, HostId{3}}) {
+    for (HostId named : {HostId{1}, HostId{2}}) {
+      f.SendAt(Ms(0), unnamed, named);
+      f.SendAt(Ms(0), named, unnamed);
+    }
+  }
+  f.SendAt(Ms(0), 0, 3);
+  f.SendAt(Ms(0), 1, 2);
+  f.SendAt(Ms(0), 2, 1);
+  f.world().RunUntil(Ms(100));
+  EXPECT_EQ(f.received(0).size(), 2u);  // From 1 and 2.
+  EXPECT_EQ(f.received(3).size(), 3u);  // From 0, 1 and 2.
+  EXPECT_EQ(f.received(1).size(), 2u);  // From 0 and 3, not from 2.
+  EXPECT_EQ(f.received(2).size(), 2u);  // From 0 and 3, not from 1.
+  for (HostId h : {HostId{1}, HostId{2}}) {
+    for (const auto& [from, at] : f.received(h)) EXPECT_NE(from, 3u - h);
+  }
+  EXPECT_TRUE(f.world().network().Reachable(0, 1));
+  EXPECT_FALSE(f.world().network().Reachable(1, 2));
 }
 
 TEST(NetworkTest, OneWayCutBlocksOneDirection) {

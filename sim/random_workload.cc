@@ -122,11 +122,13 @@ void InjectFaults(World& world, std::shared_ptr<Prng> prng,
   world.TraceWorld("wl.fault", {{"fault", kind}, {"a", a}, {"b", b}, {"heal_ms", heal_ms}});
   switch (kind) {
     case 0: {
+      // Both sides named: a host in no side would stay connected to everyone.
       std::vector<HostId> side;
+      std::vector<HostId> rest;
       for (HostId h = 0; h < n; ++h) {
-        if (prng->Chance(Ratio{1, 2})) side.push_back(h);
+        (prng->Chance(Ratio{1, 2}) ? side : rest).push_back(h);
       }
-      world.network().Partition({side});
+      world.network().Partition({side, rest});
       world.After(heal, [&world] { world.network().HealPartition(); });
       break;
     }

@@ -5,7 +5,9 @@
 // Model: a connection is a TCP-like ordered, reliable byte stream between two host incarnations.
 // Packets on it are never duplicated and arrive in order; a packet that is lost, hits a partition
 // or reaches a powered-off host is retransmitted with exponential backoff (200 ms doubling to
-// 60 s; after 15 retransmissions the sender resets the connection). Connections never reconnect
+// 120 s; after 15 retransmissions the sender resets the connection). As in Linux, the timer is
+// one per connection side: while it backs off nothing new is sent (new segments leave with the
+// next retransmission), and a segment taken in order by the receiver (the ACK) resets it. Connections never reconnect
 // by themselves: once closed, model code dials again (as SwarmKit picks another manager).
 // Callbacks never run inside the call that caused them: they run from later events.
 //
@@ -27,6 +29,12 @@
 // |                                      | deadline if the fault outlasts it, else a late OK;     |
 // |                                      | keepalive (if on) closes the conn UNAVAILABLE.         |
 // |                                      | Clogged: late OK.                                      |
+// | ... then healed, keepalive off       | the conn stays open; its traffic (new calls included)  |
+// |                                      | waits for the conn's next retransmission (tens of      |
+// |                                      | seconds after a one-minute outage), then arrives in    |
+// |                                      | order.                                                 |
+// | fault outlasts 15 retransmissions    | UNAVAILABLE "connection timed out" for every call on   |
+// |                                      | the conn (about 15 minutes: Linux's tcp_retries2).     |
 // | peer paused (^Z)                     | late answers: requests wait until resume; a reply      |
 // |                                      | after the deadline is dropped (DEADLINE_EXCEEDED).     |
 // | dial a host stopped but reachable    | UNAVAILABLE "connection refused" after one round trip  |

@@ -246,6 +246,7 @@ void RpcEndpoint::OnPacket(uint32_t slot) {
 
 void RpcEndpoint::HandleSyn(const Packet& p) {
   const ConnId id = ReceiverKey(p);
+  world_->AckConn(id ^ kServerSide);
   if (conns_.count(id) != 0) return;
   Conn& c = conns_[id];
   c.is_client = false;
@@ -258,6 +259,7 @@ void RpcEndpoint::HandleSyn(const Packet& p) {
 }
 
 void RpcEndpoint::HandleSynAck(const Packet& p) {
+  world_->AckConn(ReceiverKey(p) ^ kServerSide);
   auto it = conns_.find(ReceiverKey(p));
   if (it == conns_.end() || it->second.state != ConnState::kConnecting) {
     // The dial was given up here: tell the server to forget its half.
@@ -300,6 +302,7 @@ void RpcEndpoint::HandleSegment(ConnId conn, uint32_t slot) {
   uint32_t next = slot;
   for (;;) {
     ++it->second.recv_expected;
+    world_->AckConn(conn ^ kServerSide);
     Packet p = std::move(world_->packet(next));
     world_->FreePacket(next);
     switch (p.type) {

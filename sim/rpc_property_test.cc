@@ -82,7 +82,14 @@ void InjectFault(World& world, Prng& prng) {
   const absl::Duration heal = absl::Milliseconds(heal_ms);
   switch (prng.UniformU64(7)) {
     case 0:
-      world.network().Partition({{server}});
+      // The server against every other host (a host in no side would stay connected).
+      {
+        std::vector<HostId> others;
+        for (HostId h = 0; h < world.host_count(); ++h) {
+          if (h != server) others.push_back(h);
+        }
+        world.network().Partition({{server}, others});
+      }
       world.After(heal, [&world] { world.network().HealPartition(); });
       break;
     case 1:

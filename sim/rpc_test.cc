@@ -358,6 +358,40 @@ TEST_F(RpcFixture, PartitionHealedBeforeDeadlineGivesLateAnswer) {
   EXPECT_EQ(outcomes_[0].at_ns, Ms(1602).nanos());
 }
 
+// No keepalive: a call's deadline does not close the conn, and after a long partition heals, the
+// conn's traffic waits for TCP's next retransmission (reference §10.1). The request of 0.2 s is
+// retransmitted at 0.4, 0.8, ... 51.2, 102.4 s; its deadline's cancel (2.2 s) and a call made
+// after the heal (61 s) wait for that timer and leave with it.
+TEST_F(RpcFixture, PartitionHealedConnResumesAtItsNextRetransmission) {
+  DialAt(Ms(0));
+  world_.At(Ms(100), [this] { world_.network().Partition({{server_}, {client_}}); });
+  CallAt(Ms(200), "Echo", absl::Seconds(2));
+  world_.At(Sec(60), [this] { world_.network().HealPartition(); });
+  CallAt(Sec(61), "Echo", absl::Seconds(100));
+  world_.RunUntil(Sec(200));
+  ASSERT_EQ(outcomes_.size(), 2u);
+  EXPECT_EQ(outcomes_[0].code, StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(outcomes_[1].code, StatusCode::kOk);
+  EXPECT_EQ(outcomes_[1].at_ns, Ms(102402).nanos());
+  EXPECT_TRUE(conn_states_.size() == 1 && conn_states_[0].first == ConnState::kReady);
+}
+
+// Linux's TCP_RTO_MAX: the backoff doubles from 200 ms up to 120 s, and the 15th retransmission
+// without an answer is the last (the sender gives up one capped RTO later).
+TEST_F(RpcFixture, RetransmissionBackoffCapsAt120sAndGivesUpAfter15Tries) {
+  DialAt(Ms(0));
+  world_.At(Ms(100), [this] { world_.network().Partition({{server_}, {client_}}); });
+  CallAt(Ms(200), "Echo", absl::ZeroDuration());
+  world_.RunUntil(Sec(2000));
+  ASSERT_EQ(outcomes_.size(), 1u);
+  EXPECT_EQ(outcomes_[0].code, StatusCode::kUnavailable);
+  EXPECT_EQ(outcomes_[0].message, "connection timed out");
+  // Sent at 0.2 s; retransmissions at 0.2 * 2^k s (k = 1..10: 0.4 s ... 102.4 s, 204.8 s), then
+  // the RTO is capped: 324.8 s ... 804.8 s (tries 11..15); at 924.8 s the sender gives up.
+  EXPECT_EQ(outcomes_[0].at_ns, Ms(924800).nanos());
+  EXPECT_EQ(world_.network().stats().retransmitted, 15u);
+}
+
 TEST_F(RpcFixture, OneWayCutCallerSeesDeadlineExceeded) {
   DialAt(Ms(0));
   world_.At(Ms(100), [this] { world_.network().Cut(server_, client_); });

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "sim/clock.h"
@@ -160,7 +161,14 @@ class World {
   void Deliver(Host& host, uint32_t slot);
   void DeliverConnPacket(Host& host, uint32_t slot);
   void Retransmit(uint32_t slot);
+  // Schedules the packet's retransmission at its connection side's retransmission timer, starting
+  // the timer (200 ms doubling to 120 s) at `from_time` when none is running.
   void ScheduleRetransmit(uint32_t slot, Time from_time);
+  // The receiver took a segment of `sender_key`'s connection in order (TCP's cumulative ACK): the
+  // sender's retransmission timer and backoff are reset.
+  void AckConn(ConnId sender_key) {
+    if (!retransmit_clocks_.empty()) retransmit_clocks_.erase(sender_key);
+  }
   void ReplyControl(const Packet& to_packet, PacketType type);
 
   WorldOptions options_;
@@ -182,6 +190,14 @@ class World {
   std::vector<uint32_t> free_host_actions_;
   // Ids for connections, calls and server calls: one counter for all, so they never collide.
   uint64_t next_id_ = 1;
+  // TCP's retransmission timer, one per sending side of a connection (keyed by the sender's conn
+  // key, unique in the world) that has an unacknowledged lost segment. Lookup only, never
+  // iterated.
+  struct RetransmitClock {
+    Time next;              // When the outstanding segments are retransmitted.
+    uint32_t backoffs = 0;  // Timeouts since the last ACK: the RTO is 200 ms << backoffs.
+  };
+  absl::flat_hash_map<ConnId, RetransmitClock> retransmit_clocks_;
 };
 
 }  // namespace sim

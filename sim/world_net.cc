@@ -9,10 +9,10 @@
 
 namespace sim {
 namespace {
-// Linux: the minimum retransmission timeout is 200 ms, it doubles per try up to 120 s, and
-// tcp_retries2 = 15 gives up after about 15 minutes. We cap at 60 s to keep the same total order.
+// Linux: the minimum retransmission timeout is 200 ms (TCP_RTO_MIN), it doubles per try up to
+// 120 s (TCP_RTO_MAX), and tcp_retries2 = 15 gives up after about 15 minutes (reference §10.1).
 constexpr int64_t kRtoInitialNs = 200 * 1000 * 1000;
-constexpr int64_t kRtoMaxNs = int64_t{60} * 1000 * 1000 * 1000;
+constexpr int64_t kRtoMaxNs = int64_t{120} * 1000 * 1000 * 1000;
 constexpr uint32_t kRetransmitMax = 15;
 
 const char* FateName(Routing::Fate fate) {
@@ -156,6 +156,17 @@ void World::Deliver(Host& host, uint32_t slot) {
 
 void World::SendConnPacket(uint32_t slot) {
   const Packet& p = packets_[slot];
+  if (IsOrdered(p.type) && !retransmit_clocks_.empty()) {
+    // While its retransmission timer backs off, TCP sends nothing new (the congestion window is
+    // one segment, taken by the lost one): a segment written now leaves with the connection's
+    // next retransmission. So after a long outage a connection stays silent until then, and a
+    // restarted peer sees (and resets) it only then.
+    auto clock = retransmit_clocks_.find(SenderKey(p));
+    if (clock != retransmit_clocks_.end() && clock->second.next > now_) {
+      Schedule(clock->second.next, kRetransmitEvent, p.from, slot, 0);
+      return;
+    }
+  }
   const Routing routing = network_.RouteConnection(p.from, p.to, now_, p.size_bytes());
   if (routing.fate == Routing::Fate::kDelivered) {
     Schedule(routing.arrival, kDeliverEvent, p.to, slot, 0);
@@ -175,12 +186,17 @@ void World::SendControl(uint32_t slot) {
 }
 
 void World::ScheduleRetransmit(uint32_t slot, Time from_time) {
-  const uint32_t tries = packets_[slot].retransmits;
-  int64_t rto = kRtoInitialNs;
-  for (uint32_t i = 0; i < tries && rto < kRtoMaxNs; ++i) rto *= 2;
-  rto = std::min(rto, kRtoMaxNs);
-  Schedule(Time::FromNanos(from_time.nanos() + rto), kRetransmitEvent, packets_[slot].from, slot,
-           0);
+  // One timer per connection side, as TCP's: every lost segment waits for the same timer, and a
+  // segment lost again after it fired starts the next, doubled, interval.
+  RetransmitClock& clock = retransmit_clocks_[SenderKey(packets_[slot])];
+  if (clock.next <= from_time) {
+    int64_t rto = kRtoInitialNs;
+    for (uint32_t i = 0; i < clock.backoffs && rto < kRtoMaxNs; ++i) rto *= 2;
+    rto = std::min(rto, kRtoMaxNs);
+    clock.next = Time::FromNanos(from_time.nanos() + rto);
+    ++clock.backoffs;
+  }
+  Schedule(clock.next, kRetransmitEvent, packets_[slot].from, slot, 0);
 }
 
 void World::Retransmit(uint32_t slot) {
@@ -191,11 +207,13 @@ void World::Retransmit(uint32_t slot) {
   if (alive && sender.state_ == HostState::kStopped) alive = p.type == PacketType::kFin;
   if (alive && p.type != PacketType::kFin && !sender.rpc_.HasConn(SenderKey(p))) alive = false;
   if (!alive) {
+    retransmit_clocks_.erase(SenderKey(p));
     FreePacket(slot);
     return;
   }
   if (++p.retransmits > kRetransmitMax) {
     const ConnId conn = SenderKey(p);
+    retransmit_clocks_.erase(conn);
     FreePacket(slot);
     if (sender.state_ == HostState::kStopped) return;
     // Through a host action: the process may be paused, and must not be entered from here.

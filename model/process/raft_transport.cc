@@ -66,6 +66,8 @@ void RaftTransport::RemovePeer(sim::Context& ctx, uint64_t id) {
 
 sim::ConnId RaftTransport::EnsureConn(sim::Context& ctx, Peer& peer) {
   if (peer.has_conn && ctx.GetConnState(peer.conn) != sim::ConnState::kClosed) return peer.conn;
+  // gRPC's ClientConn reconnects as soon as its transport closes; here the next message (sent
+  // at once when one is queued) dials. No keepalive (SwarmKit sets none, §10.1).
   sim::DialOptions dial;
   // A dial that cannot complete fails after a few send timeouts; the next send dials again.
   dial.dial_timeout = 4 * options_.send_timeout;
@@ -111,33 +113,19 @@ void RaftTransport::OnSent(sim::Context& ctx, uint64_t id, uint64_t generation,
   Peer& peer = it->second;
   peer.in_flight = false;
   SetActive(ctx, peer, status.ok());
-  if (status.code == sim::StatusCode::kDeadlineExceeded && peer.has_conn) {
-    // The connection may be stuck behind retransmissions (a partition, a dead host): start a
-    // fresh one at the next send rather than queue behind them (gRPC would reconnect).
-    ctx.CloseConn(peer.conn);
-    peer.has_conn = false;
-  }
-  // A failed send fails what is queued behind it too, as gRPC fails calls fast while the
-  // connection is in transient failure: Raft resends (heartbeats, probes) what still matters,
-  // and a dead peer's queue stays short.
-  std::deque<raft::Message> dropped;
-  if (!status.ok()) dropped.swap(peer.queue);
+  // A failed message is this message's failure only (SwarmKit's peer.run: ReportUnreachable,
+  // setInactive, next message). The connection is kept: a black-holed one is still READY to gRPC
+  // (no keepalive), so the next message is tried on it and times out on its own; and nothing
+  // queued is dropped. Only a connection that closed (reset by a restarted peer, refused, TCP
+  // gave up) is replaced, at once, by EnsureConn when the next message goes out.
   // The host may remove this peer (or stop everything) from inside the callback.
   std::weak_ptr<RaftTransport*> weak = self_;
-  const auto alive = [&] {
-    std::shared_ptr<RaftTransport*> self = weak.lock();
-    if (self == nullptr || *self == nullptr) return false;
-    auto again = peers_.find(id);
-    return again != peers_.end() && again->second.generation == generation;
-  };
   on_result_(ctx, sent, status);
-  const sim::RpcStatus skipped = sim::RpcStatus::Error(
-      sim::StatusCode::kUnavailable, "peer send failed: message dropped from the queue");
-  for (const raft::Message& m : dropped) {
-    if (!alive()) return;
-    on_result_(ctx, m, skipped);
-  }
-  if (alive()) Pump(ctx, id);
+  std::shared_ptr<RaftTransport*> self = weak.lock();
+  if (self == nullptr || *self == nullptr) return;
+  auto again = peers_.find(id);
+  if (again == peers_.end() || again->second.generation != generation) return;
+  Pump(ctx, id);
 }
 
 void RaftTransport::SetActive(sim::Context& ctx, Peer& peer, bool active) {

@@ -1,15 +1,21 @@
 // RaftTransport: how a manager's Raft messages reach its peers over the sim RPC layer, in the
 // manner of SwarmKit's manager/state/raft/transport (reference §4.7).
 //
-// One peer per remote member, each with its own connection and a bounded FIFO queue sent
+// One peer per remote member, each with one long-lived connection and a bounded FIFO queue sent
 // strictly one RPC at a time (Raft.ProcessRaftMessage, a unary call with a send_timeout
-// deadline). A full queue refuses the message (the host reports the peer unreachable). Every
-// send's outcome is handed back to the host (ReportUnreachable / ReportSnapshot / removal are
-// the host's business). A peer is "active" after a successful health check at its start or a
-// successful send, and inactive after a failed one; the time it became active is kept for
-// LongestActive (the transfer target). A failed send fails the messages queued behind it as well
-// (each reported back as UNAVAILABLE), as gRPC fails calls fast on a broken connection. A closed connection is re-dialled at the next send, and
-// a send that times out closes its connection (it may be stuck behind retransmissions).
+// deadline: SwarmKit's sendProcessMessage watchdog, which cancels that message's stream only).
+// A full queue refuses the message (the host reports the peer unreachable). Every send's outcome
+// is handed back to the host (ReportUnreachable / ReportSnapshot / removal are the host's
+// business). A peer is "active" after a successful health check at its start or a successful
+// send, and inactive after a failed one; the time it became active is kept for LongestActive
+// (the transfer target).
+//
+// Connections (reference §10.1): a failed or timed-out message never closes the connection and
+// never drops the messages queued behind it; each is tried in turn on the same connection and
+// fails (or times out) on its own. There is no keepalive, so a connection black-holed by a
+// partition stays open, and after the heal its traffic resumes only when TCP next retransmits
+// (sim/rpc.h). A connection that closes (reset by a restarted peer, refused, TCP giving up) is
+// replaced by a fresh dial when the next message goes out, at once if one is queued.
 //
 // Messages travel as shared objects (sim::Payload holding a raft::Message) with an estimated
 // serialized size; nothing is serialized. It never reads a clock but ctx.LocalNow(). Callbacks
@@ -62,7 +68,7 @@ class RaftTransport {
 
   // Starts (or re-targets) the peer for `id` at `host`: dials and health-checks it.
   void AddPeer(sim::Context& ctx, uint64_t id, sim::HostId host);
-  // Stops the peer: queued messages are dropped, its connection closed.
+  // Stops the peer: queued messages are dropped, its connection closed (the only drop).
   void RemovePeer(sim::Context& ctx, uint64_t id);
   bool HasPeer(uint64_t id) const { return peers_.count(id) != 0; }
   // False when there is no such peer or its queue is full (the message is dropped).
