@@ -139,11 +139,8 @@ void RaftProxy::Route(sim::Context& ctx, InboundId id, bool first_attempt) {
     target->ServeLocally(ctx, id);
     return;
   }
-  if (!first_attempt && Expired(ctx, in)) {
-    // LeaderConn's wait ends with the caller's context.
-    Fail(ctx, id, sim::RpcStatus::Error(sim::StatusCode::kDeadlineExceeded, kContextDeadline));
-    return;
-  }
+  // LeaderConn's wait ends with the caller's context.
+  if (!first_attempt && FailIfExpired(ctx, id)) return;
   const LeaderConnResult conn = LeaderConn(target->raft_host(), first_attempt);
   switch (conn.kind) {
     case LeaderConnResult::kIsLeader:
@@ -169,19 +166,23 @@ void RaftProxy::Route(sim::Context& ctx, InboundId id, bool first_attempt) {
       break;
   }
   // Look again every second, or give up when the caller's deadline passes first.
-  if (Expired(ctx, in)) {
-    Fail(ctx, id, sim::RpcStatus::Error(sim::StatusCode::kDeadlineExceeded, kContextDeadline));
-    return;
-  }
-  absl::Duration wait = kLeaderConnPoll;
-  if (in.deadline.has_value()) wait = std::min(wait, *in.deadline - ctx.LocalNow());
-  loop_->After(ctx, wait, [this, id](sim::Context& c) {
+  if (FailIfExpired(ctx, id)) return;
+  loop_->After(ctx, UntilNextLook(ctx, in, kLeaderConnPoll), [this, id](sim::Context& c) {
     if (IsOpen(id)) Route(c, id, /*first_attempt=*/false);
   });
 }
 
-bool RaftProxy::Expired(sim::Context& ctx, const Inbound& in) {
-  return in.deadline.has_value() && ctx.LocalNow() >= *in.deadline;
+bool RaftProxy::FailIfExpired(sim::Context& ctx, InboundId id) {
+  const Inbound* in = Find(id);
+  if (in == nullptr || !in->deadline.has_value() || ctx.LocalNow() < *in->deadline) return false;
+  Fail(ctx, id, sim::RpcStatus::Error(sim::StatusCode::kDeadlineExceeded, kContextDeadline));
+  return true;
+}
+
+absl::Duration RaftProxy::UntilNextLook(sim::Context& ctx, const Inbound& in,
+                                        absl::Duration poll) {
+  if (!in.deadline.has_value()) return poll;
+  return std::min(poll, *in.deadline - ctx.LocalNow());
 }
 
 void RaftProxy::Forward(sim::Context& ctx, InboundId id, sim::HostId leader) {
@@ -189,11 +190,8 @@ void RaftProxy::Forward(sim::Context& ctx, InboundId id, sim::HostId leader) {
   // The forwarded call runs in the caller's context: it carries what is left of its deadline.
   absl::Duration timeout = absl::ZeroDuration();
   if (in.deadline.has_value()) {
+    if (FailIfExpired(ctx, id)) return;
     timeout = *in.deadline - ctx.LocalNow();
-    if (timeout <= absl::ZeroDuration()) {
-      Fail(ctx, id, sim::RpcStatus::Error(sim::StatusCode::kDeadlineExceeded, kContextDeadline));
-      return;
-    }
   }
   ++forwarded_calls_;
   const sim::ConnId conn = ConnTo(ctx, leader);
@@ -230,22 +228,12 @@ void RaftProxy::Forward(sim::Context& ctx, InboundId id, sim::HostId leader) {
 void RaftProxy::PollNewLeader(sim::Context& ctx, InboundId id) {
   // pollNewLeaderConn: after 500 ms, LeaderConn again (errLostQuorum at once past 10 leaderless
   // ticks, else its 1 s wait), all within the caller's deadline.
-  const Inbound& in = inbound_.at(id);
-  if (Expired(ctx, in)) {
-    Fail(ctx, id, sim::RpcStatus::Error(sim::StatusCode::kDeadlineExceeded, kContextDeadline));
-    return;
-  }
-  absl::Duration wait = kPollNewLeaderConn;
-  if (in.deadline.has_value()) wait = std::min(wait, *in.deadline - ctx.LocalNow());
-  loop_->After(ctx, wait, [this, id](sim::Context& c) {
-    auto it = inbound_.find(id);
-    if (it == inbound_.end()) return;
-    if (Expired(c, it->second)) {
-      Fail(c, id, sim::RpcStatus::Error(sim::StatusCode::kDeadlineExceeded, kContextDeadline));
-      return;
-    }
-    Route(c, id, /*first_attempt=*/true);
-  });
+  if (FailIfExpired(ctx, id)) return;
+  loop_->After(ctx, UntilNextLook(ctx, inbound_.at(id), kPollNewLeaderConn),
+               [this, id](sim::Context& c) {
+                 if (!IsOpen(id) || FailIfExpired(c, id)) return;
+                 Route(c, id, /*first_attempt=*/true);
+               });
 }
 
 sim::ConnId RaftProxy::ConnTo(sim::Context& ctx, sim::HostId host) {

@@ -128,7 +128,10 @@ class RaftProxy {
   };
   LeaderConnResult LeaderConn(const RaftHost& raft, bool first_attempt);
   static std::optional<sim::Time> DeadlineOf(sim::Context& ctx, const DispatcherCall& call);
-  static bool Expired(sim::Context& ctx, const Inbound& in);
+  // Ends the call DEADLINE_EXCEEDED when the caller's deadline has passed; true if it did.
+  bool FailIfExpired(sim::Context& ctx, InboundId id);
+  // The next look for a leader: after `poll`, or at the caller's deadline if that comes first.
+  static absl::Duration UntilNextLook(sim::Context& ctx, const Inbound& in, absl::Duration poll);
   // Routes an open call: serve here, forward, or wait for a leader.
   void Route(sim::Context& ctx, InboundId id, bool first_attempt);
   void Forward(sim::Context& ctx, InboundId id, sim::HostId leader);
