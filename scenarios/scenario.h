@@ -234,13 +234,14 @@ using Action =
 struct Step {
   sim::Time at;
   Action action;
+  SourceLocation location;  // of the `step` field, for "the step at line 14 failed"
+  // (Last, so that Step{at, action, location} still initialises the rest.)
   // Control-API actions only (scale_service, remove_service, promote, demote, set_availability):
   // the manager the call enters through; absent: the runner's default entry (see run_steps.cc:
   // the first manager in host order that is up and can reach the signalled leader).
-  std::optional<NodeSelector> via;
+  std::optional<NodeSelector> via = std::nullopt;
   // Control-API actions only: an unanswered call at the end of the run does not fail the run.
   bool may_be_lost = false;
-  SourceLocation location;  // of the `step` field, for "the step at line 14 failed"
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -174,6 +174,10 @@ struct PredicateWriter {
   std::string operator()(const sc::RaftMembers& p) const {
     return Block("raft_members", {absl::StrCat("nodes: ", SelList(p.nodes))});
   }
+  std::string operator()(const sc::ReplicasRunning& p) const {
+    return Block("replicas_running",
+                 {absl::StrCat("service: ", Quoted(p.service)), absl::StrCat("min: ", p.min)});
+  }
 };
 
 std::string WindowText(const sc::Window& window, sim::Time end) {
@@ -344,6 +348,9 @@ struct PredicateDescriber {
   std::string operator()(const sc::RaftMembers& p) const {
     return absl::StrCat("raft_members nodes=", D(p.nodes));
   }
+  std::string operator()(const sc::ReplicasRunning& p) const {
+    return absl::StrCat("replicas_running service='", p.service, "' min=", p.min);
+  }
 };
 
 std::string D(const sc::Window& w) {
@@ -391,6 +398,9 @@ std::vector<std::string> DescribeAll(const sc::Scenario& s) {
   lines.push_back(absl::StrCat("steps: ", s.steps.size()));
   for (size_t i = 0; i < s.steps.size(); ++i) {
     lines.push_back(absl::StrCat("steps[", i, "]: at=", D(s.steps[i].at), " ",
+                                 s.steps[i].via ? absl::StrCat("via=", D(*s.steps[i].via), " ")
+                                                : "",
+                                 s.steps[i].may_be_lost ? "may_be_lost " : "",
                                  std::visit(ActionDescriber{}, s.steps[i].action)));
   }
   lines.push_back(absl::StrCat("expectations: ", s.expectations.size()));
@@ -437,6 +447,8 @@ std::string ScenarioText(const sc::Scenario& s, const std::string& header) {
   if (!s.steps.empty()) out += "\n";
   for (const sc::Step& step : s.steps) {
     absl::StrAppend(&out, "step { at: ", Instant(step.at), " ",
+                    step.via ? absl::StrCat("via: ", Sel(*step.via), " ") : "",
+                    step.may_be_lost ? "may_be_lost: true " : "",
                     std::visit(ActionWriter{}, step.action), " }\n");
   }
   for (const sc::Expectation& e : s.expectations) {
