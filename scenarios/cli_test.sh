@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The CLI's contract for bad input: every malformed scenario in testdata/bad makes `run` exit 2
-# and print exactly the message its .expected sidecar holds; usage errors exit 2 too; --help
-# documents every flag.
+# and print exactly the message its .expected sidecar holds; usage errors exit 2 too; help
+# (general and per command) documents every flag and names only docs that exist.
 set -uo pipefail
 bin="$TEST_SRCDIR/$TEST_WORKSPACE/$1"
 cd "$TEST_SRCDIR/$TEST_WORKSPACE" || exit 1
@@ -35,8 +35,28 @@ expect_usage frobnicate
 expect_usage check
 
 help="$("$bin" --help)" || { echo "FAIL: --help exited non-zero"; fail=1; }
-for flag in --seed --summary --trace --json --check-determinism --junit --update-golden; do
-  grep -q -- "$flag" <<<"$help" || { echo "FAIL: --help does not document $flag"; fail=1; }
+for word in run check validate version docs/scenario-format.md; do
+  grep -q -- "$word" <<<"$help" || { echo "FAIL: --help does not mention $word"; fail=1; }
+done
+# Per-command help, however it is asked for, documents that command's flags.
+for ask in "run --help" "run -h" "help run" "run x.textproto --no-such-flag --help"; do
+  # shellcheck disable=SC2086
+  out="$("$bin" $ask)" || { echo "FAIL: 'swarmsim $ask' exited non-zero"; fail=1; }
+  for flag in --seed --summary --trace --json --check-determinism --quiet; do
+    grep -q -- "$flag" <<<"$out" || { echo "FAIL: 'swarmsim $ask' does not document $flag"; fail=1; }
+  done
+  grep -q -- "--junit" <<<"$out" && { echo "FAIL: 'swarmsim $ask' shows check's flags"; fail=1; }
+done
+out="$("$bin" check --help)"
+for flag in --junit --update-golden --check-determinism --seed; do
+  grep -q -- "$flag" <<<"$out" || { echo "FAIL: check --help does not document $flag"; fail=1; }
+done
+"$bin" validate -h | grep -q "usage: swarmsim validate" || { echo "FAIL: validate -h"; fail=1; }
+"$bin" version | grep -Eq '^swarmsim [0-9]+\.[0-9]+\.[0-9]+ \((opt|fastbuild|asan|tsan)[^)]*build\)$' || {
+  echo "FAIL: version does not print 'swarmsim X.Y.Z (MODE build)'"; fail=1; }
+# Help files named by the CLI exist in the source tree.
+for doc in $(grep -o 'docs/[a-z-]*\.md' <<<"$help" | sort -u); do
+  [ -f "$doc" ] || { echo "FAIL: help names $doc, which is not there"; fail=1; }
 done
 "$bin" validate scenarios/testdata/format_example.textproto >/dev/null || {
   echo "FAIL: the SCENARIO_FORMAT.md example does not validate"; fail=1; }
@@ -67,6 +87,18 @@ grep -q '<failure message=".*golden_digest' "$tmp/junit.xml" || { echo "FAIL: JU
 grep -q 'golden_digest: "0000000000000000"' "$tmp/lib/sub/pinned.textproto" && { echo "FAIL: --update-golden left the digest"; fail=1; }
 "$bin" check "$tmp/lib" >/dev/null 2>&1 || { echo "FAIL: check after --update-golden did not pass"; fail=1; }
 grep -q '^# The leader manager loses power' "$tmp/lib/sub/pinned.textproto" || { echo "FAIL: --update-golden lost the file's comments"; fail=1; }
+
+# A golden digest belongs to its file's seed: with another seed it is not compared (the run
+# passes on its expectations and says so); --update-golden refuses to pin another seed's digest.
+"$bin" check "$tmp/lib" --seed=8 >/dev/null 2>&1 || { echo "FAIL: check --seed=8 failed on the golden digest"; fail=1; }
+"$bin" run "$tmp/lib/sub/pinned.textproto" --seed=8 | grep -q 'golden digest not compared: it is pinned for seed 7, this run used seed 8' || {
+  echo "FAIL: run --seed=8 does not say the golden digest was not compared"; fail=1; }
+"$bin" run "$tmp/lib/sub/pinned.textproto" --seed=7 | grep -q '(matches golden)' || {
+  echo "FAIL: run --seed=7 (the pinned seed) does not compare the golden digest"; fail=1; }
+expect_usage check "$tmp/lib" --update-golden --seed=8
+# Progress lines go to a terminal only: a piped or redirected stderr stays clean.
+err="$("$bin" run "$example" --quiet 2>&1 >/dev/null)"
+[ -z "$err" ] || { echo "FAIL: run printed on a non-terminal stderr: $err"; fail=1; }
 
 [ "$fail" -eq 0 ] && echo "cli_test: $checked bad inputs rejected with their exact messages"
 exit "$fail"

@@ -9,6 +9,7 @@
 #include <string>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
@@ -108,6 +109,113 @@ absl::string_view LineOf(absl::string_view text, int line) {
   return text.substr(0, text.find('\n'));
 }
 
+// The text between `prefix` and the next '"' in `message`, or "" when `prefix` is absent.
+std::string QuotedAfter(const std::string& message, absl::string_view prefix) {
+  const size_t start = message.find(std::string(prefix));
+  if (start == std::string::npos) return "";
+  const size_t name_start = start + prefix.size();
+  const size_t name_end = message.find('"', name_start);
+  if (name_end == std::string::npos) return "";
+  return message.substr(name_start, name_end - name_start);
+}
+
+// Edit distance (insertions, deletions, substitutions, adjacent swaps), for suggestions.
+size_t EditDistance(absl::string_view a, absl::string_view b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// "unknown field "managrs" here (did you mean "managers"?)": the closest field of the message
+// when it is close enough to be a slip, else the list of its fields.
+std::string UnknownFieldMessage(const std::string& type, const std::string& field) {
+  const google::protobuf::Descriptor* d =
+      pb::Scenario::descriptor()->file()->pool()->FindMessageTypeByName(type);
+  std::string out = absl::StrCat("unknown field \"", field, "\" here");
+  if (d == nullptr) return out;
+  std::vector<std::string> names;
+  std::string best;
+  size_t best_distance = field.size() / 3 + 1;  // a slip: about one edit per three letters
+  for (int i = 0; i < d->field_count(); ++i) {
+    const std::string& name = d->field(i)->name();
+    names.push_back(name);
+    const size_t distance = EditDistance(field, name);
+    if (distance <= best_distance && (best.empty() || distance < EditDistance(field, best))) {
+      best = name;
+    }
+  }
+  if (!best.empty()) return absl::StrCat(out, " (did you mean \"", best, "\"?)");
+  return absl::StrCat(out, "; the fields here are ", absl::StrJoin(names, ", "));
+}
+
+// The values a file may write for the enum field `field` (any message of the schema).
+std::string EnumValuesOf(const std::string& field) {
+  const google::protobuf::FileDescriptor* file = pb::Scenario::descriptor()->file();
+  for (int m = 0; m < file->message_type_count(); ++m) {
+    const google::protobuf::FieldDescriptor* f = file->message_type(m)->FindFieldByName(field);
+    if (f == nullptr || f->enum_type() == nullptr) continue;
+    std::vector<std::string> values;
+    for (int v = 0; v < f->enum_type()->value_count(); ++v) {
+      const std::string& name = f->enum_type()->value(v)->name();
+      if (!absl::EndsWith(name, "_UNSPECIFIED")) values.push_back(name);
+    }
+    return absl::StrJoin(values, ", ");
+  }
+  return "";
+}
+
+// Protobuf's parser speaks of message types and oneofs; say it in the file's own terms, with a
+// suggestion where one helps. Messages not recognised are kept as they are.
+void RephraseSyntaxError(std::string& message) {
+  if (const std::string type = QuotedAfter(message, "Message type \""); !type.empty()) {
+    const std::string field = QuotedAfter(message, "has no field named \"");
+    if (!field.empty()) message = UnknownFieldMessage(type, field);
+    return;
+  }
+  if (const std::string field = QuotedAfter(message, "Non-repeated field \""); !field.empty()) {
+    message = absl::StrCat(field, " is given twice; it takes one value");
+    return;
+  }
+  if (absl::StrContains(message, "another member of oneof")) {
+    const std::string second = QuotedAfter(message, "Field \"");
+    const std::string first = QuotedAfter(message, "along with field \"");
+    const std::string oneof = QuotedAfter(message, "oneof \"");
+    const std::string what = oneof == "action"     ? "a step takes one action"
+                             : oneof == "window"    ? "an expect takes one window"
+                             : oneof == "predicate" ? "an expect takes one predicate"
+                                                    : absl::StrCat("only one ", oneof, " may be given");
+    message = absl::StrCat("\"", second, "\" and \"", first, "\" are both given: ", what);
+    return;
+  }
+  if (const std::string value = QuotedAfter(message, "Unknown enumeration value of \"");
+      !value.empty()) {
+    const std::string field = QuotedAfter(message, "for field \"");
+    const std::string values = EnumValuesOf(field);
+    message = absl::StrCat(field, ": unknown value ", value,
+                           values.empty() ? "" : absl::StrCat(" (one of ", values, ")"));
+    return;
+  }
+  if (absl::StartsWith(message, "Expected integer or identifier, got: \"")) {
+    message = absl::StrCat("expected a value without quotes, got ",
+                           message.substr(message.find('"')),
+                           " (enum values such as DOWN or DRAIN are written unquoted)");
+    return;
+  }
+  if (message == "Expected integer, got: -") {
+    message = "expected a whole number that is not negative, got \"-\"";
+  }
+}
+
 // Protobuf reports some errors at the token after the culprit (the ':' after an unknown field
 // name, the '{' of a second oneof member, the token after an unknown enum value). Point at the
 // culprit instead: the last occurrence of the quoted name before the reported column, on the
@@ -135,6 +243,7 @@ void ImproveSyntaxError(absl::string_view text, SourceLocation& at, std::string&
     message = absl::StrCat(absl::StripSuffix(message, ": "),
                            " the end of the file (is a \"}\" missing?)");
   }
+  RephraseSyntaxError(message);
 }
 
 }  // namespace
@@ -303,6 +412,7 @@ void Validator::ValidateTop(const pb::Scenario& file, const Where& where, Scenar
   if (out.name.empty()) Error(where.At("name"), "name: empty");
   out.description = file.description();
   if (file.has_seed()) out.seed = file.seed();
+  out.file_seed = out.seed;
   if (file.has_duration()) {
     const std::optional<absl::Duration> d =
         Duration(file.duration(), where.At("duration"), "duration", Sign::kPositive);
@@ -372,6 +482,51 @@ void Validator::ValidateCluster(const pb::Cluster& cluster, const Where& where, 
     ValidateNetwork(cluster.network(), where.Nested("network"), out.network);
   }
   ValidateDisks(cluster, where, out);
+  ValidateGroups(cluster, where, out);
+}
+
+void Validator::ValidateGroups(const pb::Cluster& cluster, const Where& where, Cluster& out) {
+  const int n = cluster.group_size();
+  for (int i = 0; i < n; ++i) {
+    const pb::Group& g = cluster.group(i);
+    const Where w = where.Nested("group", i, n);
+    if (!g.has_name()) {
+      Missing(w.self(), "group", "name, e.g. name: \"rackA\"");
+      continue;
+    }
+    const std::string& name = g.name();
+    const SourceLocation at = w.At("name");
+    if (name == "leader" || name == "follower") {
+      Error(at, absl::StrCat("name: ", Quote(name), " is reserved"));
+    } else if (LooksLikeHost(name)) {
+      Error(at, absl::StrCat("name: ", Quote(name), " looks like a host name"));
+    } else if (!IsValidLabel(name)) {
+      Error(at, absl::StrCat("name: ", Quote(name),
+                             " is not a valid group name (letters, digits, '_', '-', '.', "
+                             "starting with a letter or '_', at most 64 characters)"));
+    } else if (groups_.count(name) != 0) {
+      Error(at, absl::StrCat("name: group ", Quote(name), " is already declared"));
+    }
+    HostGroup group;
+    group.name = name;
+    const int k = g.nodes_size();
+    if (k == 0) Error(w.self(), absl::StrCat("group ", Quote(name), " has no nodes"));
+    std::set<std::string> seen;
+    for (int j = 0; j < k; ++j) {
+      const SourceLocation node_at = w.At("nodes", j, k);
+      if (!seen.insert(g.nodes(j)).second) {
+        Error(node_at, absl::StrCat("nodes: ", Quote(g.nodes(j)), " is listed twice"));
+        continue;
+      }
+      if (std::optional<Host> host = HostNamed(g.nodes(j), node_at, "nodes")) {
+        group.hosts.push_back(*host);
+      }
+    }
+    std::sort(group.hosts.begin(), group.hosts.end());
+    const bool valid = group.hosts.size() == static_cast<size_t>(k) && k > 0;
+    if (groups_.count(name) == 0) groups_[name] = valid ? group.hosts : std::vector<Host>{};
+    if (valid) out.groups.push_back(std::move(group));
+  }
 }
 
 void Validator::ValidateRaft(const pb::Raft& raft, const Where& where, RaftConfig& out) {

@@ -14,15 +14,26 @@ namespace {
 
 constexpr int64_t kDriftPpmMax = 500000;
 
+// A group stands for every member in turn; a label binds one host, so not with a group.
+std::optional<NodeSelector> NoLabelOnGroup(Validator& v, std::optional<NodeSelector> node,
+                                           bool has_label, const Where& where) {
+  if (node.has_value() && has_label && node->kind == NodeSelector::Kind::kGroup) {
+    v.Error(where.At("label"), absl::StrCat("label: binds one host, but ", Quote(node->text),
+                                            " is a group; drop the label or name one host"));
+    return std::nullopt;
+  }
+  return node;
+}
+
 // The node of an action that takes `node` and `label`; binds the label (even when the node is
 // rejected, so that later uses of the label add no second message).
 template <typename A>
 std::optional<NodeSelector> NodeAndLabel(Validator& v, const A& action, const Where& where,
                                          absl::string_view name) {
-  std::optional<NodeSelector> node =
-      v.RequiredSelector(action.has_node(), action.node(), where, name, "node", Use::kStep);
+  std::optional<NodeSelector> node = v.RequiredSelector(action.has_node(), action.node(), where,
+                                                        name, "node", Use::kStep, Groups::kAllowed);
   if (action.has_label()) v.BindLabel(action.label());
-  return node;
+  return NoLabelOnGroup(v, std::move(node), action.has_label(), where);
 }
 
 // crash, stop, restart, promote, demote.
@@ -160,16 +171,22 @@ std::optional<Action> Validator::NetworkStep(const pb::Step& step, const Where& 
     case pb::Step::kCut: {
       const pb::Cut& c = step.cut();
       const Where w = where.Nested("cut");
-      const std::optional<NodeSelector> from =
-          RequiredSelector(c.has_from(), c.from(), w, "cut", "from", Use::kStep);
-      const std::optional<NodeSelector> to =
-          RequiredSelector(c.has_to(), c.to(), w, "cut", "to", Use::kStep);
-      if (!from.has_value() || !to.has_value()) return std::nullopt;
-      if (from->text == to->text) {
+      std::optional<NodeSelector> from;  // absent: every host but `to`
+      bool valid = true;
+      if (c.has_from()) {
+        from = Selector(c.from(), w.At("from"), "from", Use::kStep, Groups::kAllowed);
+        valid = from.has_value();
+      }
+      std::optional<NodeSelector> to =
+          RequiredSelector(c.has_to(), c.to(), w, "cut", "to", Use::kStep, Groups::kAllowed);
+      if (c.has_label()) BindLabel(c.label());
+      to = NoLabelOnGroup(*this, std::move(to), c.has_label(), w);
+      if (!valid || !to.has_value()) return std::nullopt;
+      if (from.has_value() && from->text == to->text) {
         Error(w.At("to"), absl::StrCat("to: the same node as from (", Quote(to->text), ")"));
         return std::nullopt;
       }
-      return Action(Cut{*from, *to});
+      return Action(Cut{from, *to, c.label()});
     }
     case pb::Step::kPartition: {
       const pb::Partition& p = step.partition();
@@ -193,7 +210,8 @@ std::optional<Action> Validator::NetworkStep(const pb::Step& step, const Where& 
         std::vector<NodeSelector> typed;
         for (int k = 0; k < n; ++k) {
           const SourceLocation at = sw.At("nodes", k, n);
-          const std::optional<NodeSelector> node = Selector(side.nodes(k), at, "nodes", Use::kStep);
+          const std::optional<NodeSelector> node =
+              Selector(side.nodes(k), at, "nodes", Use::kStep, Groups::kAllowed);
           if (!node.has_value()) {
             valid = false;
             continue;
@@ -218,11 +236,11 @@ std::optional<Action> Validator::NetworkStep(const pb::Step& step, const Where& 
       SetNetwork change;
       bool valid = true;
       if (s.has_from()) {
-        change.from = Selector(s.from(), w.At("from"), "from", Use::kStep);
+        change.from = Selector(s.from(), w.At("from"), "from", Use::kStep, Groups::kAllowed);
         valid = valid && change.from.has_value();
       }
       if (s.has_to()) {
-        change.to = Selector(s.to(), w.At("to"), "to", Use::kStep);
+        change.to = Selector(s.to(), w.At("to"), "to", Use::kStep, Groups::kAllowed);
         valid = valid && change.to.has_value();
       }
       if (s.has_latency()) {

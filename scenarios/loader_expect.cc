@@ -132,7 +132,8 @@ std::optional<std::vector<NodeSelector>> Validator::ExceptList(const pb::ExceptN
   const int n = nodes.except_size();
   for (int k = 0; k < n; ++k) {
     const std::optional<NodeSelector> node =
-        Selector(nodes.except(k), where.At("except", k, n), "except", Use::kExpectation);
+        Selector(nodes.except(k), where.At("except", k, n), "except", Use::kExpectation,
+                 Groups::kAllowed);
     if (node.has_value()) except.push_back(*node);
     valid = valid && node.has_value();
   }

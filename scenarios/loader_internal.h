@@ -79,6 +79,9 @@ class Where {
 enum class Sign { kPositive, kNonNegative, kAny };
 // Where a node selector is used: steps resolve labels bound so far, expectations any label.
 enum class Use { kStep, kExpectation };
+// Whether a cluster `group` may stand for the node: only where acting on (or excluding) every
+// member in turn means something. Elsewhere a group name is an error that says so.
+enum class Groups { kRejected, kAllowed };
 
 class Validator {
  public:
@@ -102,11 +105,16 @@ class Validator {
 
   // --- nodes (loader_steps.cc) ---
   std::optional<NodeSelector> Selector(const std::string& text, SourceLocation at,
-                                       absl::string_view field, Use use);
+                                       absl::string_view field, Use use,
+                                       Groups groups = Groups::kRejected);
   // A required selector in field `field` of the message `message` (e.g. "crash", "node").
   std::optional<NodeSelector> RequiredSelector(bool has, const std::string& text,
                                                const Where& where, absl::string_view message,
-                                               absl::string_view field, Use use);
+                                               absl::string_view field, Use use,
+                                               Groups groups = Groups::kRejected);
+  // A host name ("m2", "w17") in the cluster; records an error and returns nullopt otherwise.
+  std::optional<Host> HostNamed(const std::string& text, SourceLocation at,
+                                absl::string_view field);
 
   // --- sections; public so that the helpers of each file can call across ---
   // loader.cc
@@ -119,6 +127,7 @@ class Validator {
   std::optional<absl::Duration> SyncLatency(const std::string& text, SourceLocation at);
   // `disk` and every `host_disk` (after `disk`: a host_disk inherits what it does not set).
   void ValidateDisks(const pb::Cluster& cluster, const Where& where, Cluster& out);
+  void ValidateGroups(const pb::Cluster& cluster, const Where& where, Cluster& out);
   void ValidateServices(const pb::Scenario& file, const Where& where, Scenario& out);
   void ValidateBuggify(const pb::Buggify& buggify, const Where& where, BuggifyConfig& out);
   bool IsDeclaredService(const std::string& name, SourceLocation at, absl::string_view field);
@@ -160,6 +169,9 @@ class Validator {
   // is bound twice, which is an error); and those bound so far while walking the steps.
   std::map<std::string, SourceLocation> labels_;
   std::set<std::string> bound_so_far_;
+  // Cluster groups by name -> their hosts (also the rejected ones, with no hosts, so that their
+  // uses add no second message).
+  std::map<std::string, std::vector<Host>> groups_;
   // Workers promoted by a step so far: they may become leader.
   std::set<int32_t> promoted_workers_;
   // Declared services -> where; removed ones -> the line of the removing step.

@@ -72,8 +72,30 @@ std::string Validator::HostRange() const {
   return out;
 }
 
+std::optional<Host> Validator::HostNamed(const std::string& text, SourceLocation at,
+                                         absl::string_view field) {
+  if (!LooksLikeHost(text)) {
+    Error(at, absl::StrCat(field, ": ", Quote(text), " is not a host (", HostRange(), ")"));
+    return std::nullopt;
+  }
+  const HostRole role = text[0] == 'm' ? HostRole::kManager : HostRole::kWorker;
+  const absl::string_view digits = absl::string_view(text).substr(1);
+  int32_t index = 0;
+  // "m01" and "m0" name no host: only the canonical spelling does.
+  const bool canonical = digits[0] != '0' && digits.size() <= 6 && absl::SimpleAtoi(digits, &index);
+  const int32_t count = role == HostRole::kManager ? managers_ : workers_;
+  if (!canonical || (hosts_known_ && index > count)) {
+    Error(at, absl::StrCat(
+                  field, ": unknown host ", Quote(text), ": ",
+                  hosts_known_ ? HostRangeOf(role) : std::string("hosts are numbered from 1")));
+    return std::nullopt;
+  }
+  return Host{role, index};
+}
+
 std::optional<NodeSelector> Validator::Selector(const std::string& text, SourceLocation at,
-                                                absl::string_view field, Use use) {
+                                                absl::string_view field, Use use,
+                                                Groups groups) {
   NodeSelector selector;
   selector.text = text;
   if (text.empty()) {
@@ -91,21 +113,23 @@ std::optional<NodeSelector> Validator::Selector(const std::string& text, SourceL
     return selector;
   }
   if (LooksLikeHost(text)) {
-    const HostRole role = text[0] == 'm' ? HostRole::kManager : HostRole::kWorker;
-    const absl::string_view digits = absl::string_view(text).substr(1);
-    int32_t index = 0;
-    // "m01" and "m0" name no host: only the canonical spelling does.
-    const bool canonical =
-        digits[0] != '0' && digits.size() <= 6 && absl::SimpleAtoi(digits, &index);
-    const int32_t count = role == HostRole::kManager ? managers_ : workers_;
-    if (!canonical || (hosts_known_ && index > count)) {
-      Error(at, absl::StrCat(
-                    field, ": unknown host ", Quote(text), ": ",
-                    hosts_known_ ? HostRangeOf(role) : std::string("hosts are numbered from 1")));
+    const std::optional<Host> host = HostNamed(text, at, field);
+    if (!host.has_value()) return std::nullopt;
+    selector.kind = NodeSelector::Kind::kHost;
+    selector.host = *host;
+    return selector;
+  }
+  if (const auto group = groups_.find(text); group != groups_.end()) {
+    if (groups == Groups::kRejected) {
+      Error(at, absl::StrCat(field, ": ", Quote(text),
+                             " is a group; name one node here (groups stand for a node only in "
+                             "node steps without label, partition sides, cut, set_network and "
+                             "except lists)"));
       return std::nullopt;
     }
-    selector.kind = NodeSelector::Kind::kHost;
-    selector.host = Host{role, index};
+    if (group->second.empty()) return std::nullopt;  // The group itself was rejected.
+    selector.kind = NodeSelector::Kind::kGroup;
+    selector.members = group->second;
     return selector;
   }
   const auto binding = labels_.find(text);
@@ -130,12 +154,13 @@ std::optional<NodeSelector> Validator::Selector(const std::string& text, SourceL
 std::optional<NodeSelector> Validator::RequiredSelector(bool has, const std::string& text,
                                                         const Where& where,
                                                         absl::string_view message,
-                                                        absl::string_view field, Use use) {
+                                                        absl::string_view field, Use use,
+                                                        Groups groups) {
   if (!has) {
     Missing(where.self(), message, field);
     return std::nullopt;
   }
-  return Selector(text, where.At(field), field, use);
+  return Selector(text, where.At(field), field, use, groups);
 }
 
 void Validator::CollectLabels(const pb::Scenario& file, const Where& where) {
@@ -153,6 +178,8 @@ void Validator::CollectLabels(const pb::Scenario& file, const Where& where) {
       Error(at, absl::StrCat("label: ", Quote(label), " is reserved"));
     } else if (LooksLikeHost(label)) {
       Error(at, absl::StrCat("label: ", Quote(label), " looks like a host name"));
+    } else if (groups_.count(label) != 0) {
+      Error(at, absl::StrCat("label: ", Quote(label), " is the name of a group"));
     } else if (!IsValidLabel(label)) {
       Error(at, absl::StrCat("label: ", Quote(label),
                              " is not a valid label (letters, digits, '_', '-', '.', starting "

@@ -256,7 +256,7 @@ TEST(LoaderTest, AllFieldsLoad) {
   EXPECT_EQ(partition.sides[0].size(), 2u);
   EXPECT_EQ(partition.sides[1][2].host, (Host{HostRole::kWorker, 2}));
   const Cut& cut = std::get<Cut>(s.steps[7].action);
-  EXPECT_EQ(cut.from.host, (Host{HostRole::kManager, 1}));
+  EXPECT_EQ(cut.from->host, (Host{HostRole::kManager, 1}));
   EXPECT_EQ(cut.to.host.Name(), "m2");
   const SetNetwork& all_links = std::get<SetNetwork>(s.steps[9].action);
   EXPECT_FALSE(all_links.from.has_value());
@@ -310,6 +310,65 @@ TEST(LoaderTest, ExpectationsMayUseLabelsBoundLater) {
                                                    )pb",
                                                    "later.textproto");
   ASSERT_TRUE(s.ok()) << s.status();
+}
+
+// A rack power loss is one step: the group name stands for its hosts, in natural order.
+TEST(LoaderTest, GroupStandsForItsHostsInStepsSidesAndExceptLists) {
+  const absl::StatusOr<Scenario> s = ParseScenario(R"pb(
+    duration: "2m"
+    cluster {
+      managers: 3
+      workers: 12
+      group { name: "rackA" nodes: [ "w10", "w2", "m1" ] }
+      group { name: "rackB" nodes: [ "w3" ] }
+    }
+    step { at: "10s" crash { node: "rackA" } }
+    step { at: "20s" partition { side { nodes: [ "rackA" ] } side { nodes: [ "rackB", "m2" ] } } }
+    step { at: "30s" set_network { from: "rackA" to: "rackB" latency: "5ms" } }
+    expect { name: "rest up" always {} no_node_down { except: [ "rackA" ] } }
+  )pb",
+                                                   "groups.textproto");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->cluster.groups.size(), 2u);
+  const std::vector<Host> rack_a = {{HostRole::kManager, 1}, {HostRole::kWorker, 2},
+                                    {HostRole::kWorker, 10}};
+  EXPECT_EQ(s->cluster.groups[0].hosts, rack_a);
+  const Crash& crash = std::get<Crash>(s->steps[0].action);
+  EXPECT_EQ(crash.node.kind, NodeSelector::Kind::kGroup);
+  EXPECT_EQ(crash.node.members, rack_a);
+  const Partition& partition = std::get<Partition>(s->steps[1].action);
+  EXPECT_EQ(partition.sides[1][0].kind, NodeSelector::Kind::kGroup);
+  const SetNetwork& change = std::get<SetNetwork>(s->steps[2].action);
+  EXPECT_EQ(change.to->members, (std::vector<Host>{{HostRole::kWorker, 3}}));
+  const NoNodeDown& down = std::get<NoNodeDown>(s->expectations[0].predicate);
+  EXPECT_EQ(down.except[0].members, rack_a);
+}
+
+// `cut { to }` without `from`: every host's messages to it are lost; `label` binds `to`.
+TEST(LoaderTest, CutWithoutFromMeansFromEveryHost) {
+  const absl::StatusOr<Scenario> s = ParseScenario(R"pb(
+    duration: "2m"
+    cluster { managers: 3 }
+    step { at: "10s" cut { to: "follower" label: "deaf" } }
+    expect { name: "deaf is not leader" always {} leader { not: "deaf" } }
+  )pb",
+                                                   "cut.textproto");
+  ASSERT_TRUE(s.ok()) << s.status();
+  const Cut& cut = std::get<Cut>(s->steps[0].action);
+  EXPECT_FALSE(cut.from.has_value());
+  EXPECT_EQ(cut.to.kind, NodeSelector::Kind::kFollower);
+  EXPECT_EQ(cut.label, "deaf");
+}
+
+TEST(LoaderTest, GoldenDigestBelongsToTheFileSeed) {
+  absl::StatusOr<Scenario> s = ParseScenario(R"pb(
+    seed: 7 duration: "1m" cluster { managers: 1 } golden_digest: "0123456789abcdef"
+  )pb",
+                                             "pinned.textproto");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ApplySeedOverride(9, *s);
+  EXPECT_EQ(s->file_seed, 7u);
+  EXPECT_EQ(s->seed, 9u);
 }
 
 TEST(LoaderTest, PromotedWorkerMayReceiveLeadership) {

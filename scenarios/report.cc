@@ -141,6 +141,12 @@ std::vector<TimelineEntry> SummarizeTimeline(const std::vector<TimelineEntry>& e
   return cut;
 }
 
+GoldenVerdict CompareGolden(const RunResult& r) {
+  if (r.golden_digest.empty()) return GoldenVerdict::kNone;
+  if (r.seed != r.golden_seed) return GoldenVerdict::kOtherSeed;
+  return r.golden_digest == DigestHex(r.digest) ? GoldenVerdict::kMatches : GoldenVerdict::kDiffers;
+}
+
 std::string SummaryJson(const RunResult& r) {
   std::string out = "{";
   absl::StrAppend(&out, "\"scenario\":", JsonString(r.scenario), ",\"file\":", JsonString(r.file),
@@ -237,7 +243,7 @@ std::string FailureSummary(const RunResult& r) {
   for (const InvariantResult& v : r.invariants) {
     if (!v.passed) what.push_back(absl::StrCat("invariant ", v.name, ": ", v.detail));
   }
-  if (!r.golden_digest.empty() && r.golden_digest != DigestHex(r.digest)) {
+  if (CompareGolden(r) == GoldenVerdict::kDiffers) {
     what.push_back(absl::StrCat("trace digest ", DigestHex(r.digest), " differs from golden_digest ",
                                 r.golden_digest));
   }
@@ -368,10 +374,19 @@ std::string HumanReport(const RunResult& r) {
                   absl::StrFormat("%d.%03ds", r.wall_ns / 1000000000, (r.wall_ns / 1000000) % 1000),
                   " wall (", SpeedRatio(r.sim_time_ns, r.wall_ns), " real time)\n");
   absl::StrAppend(&out, "digest ", DigestHex(r.digest));
-  if (!r.golden_digest.empty()) {
-    absl::StrAppend(&out, r.golden_digest == DigestHex(r.digest) ? " (matches golden)"
-                                                                 : " (DIFFERS from golden ",
-                    r.golden_digest == DigestHex(r.digest) ? "" : r.golden_digest + ")");
+  switch (CompareGolden(r)) {
+    case GoldenVerdict::kNone:
+      break;
+    case GoldenVerdict::kMatches:
+      out += " (matches golden)";
+      break;
+    case GoldenVerdict::kDiffers:
+      absl::StrAppend(&out, " (DIFFERS from golden ", r.golden_digest, ")");
+      break;
+    case GoldenVerdict::kOtherSeed:
+      absl::StrAppend(&out, " (golden digest not compared: it is pinned for seed ", r.golden_seed,
+                      ", this run used seed ", r.seed, ")");
+      break;
   }
   absl::StrAppend(&out, "\n", r.passed ? "PASSED" : "FAILED", "  (reproduce: swarmsim run ",
                   r.file, " --seed=", r.seed, ")\n");

@@ -35,6 +35,10 @@ class PredicateEvaluator {
   std::vector<bool> Excluded(const std::vector<NodeSelector>& except) {
     std::vector<bool> out(run_.all_hosts().size(), false);
     for (const NodeSelector& s : except) {
+      if (s.kind == NodeSelector::Kind::kGroup) {
+        for (sim::HostId id : run_.Members(s)) out[id] = true;
+        continue;
+      }
       std::optional<sim::HostId> id = run_.ResolveInExpectation(s);
       if (id) out[*id] = true;
     }
@@ -176,14 +180,14 @@ class PredicateEvaluator {
     if (leader == sim::kNoHost) return No("no leader");
     std::vector<std::string> have;
     for (const api::RaftMember& m : run_.Node(leader)->raft()->Members()) have.push_back(m.node_id());
-    std::sort(have.begin(), have.end());
+    std::sort(have.begin(), have.end(), NaturalLess);
     std::vector<std::string> want;
     for (const NodeSelector& s : p.nodes) {
       std::optional<sim::HostId> id = run_.ResolveInExpectation(s);
       if (!id) return No(absl::StrCat(s.text, " names no node yet"));
       want.push_back(run_.NameOf(*id));
     }
-    std::sort(want.begin(), want.end());
+    std::sort(want.begin(), want.end(), NaturalLess);
     if (have != want) {
       return No(absl::StrCat("the members are ", absl::StrJoin(have, " "), ", not ",
                              absl::StrJoin(want, " ")));

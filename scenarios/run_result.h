@@ -105,6 +105,9 @@ struct RunResult {
   int64_t wall_ns = 0;  // measured by the CLI, outside the simulation
   uint64_t digest = 0;
   std::string golden_digest;  // as pinned in the file; empty when none
+  // The seed the pinned digest belongs to (the file's own `seed`). A run with another seed
+  // (the CLI's --seed) is not compared with it: see CompareGolden.
+  uint64_t golden_seed = 0;
   std::vector<ExpectationResult> expectations;
   std::vector<InvariantResult> invariants;
   std::vector<LeaderChange> leaders;
@@ -118,6 +121,11 @@ struct RunResult {
   // Set when the run could not be completed (a step failed, e.g. `leader` with no leader).
   std::string error;
 };
+
+// The pinned golden digest against this run. A digest is a fingerprint of one seed's trace:
+// with any other seed it says nothing, so it is not compared (kOtherSeed) rather than failed.
+enum class GoldenVerdict { kNone, kMatches, kDiffers, kOtherSeed };
+GoldenVerdict CompareGolden(const RunResult& result);
 
 }  // namespace scenarios
 

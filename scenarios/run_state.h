@@ -49,6 +49,8 @@ class RunState {
   // Resolves an expectation's selector: a label not bound yet names no host.
   std::optional<sim::HostId> ResolveInExpectation(const NodeSelector& selector);
   void Bind(const std::string& label, sim::HostId host);
+  // The hosts of a group selector, in natural order.
+  std::vector<sim::HostId> Members(const NodeSelector& group) const;
 
   // --- reporting -------------------------------------------------------------------------------
   void Note(const std::string& what);  // a timeline entry at now

@@ -37,65 +37,95 @@ class StepApplier {
     if (id.has_value()) run_.Bind(label, *id);
     return id;
   }
+  // Every host the selector stands for now: a group's members (in natural order), or the one
+  // host it resolves to; none when it resolves to nothing (the run has failed then).
+  std::vector<sim::HostId> PickAll(const NodeSelector& selector) {
+    if (selector.kind == NodeSelector::Kind::kGroup) return run_.Members(selector);
+    std::optional<sim::HostId> id = Pick(selector);
+    if (!id) return {};
+    return {*id};
+  }
+  // Applies `act` to every host the selector stands for, binding `label` (never given with a
+  // group: the loader rejects that) to the host first.
+  template <typename Act>
+  void ForEachHost(const NodeSelector& selector, const std::string& label, Act act) {
+    for (sim::HostId id : PickAll(selector)) {
+      run_.Bind(label, id);
+      act(id);
+    }
+  }
   std::string Named(sim::HostId id, const NodeSelector& selector) const {
     const std::string& name = run_.NameOf(id);
     return selector.text == name ? name : absl::StrCat(name, " (", selector.text, ")");
   }
 
+  // "crashed" / "stopped" when the host is down, else empty: a crash or stop of a host that is
+  // already down does nothing, which is worth a warning (the scenario probably meant another).
+  std::string DownState(sim::HostId id) {
+    const sim::HostState state = world().host(id).state();
+    if (state == sim::HostState::kCrashed) return "crashed";
+    if (state == sim::HostState::kStopped) return "stopped";
+    return "";
+  }
   void Do(const Crash& a) {
-    auto id = PickAndBind(a.node, a.label);
-    if (!id) return;
-    run_.Note(absl::StrCat("crash ", Named(*id, a.node), ": power off"));
-    world().CrashHost(*id);
+    ForEachHost(a.node, a.label, [&](sim::HostId id) {
+      const std::string down = DownState(id);
+      run_.Note(down.empty() ? absl::StrCat("crash ", Named(id, a.node), ": power off")
+                             : absl::StrCat("crash ", Named(id, a.node), ": warning: already ",
+                                            down, ", nothing to do"));
+      world().CrashHost(id);  // A no-op on a crashed host; a stopped one is marked crashed.
+    });
   }
   void Do(const Stop& a) {
-    auto id = PickAndBind(a.node, a.label);
-    if (!id) return;
-    run_.Note(absl::StrCat("stop ", Named(*id, a.node), ": graceful shutdown"));
-    world().StopHost(*id);
+    ForEachHost(a.node, a.label, [&](sim::HostId id) {
+      const std::string down = DownState(id);
+      run_.Note(down.empty() ? absl::StrCat("stop ", Named(id, a.node), ": graceful shutdown")
+                             : absl::StrCat("stop ", Named(id, a.node), ": warning: already ",
+                                            down, ", nothing to do"));
+      world().StopHost(id);  // A no-op on a host that is down.
+    });
   }
   void Do(const Restart& a) {
-    auto id = PickAndBind(a.node, a.label);
-    if (!id) return;
-    const sim::HostState state = world().host(*id).state();
-    if (state == sim::HostState::kRunning || state == sim::HostState::kPaused) {
-      run_.Note(absl::StrCat("restart ", Named(*id, a.node), ": already up, nothing to do"));
-      return;
-    }
-    run_.Note(absl::StrCat("restart ", Named(*id, a.node)));
-    world().StartHost(*id);
+    ForEachHost(a.node, a.label, [&](sim::HostId id) {
+      const sim::HostState state = world().host(id).state();
+      if (state == sim::HostState::kRunning || state == sim::HostState::kPaused) {
+        run_.Note(absl::StrCat("restart ", Named(id, a.node), ": already up, nothing to do"));
+        return;
+      }
+      run_.Note(absl::StrCat("restart ", Named(id, a.node)));
+      world().StartHost(id);
+    });
   }
   void Do(const Pause& a) {
-    auto id = PickAndBind(a.node, a.label);
-    if (!id) return;
-    if (world().host(*id).state() != sim::HostState::kRunning) {
-      run_.Note(absl::StrCat("pause ", Named(*id, a.node), ": not running, nothing to do"));
-      return;
-    }
-    run_.Note(absl::StrCat("pause ", Named(*id, a.node), " for ", FormatDurationExact(a.duration)));
-    world().PauseHost(*id);
-    const sim::HostId host = *id;
-    RunState* run = &run_;
-    world().After(a.duration, [run, host]() {
-      if (run->world().host(host).state() != sim::HostState::kPaused) return;
-      run->Note(absl::StrCat("resume ", run->NameOf(host)));
-      run->world().ResumeHost(host);
+    ForEachHost(a.node, a.label, [&](sim::HostId id) {
+      if (world().host(id).state() != sim::HostState::kRunning) {
+        run_.Note(absl::StrCat("pause ", Named(id, a.node), ": not running, nothing to do"));
+        return;
+      }
+      run_.Note(absl::StrCat("pause ", Named(id, a.node), " for ", FormatDurationExact(a.duration)));
+      world().PauseHost(id);
+      RunState* run = &run_;
+      world().After(a.duration, [run, id]() {
+        if (run->world().host(id).state() != sim::HostState::kPaused) return;
+        run->Note(absl::StrCat("resume ", run->NameOf(id)));
+        run->world().ResumeHost(id);
+      });
     });
   }
   void Do(const Isolate& a) {
-    auto id = PickAndBind(a.node, a.label);
-    if (!id) return;
-    run_.Note(absl::StrCat("isolate ", Named(*id, a.node),
-                           a.duration ? absl::StrCat(" for ", FormatDurationExact(*a.duration)) : ""));
-    world().network().Isolate(*id);
-    if (a.duration) {
-      const sim::HostId host = *id;
-      RunState* run = &run_;
-      world().After(*a.duration, [run, host]() {
-        run->Note(absl::StrCat("isolation of ", run->NameOf(host), " ends"));
-        run->world().network().Unisolate(host);
-      });
-    }
+    ForEachHost(a.node, a.label, [&](sim::HostId id) {
+      run_.Note(absl::StrCat("isolate ", Named(id, a.node),
+                             a.duration ? absl::StrCat(" for ", FormatDurationExact(*a.duration))
+                                        : ""));
+      world().network().Isolate(id);
+      if (a.duration) {
+        RunState* run = &run_;
+        world().After(*a.duration, [run, id]() {
+          run->Note(absl::StrCat("isolation of ", run->NameOf(id), " ends"));
+          run->world().network().Unisolate(id);
+        });
+      }
+    });
   }
   void Do(const Partition& a) {
     std::vector<std::vector<sim::HostId>> sides;
@@ -105,15 +135,17 @@ class StepApplier {
       std::vector<sim::HostId> ids;
       std::vector<std::string> names;
       for (const NodeSelector& selector : side) {
-        auto id = Pick(selector);
-        if (!id) return;
-        if (seen[*id]) {
-          run_.Fail(absl::StrCat(Where(), " (partition): ", run_.NameOf(*id), " is in two sides"));
-          return;
+        const std::vector<sim::HostId> picked = PickAll(selector);
+        if (picked.empty()) return;
+        for (sim::HostId id : picked) {
+          if (seen[id]) {
+            run_.Fail(absl::StrCat(Where(), " (partition): ", run_.NameOf(id), " is in two sides"));
+            return;
+          }
+          seen[id] = true;
+          ids.push_back(id);
+          names.push_back(run_.NameOf(id));
         }
-        seen[*id] = true;
-        ids.push_back(*id);
-        names.push_back(run_.NameOf(*id));
       }
       sides.push_back(ids);
       described.push_back(absl::StrCat("{", absl::StrJoin(names, " "), "}"));
@@ -122,11 +154,25 @@ class StepApplier {
     world().network().Partition(sides);
   }
   void Do(const Cut& a) {
-    auto from = Pick(a.from);
-    auto to = Pick(a.to);
-    if (!from || !to) return;
-    run_.Note(absl::StrCat("cut ", run_.NameOf(*from), " -> ", run_.NameOf(*to), " (one way)"));
-    world().network().Cut(*from, *to);
+    const std::vector<sim::HostId> tos = PickAll(a.to);
+    if (tos.empty()) return;
+    for (sim::HostId to : tos) run_.Bind(a.label, to);
+    std::vector<sim::HostId> froms = a.from ? PickAll(*a.from) : run_.all_hosts();
+    if (froms.empty()) return;
+    run_.Note(absl::StrCat("cut ", a.from ? Names(froms, *a.from) : "every host", " -> ",
+                           Names(tos, a.to), " (one way)"));
+    for (sim::HostId from : froms) {
+      for (sim::HostId to : tos) {
+        if (from != to) world().network().Cut(from, to);
+      }
+    }
+  }
+  // "m2", "m2 (leader)", "w1 w2 w3 (rackA)": the hosts a selector stood for, for the timeline.
+  std::string Names(const std::vector<sim::HostId>& ids, const NodeSelector& selector) const {
+    if (ids.size() == 1) return Named(ids[0], selector);
+    std::vector<std::string> names;
+    for (sim::HostId id : ids) names.push_back(run_.NameOf(id));
+    return absl::StrCat(absl::StrJoin(names, " "), " (", selector.text, ")");
   }
   void Do(const Heal&) {
     run_.Note("heal: every partition, cut and isolation removed");
@@ -136,14 +182,12 @@ class StepApplier {
     std::vector<sim::HostId> froms;
     std::vector<sim::HostId> tos;
     if (a.from) {
-      auto id = Pick(*a.from);
-      if (!id) return;
-      froms.push_back(*id);
+      froms = PickAll(*a.from);
+      if (froms.empty()) return;
     }
     if (a.to) {
-      auto id = Pick(*a.to);
-      if (!id) return;
-      tos.push_back(*id);
+      tos = PickAll(*a.to);
+      if (tos.empty()) return;
     }
     auto change = [&a](sim::LinkConfig link) {
       if (a.latency) link.latency = *a.latency;
@@ -157,8 +201,8 @@ class StepApplier {
     if (a.jitter) what.push_back(absl::StrCat("jitter ", FormatDurationExact(*a.jitter)));
     if (a.drop_ppm) what.push_back(absl::StrCat("drop ", FormatRatioPpm(*a.drop_ppm)));
     if (a.duplicate_ppm) what.push_back(absl::StrCat("duplicate ", FormatRatioPpm(*a.duplicate_ppm)));
-    run_.Note(absl::StrCat("set_network ", froms.empty() ? "*" : run_.NameOf(froms[0]), " -> ",
-                           tos.empty() ? "*" : run_.NameOf(tos[0]), ": ", absl::StrJoin(what, ", ")));
+    run_.Note(absl::StrCat("set_network ", a.from ? Names(froms, *a.from) : "*", " -> ",
+                           a.to ? Names(tos, *a.to) : "*", ": ", absl::StrJoin(what, ", ")));
     if (froms.empty() && tos.empty()) {
       world().network().set_default_link(change(world().network().default_link()));
     }
@@ -172,14 +216,14 @@ class StepApplier {
     }
   }
   void Do(const Clock& a) {
-    auto id = PickAndBind(a.node, a.label);
-    if (!id) return;
-    const sim::HostClock& old = world().host(*id).clock();
-    const absl::Duration offset = a.offset ? *a.offset : old.offset();
-    const int64_t drift = a.drift_ppm ? *a.drift_ppm : old.drift_ppm();
-    run_.Note(absl::StrCat("clock of ", Named(*id, a.node), ": offset ", FormatDurationExact(offset),
-                           ", drift ", drift, " ppm"));
-    world().SetClock(*id, sim::HostClock(offset, drift));
+    ForEachHost(a.node, a.label, [&](sim::HostId id) {
+      const sim::HostClock& old = world().host(id).clock();
+      const absl::Duration offset = a.offset ? *a.offset : old.offset();
+      const int64_t drift = a.drift_ppm ? *a.drift_ppm : old.drift_ppm();
+      run_.Note(absl::StrCat("clock of ", Named(id, a.node), ": offset ",
+                             FormatDurationExact(offset), ", drift ", drift, " ppm"));
+      world().SetClock(id, sim::HostClock(offset, drift));
+    });
   }
 
   // The manager a control-API call enters through. With `via`, the host it names (the call is
@@ -282,23 +326,27 @@ class StepApplier {
   template <typename Edit>
   void UpdateNode(const NodeSelector& selector, const std::string& label, const std::string& what,
                   Edit edit) {
-    auto id = PickAndBind(selector, label);
-    if (!id) return;
-    const api::Node* node = run_.committed().store().GetNode(run_.NameOf(*id));
-    if (node == nullptr) {
-      run_.Fail(absl::StrCat(Where(), ": node ", run_.NameOf(*id), " is not in the store yet"));
-      return;
-    }
-    api::UpdateNodeRequest request;
-    request.set_node_id(node->id());
-    request.set_version(node->meta().version());
-    *request.mutable_spec() = node->spec();
-    edit(*request.mutable_spec());
-    Submit(request, absl::StrCat(what, " ", Named(*id, selector)));
+    ForEachHost(selector, label, [&](sim::HostId id) {
+      const api::Node* node = run_.committed().store().GetNode(run_.NameOf(id));
+      if (node == nullptr) {
+        run_.Fail(absl::StrCat(Where(), ": node ", run_.NameOf(id), " is not in the store yet"));
+        return;
+      }
+      api::UpdateNodeRequest request;
+      request.set_node_id(node->id());
+      request.set_version(node->meta().version());
+      *request.mutable_spec() = node->spec();
+      edit(*request.mutable_spec());
+      Submit(request, absl::StrCat(what, " ", Named(id, selector)));
+    });
   }
   void Do(const Promote& a) {
-    std::string why;
-    if (std::optional<sim::HostId> id = run_.Resolve(a.node, why)) run_.AddManagerCandidate(*id);
+    if (a.node.kind == NodeSelector::Kind::kGroup) {
+      for (sim::HostId id : run_.Members(a.node)) run_.AddManagerCandidate(id);
+    } else {
+      std::string why;
+      if (std::optional<sim::HostId> id = run_.Resolve(a.node, why)) run_.AddManagerCandidate(*id);
+    }
     UpdateNode(a.node, a.label, "promote",
                [](api::NodeSpec& spec) { spec.set_desired_role(api::NODE_ROLE_MANAGER); });
   }

@@ -105,6 +105,9 @@ std::optional<sim::HostId> RunState::Resolve(const NodeSelector& selector, std::
       }
       return it->second;
     }
+    case NodeSelector::Kind::kGroup:
+      why = absl::StrCat("\"", selector.text, "\" is a group, not one node");
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -117,6 +120,12 @@ std::optional<sim::HostId> RunState::ResolveInExpectation(const NodeSelector& se
     return it->second;
   }
   return std::nullopt;  // The loader keeps leader/follower out of expectations.
+}
+
+std::vector<sim::HostId> RunState::Members(const NodeSelector& group) const {
+  std::vector<sim::HostId> ids;
+  for (const Host& host : group.members) ids.push_back(HostOf(host));
+  return ids;
 }
 
 void RunState::Bind(const std::string& label, sim::HostId host) {
@@ -153,7 +162,7 @@ void RunState::TrackLeader() {
   for (const swarmsim::api::RaftMember& m : Node(leader)->raft()->Members()) {
     members.push_back(m.node_id());
   }
-  std::sort(members.begin(), members.end());
+  std::sort(members.begin(), members.end(), NaturalLess);
   std::string joined = absl::StrJoin(members, " ");
   if (joined != last_members_) {
     if (!last_members_.empty()) Note(absl::StrCat("raft members: ", joined));
@@ -169,7 +178,9 @@ void RunState::TrackLeader() {
 void RunState::TrackNodeStatuses() {
   if (committed_.generation() == seen_store_generation_) return;
   seen_store_generation_ = committed_.generation();
-  for (const std::string& id : committed_.TakeChangedNodes()) {
+  std::vector<std::string> changed = committed_.TakeChangedNodes();
+  std::sort(changed.begin(), changed.end(), NaturalLess);  // w2 before w10 in the timeline
+  for (const std::string& id : changed) {
     const swarmsim::api::Node* node = committed_.store().GetNode(id);
     if (node == nullptr) continue;
     const int state = static_cast<int>(node->status().state());
@@ -210,15 +221,16 @@ RunOutput RunState::Run() {
   ScheduleSteps();
   ScheduleChecks();
   const sim::Time end = scenario_.end();
-  sim::Time next_progress = sim::Time::Zero() + options_.progress_every;
+  const uint64_t progress_every = std::max<uint64_t>(1, options_.progress_every_events);
+  uint64_t until_progress = progress_every;
   while (true) {
     const std::optional<sim::Time> next = world_->NextEventTime();
     if (!next.has_value() || *next > end) break;
     world_->Step();
     AfterEvent();
-    if (options_.progress && world_->now() >= next_progress) {
+    if (options_.progress && --until_progress == 0) {
       options_.progress(world_->now().nanos(), world_->event_count());
-      next_progress = world_->now() + options_.progress_every;
+      until_progress = progress_every;
     }
   }
   world_->RunUntil(end);  // Nothing left at or before the end; sets the clock to it.
@@ -242,6 +254,7 @@ void RunState::Finish(RunResult& result) {
   result.digest = world_->trace().digest();
   result.trace_records = world_->trace().size();
   result.golden_digest = scenario_.golden_digest;
+  result.golden_seed = scenario_.file_seed;
   result.error = error_;
   result.leaders = leaders_;
   result.timeline = SummarizeTimeline(timeline_, kTimelineMax);
@@ -293,10 +306,7 @@ void RunState::Finish(RunResult& result) {
     passed = passed && v.passed;
     result.invariants.push_back(std::move(inv));
   }
-  if (!scenario_.golden_digest.empty() &&
-      scenario_.golden_digest != absl::StrFormat("%016x", result.digest)) {
-    passed = false;
-  }
+  if (CompareGolden(result) == GoldenVerdict::kDiffers) passed = false;
   result.passed = passed;
 }
 

@@ -41,6 +41,10 @@ struct Host {
   int32_t index = 1;
 
   std::string Name() const;  // "m2", "w17"
+  // Natural order: managers before workers, then by number (w2 before w10).
+  bool operator<(const Host& o) const {
+    return role != o.role ? role == HostRole::kManager : index < o.index;
+  }
   bool operator==(const Host& o) const { return role == o.role && index == o.index; }
   bool operator!=(const Host& o) const { return !(*this == o); }
 };
@@ -54,12 +58,16 @@ struct Host {
 //              comes earlier. In expectations the binding step may run later: until it has run
 //              the label names no host (it excludes nothing in `except`, `leader { not }`
 //              accepts any leader, and `node_status` does not hold).
+//   kGroup     every host of a `group` of the cluster (`members`). Only where the loader allows
+//              it: node steps without `label`, partition sides, cut and set_network ends, and
+//              `except` lists; a step on a group acts on each member in turn.
 struct NodeSelector {
-  enum class Kind { kHost, kLeader, kFollower, kLabel };
+  enum class Kind { kHost, kLeader, kFollower, kLabel, kGroup };
   Kind kind = Kind::kHost;
-  Host host;          // kHost only
-  std::string label;  // kLabel only
-  std::string text;   // as written, for reports: "m2", "leader", "old_leader"
+  Host host;                  // kHost only
+  std::string label;          // kLabel only
+  std::vector<Host> members;  // kGroup only: in natural order (m before w, w2 before w10)
+  std::string text;           // as written, for reports: "m2", "leader", "old_leader", "rackA"
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -104,9 +112,16 @@ struct DiskConfig {
   absl::Duration sync_latency = sim::kDefaultSyncLatency;  // 0..1m
 };
 
+// A named set of hosts; names are unique and distinct from every label.
+struct HostGroup {
+  std::string name;
+  std::vector<Host> hosts;  // at least one, no repeats, natural order
+};
+
 struct Cluster {
   int32_t managers = 0;  // 1..7
   int32_t workers = 0;   // 0..100000
+  std::vector<HostGroup> groups;
   RaftConfig raft;
   DispatcherConfig dispatcher;
   AgentConfig agent;
@@ -168,10 +183,12 @@ struct Isolate {
 struct Partition {
   std::vector<std::vector<NodeSelector>> sides;  // >= 2 sides, none empty, no text repeated
 };
-// One way: messages from `from` to `to` are lost. `from` and `to` are written differently.
+// One way: messages from `from` to `to` are lost. `from` and `to` are written differently;
+// an absent `from` is every host but `to`. `label` binds the host `to` resolved to.
 struct Cut {
-  NodeSelector from;
+  std::optional<NodeSelector> from;
   NodeSelector to;
+  std::string label;
 };
 // Removes every partition, cut and isolation.
 struct Heal {};
@@ -320,13 +337,16 @@ struct Scenario {
   std::string description;
   uint64_t seed = 1;             // `seed`, default 1; see ApplySeedOverride
   bool seed_overridden = false;  // true when the CLI's --seed replaced the file's
+  uint64_t file_seed = 1;        // the file's own seed: the one golden_digest is pinned for
   absl::Duration duration;       // > 0, at most 100000h
   Cluster cluster;
   std::vector<Service> services;  // in file order: created in this order
   std::vector<Step> steps;
   std::vector<Expectation> expectations;
   BuggifyConfig buggify;
-  std::string golden_digest;  // empty, or 16 lowercase hex digits
+  // Empty, or 16 lowercase hex digits: the trace digest of a run with `file_seed` (runs with
+  // another seed are not compared with it).
+  std::string golden_digest;
   // Where `golden_digest` is written (line 0 when absent): for tools that rewrite the pin.
   SourceLocation golden_digest_location;
 
@@ -335,6 +355,10 @@ struct Scenario {
 
 // The CLI's --seed: when set, it replaces the file's seed (and says so in reports).
 void ApplySeedOverride(std::optional<uint64_t> cli_seed, Scenario& scenario);
+
+// Natural order of names: digit runs compare as numbers, so "w2" < "w10" and "m3" < "w1". For
+// every list of hosts people read (timeline, members, details).
+bool NaturalLess(const std::string& a, const std::string& b);
 
 // "crash", "set_network", ...: the action's name as written in scenario files.
 const char* ActionName(const Action& action);

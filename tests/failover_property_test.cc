@@ -226,7 +226,7 @@ sc::Action FaultAction(const Plan& p, const Fault& f) {
       return a;
     }
     case FaultKind::kCut:
-      return sc::Cut{HostSelector(m, f.from), HostSelector(m, f.to)};
+      return sc::Cut{HostSelector(m, f.from), HostSelector(m, f.to), ""};
     case FaultKind::kHeal:
       return sc::Heal{};
     case FaultKind::kDrop: {

@@ -40,6 +40,8 @@ std::string SelectorName(const sc::NodeSelector& s) {
       return "follower";
     case sc::NodeSelector::Kind::kLabel:
       return s.label;
+    case sc::NodeSelector::Kind::kGroup:
+      return s.text;
   }
   return s.text;
 }
@@ -99,7 +101,11 @@ struct ActionWriter {
     return Block("partition", sides);
   }
   std::string operator()(const sc::Cut& a) const {
-    return Block("cut", {absl::StrCat("from: ", Sel(a.from)), absl::StrCat("to: ", Sel(a.to))});
+    std::vector<std::string> f;
+    if (a.from) f.push_back(absl::StrCat("from: ", Sel(*a.from)));
+    f.push_back(absl::StrCat("to: ", Sel(a.to)));
+    if (!a.label.empty()) f.push_back(absl::StrCat("label: ", Quoted(a.label)));
+    return Block("cut", f);
   }
   std::string operator()(const sc::Heal&) const { return "heal {}"; }
   std::string operator()(const sc::SetNetwork& a) const {
@@ -249,6 +255,12 @@ void WriteCluster(std::string& out, const sc::Cluster& c) {
   if (c.network.duplicate_ppm != dl.duplicate_ppm)
     f.push_back(absl::StrCat("duplicate: ", Ratio(c.network.duplicate_ppm)));
   AppendSection(out, "network", f);
+  for (const sc::HostGroup& g : c.groups) {
+    std::vector<std::string> hosts;
+    for (const sc::Host& h : g.hosts) hosts.push_back(Quoted(h.Name()));
+    absl::StrAppend(&out, "  group { name: ", Quoted(g.name), " nodes: [",
+                    absl::StrJoin(hosts, ", "), "] }\n");
+  }
   out += "}\n";
 }
 
@@ -291,7 +303,8 @@ struct ActionDescriber {
     return absl::StrCat("partition sides=", absl::StrJoin(sides, " | "));
   }
   std::string operator()(const sc::Cut& a) const {
-    return absl::StrCat("cut from=", D(a.from), " to=", D(a.to));
+    return absl::StrCat("cut from=", a.from ? D(*a.from) : "unset", " to=", D(a.to), " label='",
+                        a.label, "'");
   }
   std::string operator()(const sc::Heal&) const { return "heal"; }
   std::string operator()(const sc::SetNetwork& a) const {
@@ -387,6 +400,11 @@ std::vector<std::string> DescribeAll(const sc::Scenario& s) {
   lines.push_back(absl::StrCat("cluster.network: latency=", D(c.network.latency),
                                " jitter=", D(c.network.jitter), " drop=", c.network.drop_ppm,
                                " duplicate=", c.network.duplicate_ppm));
+  for (const sc::HostGroup& g : c.groups) {
+    std::vector<std::string> hosts;
+    for (const sc::Host& h : g.hosts) hosts.push_back(h.Name());
+    lines.push_back(absl::StrCat("cluster.group '", g.name, "': ", absl::StrJoin(hosts, " ")));
+  }
   lines.push_back(absl::StrCat("services: ", s.services.size()));
   for (size_t i = 0; i < s.services.size(); ++i) {
     lines.push_back(absl::StrCat("services[", i, "]: name='", s.services[i].name,

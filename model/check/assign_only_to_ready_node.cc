@@ -38,7 +38,7 @@ class AssignOnlyToReadyNodeChecker : public Checker {
   }
 
   std::string Summary() const override {
-    return absl::StrCat(assigned_, " assignments, all to READY nodes");
+    return Count(assigned_, "assignment, to a READY node", "assignments, all to READY nodes");
   }
 
  private:

@@ -36,7 +36,8 @@ class BackoffBoundsChecker : public Checker {
   }
 
   std::string Summary() const override {
-    return absl::StrCat(checked_, " backoffs within bounds and in sequence");
+    return Count(checked_, "backoff within bounds and in sequence",
+                 "backoffs within bounds and in sequence");
   }
 
  private:

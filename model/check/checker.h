@@ -39,6 +39,12 @@ struct Verdict {
   std::string ToString() const;
 };
 
+// "1 term had a leader" / "3 terms had a leader": `n` and the phrase for one or for many, so that
+// summaries read right in the singular.
+inline std::string Count(uint64_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 class Checker {
  public:
   explicit Checker(std::string name) : name_(std::move(name)) {}

@@ -49,8 +49,9 @@ class DurabilityChecker : public Checker {
   }
 
   std::string Summary() const override {
-    return absl::StrCat(restarts_, " restarts recovered every acknowledged committed entry (",
-                        entries_compared_, " entries compared)");
+    return absl::StrCat(Count(restarts_, "restart", "restarts"),
+                        " recovered every acknowledged committed entry (",
+                        Count(entries_compared_, "entry", "entries"), " compared)");
   }
 
  private:

@@ -28,7 +28,8 @@ class ElectionSafetyChecker : public Checker {
   }
 
   std::string Summary() const override {
-    return absl::StrCat(leaders_.size(), " terms had a leader, each exactly one");
+    return Count(leaders_.size(), "term had a leader, exactly one",
+                 "terms had a leader, each exactly one");
   }
 
  private:

@@ -42,7 +42,8 @@ class LeaderAppendOnlyChecker : public Checker {
   }
 
   std::string Summary() const override {
-    return absl::StrCat(appends_, " leader appends, each at the end of the leader's log");
+    return Count(appends_, "leader append, at the end of the leader's log",
+                 "leader appends, each at the end of the leader's log");
   }
 
  private:

@@ -40,8 +40,9 @@ class LeaderCompletenessChecker : public Checker {
   }
 
   std::string Summary() const override {
-    return absl::StrCat(committed_.size(), " committed entries; ", elections_,
-                        " new leaders each held every entry committed in an earlier term");
+    return absl::StrCat(Count(committed_.size(), "committed entry", "committed entries"), "; ",
+                        Count(elections_, "new leader held", "new leaders each held"),
+                        " every entry committed in an earlier term");
   }
 
  private:

@@ -57,8 +57,9 @@ class LogMatchingChecker : public Checker {
   }
 
   std::string Summary() const override {
-    return absl::StrCat(seen_.size(), " distinct (index, term) entries; ", compared_,
-                        " copies compared, all equal");
+    return absl::StrCat(Count(seen_.size(), "distinct (index, term) entry",
+                              "distinct (index, term) entries"),
+                        "; ", Count(compared_, "copy compared, equal", "copies compared, all equal"));
   }
 
  private:

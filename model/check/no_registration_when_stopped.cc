@@ -44,7 +44,8 @@ class NoRegistrationWhenStoppedChecker : public Checker {
   }
 
   std::string Summary() const override {
-    return absl::StrCat(accepted_, " registrations accepted, all by running dispatchers");
+    return Count(accepted_, "registration accepted, by a running dispatcher",
+                 "registrations accepted, all by running dispatchers");
   }
 
  private:

@@ -37,7 +37,8 @@ class OneDispatcherPerTermChecker : public Checker {
   }
 
   std::string Summary() const override {
-    return absl::StrCat(starts_, " dispatcher starts, never two at once in one term");
+    return Count(starts_, "dispatcher start", "dispatcher starts") +
+           ", never two at once in one term";
   }
 
  private:

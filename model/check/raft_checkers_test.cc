@@ -46,6 +46,14 @@ TEST(ElectionSafetyTest, OneLeaderPerTermPasses) {
   EXPECT_THAT(t.checkers().verdict(kElectionSafety).detail, HasSubstr("2 terms"));
 }
 
+TEST(ElectionSafetyTest, OneTermIsSaidInTheSingular) {
+  TestTrace t;
+  TermOneReplicated(t);
+  t.ExpectAllPass();
+  EXPECT_THAT(t.checkers().verdict(kElectionSafety).detail,
+              HasSubstr("1 term had a leader, exactly one"));
+}
+
 TEST(ElectionSafetyTest, TwoLeadersInOneTermViolateElectionSafety) {
   TestTrace t;
   TermOneReplicated(t);

@@ -71,7 +71,8 @@ class SingleRunningTaskPerSlotChecker : public Checker {
   }
 
   std::string Summary() const override {
-    return absl::StrCat(running_, " tasks started RUNNING, never two nodes on one slot");
+    return Count(running_, "task started RUNNING", "tasks started RUNNING") +
+           ", never two nodes on one slot";
   }
 
  private:

@@ -36,7 +36,8 @@ class StateMachineSafetyChecker : public Checker {
   }
 
   std::string Summary() const override {
-    return absl::StrCat(applied_at_.size(), " indexes applied, the same entry on every host");
+    return Count(applied_at_.size(), "index applied", "indexes applied") +
+           ", the same entry on every host";
   }
 
  private:

@@ -31,7 +31,8 @@ class StoreAgreementChecker : public Checker {
   }
 
   std::string Summary() const override {
-    return absl::StrCat(first_.size(), " indexes, ", compared_, " comparisons, all equal");
+    return absl::StrCat(Count(first_.size(), "index", "indexes"), ", ",
+                        Count(compared_, "comparison, equal", "comparisons, all equal"));
   }
 
  private:

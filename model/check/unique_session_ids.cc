@@ -36,7 +36,7 @@ class UniqueSessionIdsChecker : public Checker {
   }
 
   std::string Summary() const override {
-    return absl::StrCat(issued_.size(), " session IDs issued, all distinct");
+    return Count(issued_.size(), "session ID issued", "session IDs issued, all distinct");
   }
 
  private:

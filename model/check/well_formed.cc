@@ -125,7 +125,7 @@ void WellFormedChecker::Finish() {
 }
 
 std::string WellFormedChecker::Summary() const {
-  return absl::StrCat(records_, " schema records well formed and in sequence");
+  return Count(records_, "schema record well formed", "schema records well formed and in sequence");
 }
 
 }  // namespace check

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -149,8 +150,12 @@ int main(int argc, char** argv) {
   options.keep_trace_records = false;
   const auto start = std::chrono::steady_clock::now();
   if (o.progress != 0) {
-    options.progress_every = absl::Minutes(o.progress);
-    options.progress = [start](int64_t sim_ns, uint64_t events) {
+    // The runner calls every few thousand events; print once per `--progress` simulated minutes.
+    const int64_t every_ns = static_cast<int64_t>(o.progress) * 60 * 1000000000;
+    auto next_ns = std::make_shared<int64_t>(every_ns);
+    options.progress = [start, every_ns, next_ns](int64_t sim_ns, uint64_t events) {
+      if (sim_ns < *next_ns) return;
+      *next_ns = sim_ns + every_ns;
       const double wall =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       std::fprintf(stderr, "  %.0f sim s, %llu events, %.1f wall s, VmRSS %lld kB\n",
