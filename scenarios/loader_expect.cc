@@ -88,6 +88,11 @@ std::optional<Window> Validator::ValidateWindow(const pb::Expect& expect, const 
         Missing(w.self(), "eventually", "within");
         valid = false;
       }
+      if (e.has_new_leader_after()) {
+        window.new_leader_after =
+            Instant(e.new_leader_after(), w.At("new_leader_after"), "new_leader_after");
+        valid = valid && window.new_leader_after.has_value();
+      }
       if (!valid) return std::nullopt;
       return Window(window);
     }
@@ -116,6 +121,11 @@ std::optional<Window> Validator::ValidateWindow(const pb::Expect& expect, const 
                              FormatDurationExact(window.from.SinceStart()), ")"));
           valid = false;
         }
+      }
+      if (a.has_new_leader_after()) {
+        window.new_leader_after =
+            Instant(a.new_leader_after(), w.At("new_leader_after"), "new_leader_after");
+        valid = valid && window.new_leader_after.has_value();
       }
       if (!valid) return std::nullopt;
       return Window(window);

@@ -371,6 +371,37 @@ TEST(LoaderTest, GoldenDigestBelongsToTheFileSeed) {
   EXPECT_EQ(s->seed, 9u);
 }
 
+TEST(LoaderTest, WindowsMayCountFromANewLeader) {
+  const absl::StatusOr<Scenario> s = ParseScenario(R"pb(
+    duration: "2m"
+    cluster { managers: 3 }
+    expect {
+      name: "a"
+      always { new_leader_after: "1m" until: "26s" }
+      no_node_down {}
+    }
+    expect {
+      name: "b"
+      eventually { new_leader_after: "1m" after: "26s" within: "8s" }
+      no_node_down {}
+    }
+    expect {
+      name: "c"
+      eventually { within: "8s" }
+      no_node_down {}
+    }
+  )pb",
+                                                   "new_leader.textproto");
+  ASSERT_TRUE(s.ok()) << s.status();
+  const Always& a = std::get<Always>(s->expectations[0].window);
+  EXPECT_EQ(a.new_leader_after, sim::Time::FromNanos(60 * kSecond));
+  EXPECT_EQ(a.until, sim::Time::FromNanos(26 * kSecond));  // An offset from that leader.
+  const Eventually& b = std::get<Eventually>(s->expectations[1].window);
+  EXPECT_EQ(b.new_leader_after, sim::Time::FromNanos(60 * kSecond));
+  EXPECT_EQ(b.after, sim::Time::FromNanos(26 * kSecond));
+  EXPECT_FALSE(std::get<Eventually>(s->expectations[2].window).new_leader_after.has_value());
+}
+
 TEST(LoaderTest, PromotedWorkerMayReceiveLeadership) {
   const absl::StatusOr<Scenario> s = ParseScenario(R"pb(
                                                      duration: "2m"

@@ -199,10 +199,21 @@ class PredicateEvaluator {
   std::string* why_ = nullptr;
 };
 
+namespace {
+
+const std::optional<sim::Time>& NewLeaderAfterOf(const Window& window) {
+  if (const Eventually* w = std::get_if<Eventually>(&window)) return w->new_leader_after;
+  return std::get<Always>(window).new_leader_after;
+}
+
+}  // namespace
+
 void RunState::ScheduleChecks() {
   // Make sure every window's edges are instants at which expectations are evaluated, even when
-  // nothing else happens then.
+  // nothing else happens then. Windows counted from a new leader are scheduled once it is known
+  // (ConcreteWindow).
   for (const Expectation& e : scenario_.expectations) {
+    if (NewLeaderAfterOf(e.window).has_value()) continue;
     if (const Eventually* w = std::get_if<Eventually>(&e.window)) {
       world_->At(w->after, [this]() { MarkDirty(); });
       if (w->deadline() <= scenario_.end()) world_->At(w->deadline(), [this]() { MarkDirty(); });
@@ -299,6 +310,54 @@ std::string RecoveryText(int64_t first_failed, int64_t held_again, int64_t down)
 }
 }  // namespace
 
+std::optional<sim::Time> RunState::NewLeaderAfter(sim::Time t) const {
+  uint64_t highest_by_t = 0;
+  for (const LeaderChange& l : leaders_) {
+    if (l.at_ns <= t.nanos()) {
+      highest_by_t = std::max(highest_by_t, l.term);
+    } else if (l.term > highest_by_t) {
+      return sim::Time::FromNanos(l.at_ns);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Window> RunState::ConcreteWindow(size_t i) {
+  const Window& written = scenario_.expectations[i].window;
+  const std::optional<sim::Time>& since = NewLeaderAfterOf(written);
+  if (!since.has_value()) return written;
+  ExpectState& s = expect_states_[i];
+  const bool first = !s.origin.has_value();
+  if (first) {
+    s.origin = NewLeaderAfter(*since);
+    if (!s.origin.has_value()) return std::nullopt;
+  }
+  const absl::Duration offset = *s.origin - sim::Time::Zero();
+  auto shift = [&](sim::Time t) {
+    return t >= scenario_.end() ? scenario_.end() : std::min(t + offset, scenario_.end());
+  };
+  Window window = written;
+  sim::Time open;
+  sim::Time close;
+  if (Eventually* w = std::get_if<Eventually>(&window)) {
+    w->after = shift(w->after);
+    open = w->after;
+    close = w->deadline();
+  } else {
+    Always& a = std::get<Always>(window);
+    a.from = shift(a.from);
+    a.until = shift(a.until);
+    open = a.from;
+    close = a.until;
+  }
+  if (first) {
+    const sim::Time now = world_->now();
+    world_->At(std::max(open, now), [this]() { MarkDirty(); });
+    if (close <= scenario_.end()) world_->At(std::max(close, now), [this]() { MarkDirty(); });
+  }
+  return window;
+}
+
 void RunState::EvaluateExpectations(bool final_pass) {
   const sim::Time now = world_->now();
   const int64_t now_ns = now.nanos();
@@ -307,7 +366,18 @@ void RunState::EvaluateExpectations(bool final_pass) {
     ExpectState& s = expect_states_[i];
     if (s.closed) continue;
     const Expectation& e = scenario_.expectations[i];
-    if (const Eventually* w = std::get_if<Eventually>(&e.window)) {
+    const std::optional<Window> window = ConcreteWindow(i);
+    if (!window.has_value()) {
+      if (final_pass) {
+        s.decided = true;
+        s.passed = false;
+        s.detail = absl::StrCat("no new leader was elected after ",
+                                FormatSimTime(NewLeaderAfterOf(e.window)->nanos()),
+                                ", so its window never opened");
+      }
+      continue;
+    }
+    if (const Eventually* w = std::get_if<Eventually>(&*window)) {
       if (now < w->after) continue;
       std::string why;
       if (now <= w->deadline() && evaluator.Holds(e.predicate, &why)) {
@@ -335,7 +405,7 @@ void RunState::EvaluateExpectations(bool final_pass) {
                                 why);
       }
     } else {
-      const Always& a = std::get<Always>(e.window);
+      const Always& a = std::get<Always>(*window);
       if (now < a.from) continue;
       const int64_t until = std::min(a.until, scenario_.end()).nanos();
       if (now > a.until || (final_pass && now_ns >= until)) {

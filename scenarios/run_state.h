@@ -92,6 +92,12 @@ class RunState {
   void TrackServices();
   // The task timeline from the agents' task.state records and host crashes (run_predicates.cc).
   void ObserveForTaskLog(const sim::TraceRecord& record);
+  // The moment the first leader elected after `t` signalled (a term higher than any signalled at
+  // or before `t`), or nullopt while there is none.
+  std::optional<sim::Time> NewLeaderAfter(sim::Time t) const;
+  // Expectation i's window in run time: as written, or offset by its new leader once that is
+  // known (then its edges are scheduled as evaluation instants). nullopt while it waits for it.
+  std::optional<Window> ConcreteWindow(size_t i);
   void Finish(RunResult& result);
 
   const Scenario& scenario_;
@@ -148,6 +154,7 @@ class RunState {
     int64_t first_failed_ns = -1;
     int64_t held_again_ns = -1;
     int64_t down_ns = 0;
+    std::optional<sim::Time> origin;  // the new leader a new_leader_after window counts from
   };
   std::vector<ExpectState> expect_states_;
   std::string error_;

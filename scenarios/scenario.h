@@ -266,9 +266,14 @@ struct Step {
 
 // Holds at some moment in [after, after + within]; after <= end of the run. The window may
 // extend past the end: then it is cut at the end.
+//
+// With new_leader_after (scenario.proto), every instant of the window is an offset from the moment
+// the first leader elected after that instant signalled, not from the start of the run; the
+// runner makes the window concrete once that leader is known.
 struct Eventually {
   sim::Time after;
   absl::Duration within;  // >= 0
+  std::optional<sim::Time> new_leader_after;
   sim::Time deadline() const { return after + within; }
 };
 // Holds at every event in [from, until]; from <= until, from <= end of the run. Defaults:
@@ -276,6 +281,7 @@ struct Eventually {
 struct Always {
   sim::Time from;
   sim::Time until;
+  std::optional<sim::Time> new_leader_after;
 };
 using Window = std::variant<Eventually, Always>;
 

@@ -243,7 +243,10 @@ sc::Action FaultAction(const Plan& p, const Fault& f) {
 sc::Expectation Eventually(std::string name, absl::Duration within, sc::Predicate predicate) {
   sc::Expectation e;
   e.name = std::move(name);
-  e.window = sc::Eventually{sim::Time::Zero() + kHealAt, within};
+  sc::Eventually window;
+  window.after = sim::Time::Zero() + kHealAt;
+  window.within = within;
+  e.window = window;
   e.predicate = std::move(predicate);
   return e;
 }

@@ -189,12 +189,18 @@ struct PredicateWriter {
 std::string WindowText(const sc::Window& window, sim::Time end) {
   if (const auto* e = std::get_if<sc::Eventually>(&window)) {
     std::vector<std::string> f;
+    if (e->new_leader_after.has_value()) {
+      f.push_back(absl::StrCat("new_leader_after: ", Instant(*e->new_leader_after)));
+    }
     if (e->after != sim::Time::Zero()) f.push_back(absl::StrCat("after: ", Instant(e->after)));
     f.push_back(absl::StrCat("within: ", Dur(e->within)));
     return Block("eventually", f);
   }
   const sc::Always& a = std::get<sc::Always>(window);
   std::vector<std::string> f;
+  if (a.new_leader_after.has_value()) {
+    f.push_back(absl::StrCat("new_leader_after: ", Instant(*a.new_leader_after)));
+  }
   if (a.from != sim::Time::Zero()) f.push_back(absl::StrCat("from: ", Instant(a.from)));
   if (a.until != end) f.push_back(absl::StrCat("until: ", Instant(a.until)));
   return Block("always", f);
@@ -366,12 +372,18 @@ struct PredicateDescriber {
   }
 };
 
+std::string NewLeaderAfter(const std::optional<sim::Time>& t) {
+  return t.has_value() ? absl::StrCat(" new_leader_after=", D(*t)) : std::string();
+}
+
 std::string D(const sc::Window& w) {
   if (const auto* e = std::get_if<sc::Eventually>(&w)) {
-    return absl::StrCat("eventually after=", D(e->after), " within=", D(e->within));
+    return absl::StrCat("eventually after=", D(e->after), " within=", D(e->within),
+                        NewLeaderAfter(e->new_leader_after));
   }
   const sc::Always& a = std::get<sc::Always>(w);
-  return absl::StrCat("always from=", D(a.from), " until=", D(a.until));
+  return absl::StrCat("always from=", D(a.from), " until=", D(a.until),
+                      NewLeaderAfter(a.new_leader_after));
 }
 
 // One line per field or element, each starting with its path.

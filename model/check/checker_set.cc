@@ -22,6 +22,8 @@ CheckerSet::CheckerSet(CheckerOptions options) : options_(options) {
   Add(NewUniqueSessionIdsChecker());
   Add(NewBackoffBoundsChecker());
   Add(NewNoRegistrationWhenStoppedChecker());
+  Add(NewDispatcherLeaderOnlyChecker());
+  Add(NewDispatcherInvariantsChecker());
   Add(NewStoreAgreementChecker());
   Add(NewSingleRunningTaskPerSlotChecker());
   Add(NewAssignOnlyToReadyNodeChecker());

@@ -34,7 +34,8 @@ TEST(CheckerSetTest, EveryInvariantHasAVerdictAndACleanRunPassesThemAll) {
                        kTraceWellFormed, kElectionSafety, kLeaderAppendOnly, kLogMatching,
                        kLeaderCompleteness, kStateMachineSafety, kDurability,
                        kOneDispatcherPerTerm, kUniqueSessionIds, kBackoffBounds,
-                       kNoRegistrationWhenStopped, kStoreAgreement, kSingleRunningTaskPerSlot,
+                       kNoRegistrationWhenStopped, kDispatcherLeaderOnly, kDispatcherInvariants,
+                       kStoreAgreement, kSingleRunningTaskPerSlot,
                        kAssignOnlyToReadyNode}));
 }
 

@@ -36,6 +36,7 @@ TEST(OneDispatcherPerTermTest, TwoDispatchersRunningInOneTermAreReported) {
 
 TEST(UniqueSessionIdsTest, DistinctSessionIdsPass) {
   TestTrace t;
+  t.Lead(900, 0, 1);
   EmitDispatcherStart(t.At(1000, 0), 1);
   EmitDispatcherRegistered(t.At(1100, 0), "w1", "m1-t1/w1/1");
   EmitDispatcherRefused(t.At(1200, 0), "w2", "rate limited");
@@ -107,8 +108,65 @@ TEST(BackoffBoundsTest, BackoffOutOfSequenceIsReported) {
   EXPECT_THAT(v.detail, HasSubstr("must stay or become 300000000ns"));
 }
 
+TEST(DispatcherLeaderOnlyTest, RegistrationsByTheLeaderOfTheDispatchersTermPass) {
+  TestTrace t;
+  t.Lead(900, 0, 2);
+  EmitDispatcherStart(t.At(1000, 0), 2);
+  EmitDispatcherRegistered(t.At(1100, 0), "w1", "s/w1/1");
+  t.Follow(2000, 0, 3, 1);
+  EmitDispatcherRegistered(t.At(2000, 0), "w2", "s/w2/1", kReleasedByStop);
+  EmitDispatcherStop(t.At(2000, 0), 2);
+  t.Lead(2500, 1, 3);
+  EmitDispatcherStart(t.At(2600, 1), 3);
+  EmitDispatcherRegistered(t.At(2700, 1), "w1", "s/w1/2");
+  t.ExpectAllPass();
+  EXPECT_THAT(t.checkers().verdict(kDispatcherLeaderOnly).detail, HasSubstr("2 registrations"));
+}
+
+// The planted bug of issue 9: a term-2 dispatcher kept running while its manager went on to lead
+// term 7. Every other checker is satisfied by this trace.
+TEST(DispatcherLeaderOnlyTest, StaleTermDispatcherAcceptingASessionIsReported) {
+  TestTrace t;
+  t.Lead(900, 0, 2);
+  EmitDispatcherStart(t.At(1000, 0), 2);
+  t.Follow(2000, 0, 5, 1);
+  t.Lead(9000, 0, 7);
+  EmitDispatcherRegistered(t.At(9500, 0), "w1", "s/w1/1");
+  const Verdict v = t.ExpectViolated(kDispatcherLeaderOnly);
+  EXPECT_EQ(v.at, TestTrace::Ms(9500));
+  EXPECT_EQ(v.hosts, (std::vector<sim::HostId>{0}));
+  EXPECT_THAT(v.detail, HasSubstr("dispatcher started for term 2 while leader of term 7"));
+  t.checkers().Finish();
+  for (const Verdict& other : t.checkers().verdicts()) {
+    if (other.name != kDispatcherLeaderOnly) {
+      EXPECT_TRUE(other.passed) << other.ToString();
+    }
+  }
+}
+
+TEST(DispatcherInvariantsTest, ATracedDispatcherInvariantViolationFailsTheRun) {
+  TestTrace t;
+  t.Lead(900, 0, 1);
+  EmitDispatcherStart(t.At(1000, 0), 1);
+  EmitDispatcherInvariant(t.At(1500, 0), "one_status_batch_at_a_time: 2 status batch jobs");
+  const Verdict v = t.ExpectViolated(kDispatcherInvariants);
+  EXPECT_EQ(v.hosts, (std::vector<sim::HostId>{0}));
+  EXPECT_THAT(v.detail, HasSubstr("broke one_status_batch_at_a_time: 2 status batch jobs"));
+}
+
+TEST(DispatcherLeaderOnlyTest, RegistrationAfterSteppingDownIsReported) {
+  TestTrace t;
+  t.Lead(900, 0, 2);
+  EmitDispatcherStart(t.At(1000, 0), 2);
+  t.Follow(2000, 0, 3, 1);
+  EmitDispatcherRegistered(t.At(2100, 0), "w1", "s/w1/1");
+  const Verdict v = t.ExpectViolated(kDispatcherLeaderOnly);
+  EXPECT_THAT(v.detail, HasSubstr("term-2 dispatcher while not Raft leader (Raft term 3)"));
+}
+
 TEST(NoRegistrationWhenStoppedTest, RegistrationWhileRunningPasses) {
   TestTrace t;
+  t.Lead(900, 0, 1);
   EmitDispatcherStart(t.At(1000, 0), 1);
   EmitDispatcherRegistered(t.At(1100, 0), "w1", "s/w1/1");
   EmitDispatcherStop(t.At(2000, 0), 1);
@@ -122,7 +180,7 @@ TEST(NoRegistrationWhenStoppedTest, RegistrationReleasedByAGracefulStopPasses) {
   // The host stops gracefully; OnStop stops the dispatcher, which first releases a registration
   // that was waiting for its status batch (SwarmKit PR #2744), then is stopped.
   t.Stop(2000, 0);
-  EmitDispatcherRegistered(t.At(2000, 0), "w1", "s/w1/1");
+  EmitDispatcherRegistered(t.At(2000, 0), "w1", "s/w1/1", kReleasedByStop);
   EmitDispatcherStop(t.At(2000, 0), 1);
   t.ExpectAllPass();
 }

@@ -4,12 +4,19 @@
 // have no slots and are not checked.
 //
 // One exception, because SwarmKit does it on purpose: once a manager has marked a node DOWN
-// (node.status), the orchestrator replaces that node's tasks although the node may in fact be
-// alive and still running them (a partitioned or frozen worker whose heartbeats did not arrive).
-// Every task RUNNING on a node at the moment it is marked DOWN is therefore written off: it is
-// not counted again until it stops, even after the node is READY again (the old copy only stops
-// once the returning agent has received its new assignments). Tasks that start RUNNING on the
-// node later are counted as usual.
+// (node.status), the orchestrator replaces every task on that node whose desired state is still
+// RUNNING, whatever its observed state (replicated/tasks.go: handleNodeChange ->
+// restartTasksByNodeID), although the node may in fact be alive (a partitioned or frozen worker
+// whose heartbeats did not arrive). The agent on that node does not stop its tasks when its
+// session fails (agent.go, Agent.run: the session.errs case only closes the session; the task
+// managers of worker.go run on, and agent/task.go's taskManager.run keeps driving exec.Do), so a
+// copy that was RUNNING keeps running and a copy that was still being prepared or STARTING
+// finishes starting and becomes RUNNING. Both stop only once the returning agent receives its
+// new assignments (worker.Assign -> reconcileTaskState). Every task live on a node (traced in a
+// non-terminal state) at the moment the node is marked DOWN is therefore written off: it is not
+// counted, now or when it later reaches RUNNING, until it reaches a terminal state or its host
+// stops or crashes, even after the node is READY again. Tasks that start on the node later are
+// counted as usual. scenarios/bugs/swarmkit_paused_worker_finishes_starting.textproto shows it.
 #include <map>
 #include <set>
 #include <string>
@@ -23,6 +30,14 @@ namespace swarmsim {
 namespace check {
 namespace {
 
+// SwarmKit's states after RUNNING (api.TaskState > TaskStateRunning): the task no longer runs.
+bool IsTerminal(const std::string& state) {
+  static const std::set<std::string>* const kTerminal = new std::set<std::string>{
+      "TASK_COMPLETE", "TASK_SHUTDOWN", "TASK_FAILED",
+      "TASK_REJECTED", "TASK_REMOVE",   "TASK_ORPHANED"};
+  return kTerminal->count(state) != 0;
+}
+
 class SingleRunningTaskPerSlotChecker : public Checker {
  public:
   SingleRunningTaskPerSlotChecker() : Checker(kSingleRunningTaskPerSlot) {}
@@ -35,39 +50,42 @@ class SingleRunningTaskPerSlotChecker : public Checker {
     if (r.kind == kind::kNodeStatus) {
       if (r.Str(field::kState) != "DOWN") return;
       const std::string& node = r.Str(field::kNode);
-      for (auto& [slot, tasks] : slots_) {
-        for (auto& [task, running] : tasks) {
-          if (running.node == node) running.written_off = true;
-        }
+      for (auto& [task, live] : live_) {
+        if (live.node == node) live.written_off = true;
       }
       return;
     }
     if (r.kind != kind::kTaskState) {
       auto it = by_host_.find(r.host);
       if (it == by_host_.end()) return;
-      const std::set<std::pair<SlotKey, std::string>> tasks = it->second;
-      for (const auto& [slot, task] : tasks) Remove(slot, task);
+      const std::set<std::string> tasks = it->second;
+      for (const std::string& task : tasks) Remove(task);
       return;
     }
     const SlotKey slot{r.Str(field::kService), static_cast<uint64_t>(r.Int(field::kSlot))};
     if (slot.second == 0) return;
     const std::string& task = r.Str(field::kTask);
-    Remove(slot, task);
-    if (r.Str(field::kState) != kTaskRunning) return;
+    const std::string& state = r.Str(field::kState);
+    auto it = live_.find(task);
+    const bool written_off = it != live_.end() && it->second.written_off;
+    Remove(task);
+    if (IsTerminal(state)) return;
+    Live& live = live_[task];
+    live = Live{slot, r.Str(field::kNode), r.host, state == kTaskRunning, r.at, written_off};
+    by_host_[r.host].insert(task);
+    if (!live.running) return;
     ++running_;
-    const std::string& node = r.Str(field::kNode);
-    std::map<std::string, Running>& tasks = slots_[slot];
-    for (const auto& [other_task, other] : tasks) {
-      if (other.node == node) continue;
-      if (other.written_off) continue;  // Its node was declared DOWN: replaced on purpose.
+    if (written_off) return;  // Its node was declared DOWN while it started: replaced on purpose.
+    running_in_slot_[slot].insert(task);
+    for (const std::string& other_task : running_in_slot_[slot]) {
+      const Live& other = live_.at(other_task);
+      if (other_task == task || other.node == live.node || other.written_off) continue;
       Report(r.at, {other.host, r.host},
              absl::StrCat("service ", slot.first, " slot ", slot.second, ": task ", task,
-                          " RUNNING on node ", node, " (host ", r.host, ") while task ",
+                          " RUNNING on node ", live.node, " (host ", r.host, ") while task ",
                           other_task, " is RUNNING on node ", other.node, " (host ", other.host,
                           ", since ", other.since.ToString(), ")"));
     }
-    tasks[task] = Running{node, r.host, r.at};
-    by_host_[r.host].insert({slot, task});
   }
 
   std::string Summary() const override {
@@ -77,30 +95,35 @@ class SingleRunningTaskPerSlotChecker : public Checker {
 
  private:
   using SlotKey = std::pair<std::string, uint64_t>;  // (service, slot)
-  struct Running {
+  struct Live {
+    SlotKey slot;
     std::string node;
     sim::HostId host = 0;
+    bool running = false;
     sim::Time since;
-    bool written_off = false;  // running when its node was marked DOWN
+    bool written_off = false;  // live on its node when the node was marked DOWN
   };
 
-  // The task no longer runs where it ran (if it did).
-  void Remove(const SlotKey& slot, const std::string& task) {
-    auto it = slots_.find(slot);
-    if (it == slots_.end()) return;
-    auto task_it = it->second.find(task);
-    if (task_it == it->second.end()) return;
-    auto host_it = by_host_.find(task_it->second.host);
+  // The task no longer runs or starts where it did (if it did).
+  void Remove(const std::string& task) {
+    auto it = live_.find(task);
+    if (it == live_.end()) return;
+    auto host_it = by_host_.find(it->second.host);
     if (host_it != by_host_.end()) {
-      host_it->second.erase({slot, task});
+      host_it->second.erase(task);
       if (host_it->second.empty()) by_host_.erase(host_it);
     }
-    it->second.erase(task_it);
-    if (it->second.empty()) slots_.erase(it);
+    auto slot_it = running_in_slot_.find(it->second.slot);
+    if (slot_it != running_in_slot_.end()) {
+      slot_it->second.erase(task);
+      if (slot_it->second.empty()) running_in_slot_.erase(slot_it);
+    }
+    live_.erase(it);
   }
 
-  std::map<SlotKey, std::map<std::string, Running>> slots_;  // slot -> task -> where it runs
-  std::map<sim::HostId, std::set<std::pair<SlotKey, std::string>>> by_host_;
+  std::map<std::string, Live> live_;  // task -> where it starts or runs (non-terminal)
+  std::map<SlotKey, std::set<std::string>> running_in_slot_;  // counted RUNNING tasks
+  std::map<sim::HostId, std::set<std::string>> by_host_;
   uint64_t running_ = 0;
 };
 

@@ -62,6 +62,32 @@ TEST(SingleRunningTaskPerSlotTest, TaskStartedOnANodeAfterItCameBackIsCounted) {
   t.ExpectViolated(kSingleRunningTaskPerSlot);
 }
 
+TEST(SingleRunningTaskPerSlotTest, TaskStartingOnANodeMarkedDownMayFinishStartingBesideItsReplacement) {
+  TestTrace t;
+  EmitTaskState(t.At(1000, 3), "t1", "web", 1, "w1", "TASK_STARTING");
+  // w1 freezes while t1 starts: it is marked DOWN and the slot is restarted on w2.
+  EmitNodeStatus(t.At(2000, 0), "w1", "DOWN");
+  EmitTaskState(t.At(3000, 4), "t3", "web", 1, "w2", kTaskRunning);
+  // w1 resumes: its agent keeps the task manager it had, so t1 finishes starting (SwarmKit's
+  // Agent.run does not touch the worker's tasks when a session fails).
+  EmitTaskState(t.At(4000, 3), "t1", "web", 1, "w1", kTaskRunning);
+  EmitNodeStatus(t.At(4100, 0), "w1", kNodeReady);
+  EmitTaskState(t.At(4500, 3), "t1", "web", 1, "w1", "TASK_SHUTDOWN");
+  t.ExpectAllPass();
+}
+
+TEST(SingleRunningTaskPerSlotTest, WrittenOffTaskThatEndedNoLongerExcusesItsSlot) {
+  TestTrace t;
+  EmitTaskState(t.At(1000, 3), "t1", "web", 1, "w1", kTaskRunning);
+  EmitNodeStatus(t.At(2000, 0), "w1", "DOWN");
+  EmitTaskState(t.At(3000, 3), "t1", "web", 1, "w1", "TASK_SHUTDOWN");
+  EmitNodeStatus(t.At(3100, 0), "w1", kNodeReady);
+  EmitTaskState(t.At(4000, 3), "t5", "web", 1, "w1", kTaskRunning);
+  EmitTaskState(t.At(4100, 4), "t6", "web", 1, "w2", kTaskRunning);
+  const Verdict v = t.ExpectViolated(kSingleRunningTaskPerSlot);
+  EXPECT_EQ(v.at, TestTrace::Ms(4100));
+}
+
 TEST(AssignOnlyToReadyNodeTest, AssignmentToAReadyNodePasses) {
   TestTrace t;
   EmitNodeStatus(t.At(1000, 0), "w1", "UNKNOWN");

@@ -92,6 +92,10 @@ void EmitDispatcherSessionEnd(Sink sink, absl::string_view node, absl::string_vi
        {{field::kNode, node}, {field::kSession, session}, {field::kReason, reason}});
 }
 
+void EmitDispatcherInvariant(Sink sink, absl::string_view violation) {
+  Emit(sink, kind::kDispatcherInvariant, {{field::kViolation, violation}});
+}
+
 void EmitAgentBackoff(Sink sink, absl::Duration backoff, absl::Duration delay,
                       absl::Duration initial, absl::Duration max) {
   Emit(sink, kind::kAgentBackoff,

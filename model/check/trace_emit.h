@@ -71,6 +71,7 @@ void EmitDispatcherRegistered(Sink sink, absl::string_view node, absl::string_vi
 void EmitDispatcherRefused(Sink sink, absl::string_view node, absl::string_view reason);
 void EmitDispatcherSessionEnd(Sink sink, absl::string_view node, absl::string_view session,
                               absl::string_view reason);
+void EmitDispatcherInvariant(Sink sink, absl::string_view violation);
 
 // Agent.
 void EmitAgentBackoff(Sink sink, absl::Duration backoff, absl::Duration delay,

@@ -42,6 +42,7 @@ const std::vector<KindSpec>& KindSpecs() {
           {field::kReason, F::kString}}},
         {kind::kDispatcherSessionEnd,
          {{field::kNode, F::kString}, {field::kSession, F::kString}, {field::kReason, F::kString}}},
+        {kind::kDispatcherInvariant, {{field::kViolation, F::kString}}},
         {kind::kAgentBackoff,
          {{field::kBackoffNs, F::kInt},
           {field::kDelayNs, F::kInt},

@@ -88,6 +88,10 @@ inline constexpr char kDispatcherStop[] = "dispatcher.stop";
 inline constexpr char kDispatcherRegister[] = "dispatcher.register";
 // dispatcher.session_end {node, session, reason}: a node's session stream ended (reason = status).
 inline constexpr char kDispatcherSessionEnd[] = "dispatcher.session_end";
+// dispatcher.invariant {violation}: the hosting manager found the dispatcher's internal state
+// inconsistent after a step (Dispatcher::InvariantViolation: "<invariant>: <detail>"). Emitted
+// only on a violation, at most once per manager process.
+inline constexpr char kDispatcherInvariant[] = "dispatcher.invariant";
 
 // --- Agent (worker and manager adapters, for the agent on that host) --------------------------
 // agent.backoff {backoff_ns, delay_ns, initial_ns, max_ns}: every time the agent begins a new
@@ -144,6 +148,7 @@ inline constexpr char kState[] = "state";
 inline constexpr char kTask[] = "task";
 inline constexpr char kService[] = "service";
 inline constexpr char kSlot[] = "slot";
+inline constexpr char kViolation[] = "violation";
 }  // namespace field
 
 // Values of string fields the checkers compare.
@@ -153,6 +158,8 @@ inline constexpr char kRoleCandidate[] = "candidate";
 inline constexpr char kRolePreCandidate[] = "pre-candidate";
 inline constexpr char kNodeReady[] = "READY";
 inline constexpr char kTaskRunning[] = "TASK_RUNNING";
+// dispatcher.register's reason for a registration its dispatcher's Stop released (see there).
+inline constexpr char kReleasedByStop[] = "released by stop";
 
 // What the well-formedness check requires of a kind's fields.
 enum class FieldType {

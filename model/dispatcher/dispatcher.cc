@@ -143,6 +143,7 @@ DispatcherOutput Dispatcher::Stop(sim::Time now) {
     if (stream.registering) {
       stream.session_id =
           absl::StrCat(session_prefix_, "/", stream.node_id, "/", ++session_counter_);
+      // The detail is check::kReleasedByStop's text, which the trace carries to the checkers.
       NoteThat(NoteKind::kRegistrationAccepted, stream.node_id, stream.session_id,
                "released by stop");
     } else if (absl::Status valid =
@@ -349,46 +350,86 @@ size_t Dispatcher::open_sessions() const { return sessions_.size() - waiting_ses
 size_t Dispatcher::pending_sessions() const { return waiting_sessions_.size(); }
 
 void Dispatcher::CheckInvariants() const {
-  if (state_ == State::kStopped) {
-    SIM_CHECK(sessions_.empty());
-    SIM_CHECK(assignments_.empty());
-    SIM_CHECK_EQ(registry_.size(), 0u);
-    SIM_CHECK(jobs_.empty());
+  const std::string violation = InvariantViolation();
+  SIM_CHECK_MSG(violation.empty(), violation);
+}
+
+// Each failed check returns "<invariant>: <what was found>"; the invariant names are stable (the
+// trace and the verdicts carry them).
+std::string Dispatcher::InvariantViolation() const {
+  auto fail = [](absl::string_view name, auto&&... what) {
+    return absl::StrCat(name, ": ", what...);
+  };
+  if (state_ == State::kStopped &&
+      (!sessions_.empty() || !assignments_.empty() || registry_.size() != 0 || !jobs_.empty())) {
+    return fail("stopped_holds_nothing", sessions_.size(), " sessions, ", assignments_.size(),
+                " assignment streams, ", registry_.size(), " registered nodes, ", jobs_.size(),
+                " jobs");
   }
-  if (state_ != State::kRunning) SIM_CHECK(!process_updates_in_flight_);
+  if (state_ != State::kRunning && process_updates_in_flight_) {
+    return fail("status_batch_only_while_running", "a status batch is in flight while not running");
+  }
   size_t process_jobs = 0;
   for (const auto& [id, job] : jobs_) {
-    SIM_CHECK_LT(id, next_proposal_id_);
-    SIM_CHECK_LE(job.next, job.items.size());
+    if (id >= next_proposal_id_) return fail("job_ids_issued", "job ", id, " not issued yet");
+    if (job.next > job.items.size()) {
+      return fail("job_progress_in_range", "job ", id, " at item ", job.next, " of ",
+                  job.items.size());
+    }
     if (job.kind == JobKind::kProcessUpdates) ++process_jobs;
-    if (job.kind == JobKind::kMarkUnknown) SIM_CHECK(state_ == State::kStarting);
+    if (job.kind == JobKind::kMarkUnknown && state_ != State::kStarting) {
+      return fail("mark_unknown_only_while_starting", "job ", id, " marks nodes UNKNOWN");
+    }
   }
   // processUpdates runs in Run's loop: never two at once.
-  SIM_CHECK_LE(process_jobs, 1u);
-  if (process_jobs == 1) SIM_CHECK(process_updates_in_flight_);
+  if (process_jobs > 1 || (process_jobs == 1 && !process_updates_in_flight_)) {
+    return fail("one_status_batch_at_a_time", process_jobs, " status batch jobs, in flight: ",
+                process_updates_in_flight_);
+  }
   size_t waiting = 0;
   for (const auto& [call, stream] : sessions_) {
-    if (stream.open) SIM_CHECK(!stream.session_id.empty());
-    if (!stream.registering) SIM_CHECK(!stream.session_id.empty());
-    SIM_CHECK_EQ(waiting_sessions_.count(call), stream.open ? 0u : 1u);
-    SIM_CHECK_EQ(sessions_by_node_.at(stream.node_id).count(call), 1u);
+    if ((stream.open || !stream.registering) && stream.session_id.empty()) {
+      return fail("session_has_id", "call ", call, " of node ", stream.node_id,
+                  " has no session ID");
+    }
+    if (waiting_sessions_.count(call) != (stream.open ? 0u : 1u)) {
+      return fail("waiting_sessions_indexed", "call ", call, " of node ", stream.node_id);
+    }
+    auto by_node = sessions_by_node_.find(stream.node_id);
+    if (by_node == sessions_by_node_.end() || by_node->second.count(call) != 1) {
+      return fail("sessions_indexed_by_node", "call ", call, " of node ", stream.node_id);
+    }
     waiting += stream.open ? 0 : 1;
   }
-  SIM_CHECK_EQ(waiting, waiting_sessions_.size());
   size_t indexed = 0;
   for (const auto& [node_id, calls] : sessions_by_node_) indexed += calls.size();
-  SIM_CHECK_EQ(indexed, sessions_.size());
+  if (waiting != waiting_sessions_.size() || indexed != sessions_.size()) {
+    return fail("sessions_indexed", sessions_.size(), " sessions, ", indexed, " by node, ",
+                waiting_sessions_.size(), " waiting (", waiting, " not open)");
+  }
   indexed = 0;
   for (const auto& [node_id, calls] : assignments_by_node_) {
-    for (CallId call : calls) SIM_CHECK_EQ(assignments_.at(call).node_id, node_id);
+    for (CallId call : calls) {
+      auto it = assignments_.find(call);
+      if (it == assignments_.end() || it->second.node_id != node_id) {
+        return fail("assignments_indexed_by_node", "call ", call, " of node ", node_id);
+      }
+    }
     indexed += calls.size();
   }
-  SIM_CHECK_EQ(indexed, assignments_.size());
-  for (const auto& [node_id, entry] : registry_.nodes()) {
-    SIM_CHECK_EQ(node_id, entry.node_id);
-    SIM_CHECK_LE(entry.generation, generation_);
-    SIM_CHECK(entry.unknown == entry.session_id.empty());
+  if (indexed != assignments_.size()) {
+    return fail("assignments_indexed_by_node", assignments_.size(), " streams, ", indexed,
+                " by node");
   }
+  for (const auto& [node_id, entry] : registry_.nodes()) {
+    if (node_id != entry.node_id || entry.generation > generation_ ||
+        entry.unknown != entry.session_id.empty()) {
+      return fail("registry_entries_well_formed", "node ", node_id, " (entry of ", entry.node_id,
+                  ", generation ", entry.generation, " of ", generation_, ", unknown ",
+                  entry.unknown, ", session \"", entry.session_id, "\")");
+    }
+  }
+  return "";
 }
 
 }  // namespace dispatcher

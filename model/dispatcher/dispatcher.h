@@ -113,7 +113,12 @@ class Dispatcher {
   size_t open_assignments() const { return assignments_.size(); }
   const std::vector<api::WeightedPeer>& managers() const { return managers_; }
   // Internal consistency (at most one status batch in flight, registry entries well formed, ...).
-  // O(registered nodes): not run on every input; hosts and tests call it.
+  // InvariantViolation returns "" when every invariant holds, else "<invariant>: <detail>" for the
+  // first one broken (names such as one_status_batch_at_a_time, sessions_indexed); CheckInvariants
+  // aborts with it. O(registered nodes): the process layer runs it after dispatcher steps on a
+  // budget (manager_dispatcher.cc) and traces a violation as dispatcher.invariant; the test
+  // harness runs it after every step.
+  std::string InvariantViolation() const;
   void CheckInvariants() const;
 
  private:

@@ -129,6 +129,8 @@ class Manager : public ProxyTarget {
   void ServeDispatcher(sim::Context& ctx, InboundId id, const RaftProxy::Inbound& in);
   void ApplyDispatcher(sim::Context& ctx, dispatcher::DispatcherOutput out);
   void TraceDispatcherNote(sim::Context& ctx, const dispatcher::Note& note);
+  // The dispatcher's invariants after a step, on a budget (see the .cc); a violation is traced.
+  void CheckDispatcherInvariants(sim::Context& ctx);
 
   // Control API and joins (manager_control.cc).
   void ServeControl(sim::Context& ctx, InboundId id, const RaftProxy::Inbound& in);
@@ -149,6 +151,8 @@ class Manager : public ProxyTarget {
   std::unique_ptr<dispatcher::Dispatcher> dispatcher_;
   bool dispatcher_started_ = false;
   uint64_t dispatcher_term_ = 0;
+  uint64_t dispatcher_steps_unchecked_ = 0;
+  bool dispatcher_violation_traced_ = false;
 
   bool signalled_leader_ = false;
   uint64_t leader_epoch_ = 0;

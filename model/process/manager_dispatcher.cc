@@ -1,10 +1,12 @@
 // Manager: hosting the dispatcher as its header asks (store events first, proposals in order
 // through the write lock, timers armed and fed back, envelopes delivered in order).
+#include <string>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "model/check/trace_emit.h"
+#include "model/check/trace_schema.h"
 #include "model/dispatcher/errors.h"
 #include "model/process/manager.h"
 #include "model/process/store_rows.h"
@@ -136,6 +138,30 @@ void Manager::ApplyDispatcher(sim::Context& ctx, dispatcher::DispatcherOutput ou
     });
   }
   for (const dispatcher::Note& note : out.notes) TraceDispatcherNote(ctx, note);
+  CheckDispatcherInvariants(ctx);
+}
+
+// The check is O(registered nodes). With up to kInvariantNodesPerStep nodes it runs after every
+// step, as in the dispatcher's test harness; in larger clusters after every (nodes /
+// kInvariantNodesPerStep)-th step, so its cost stays a constant per step and a lasting violation
+// is still caught, but one that heals within that many steps may go unseen (a simplification for
+// the 100,000-worker runs; see README).
+void Manager::CheckDispatcherInvariants(sim::Context& ctx) {
+  constexpr uint64_t kInvariantNodesPerStep = 64;
+  if (dispatcher_violation_traced_) return;
+  ++dispatcher_steps_unchecked_;
+  if (dispatcher_steps_unchecked_ * kInvariantNodesPerStep < dispatcher_->registry().size()) {
+    return;
+  }
+  dispatcher_steps_unchecked_ = 0;
+  const std::string violation = dispatcher_->InvariantViolation();
+  if (violation.empty()) return;
+  dispatcher_violation_traced_ = true;
+  check::EmitDispatcherInvariant(
+      [&ctx](absl::string_view kind, absl::Span<const sim::TraceField> fields) {
+        ctx.Trace(kind, fields);
+      },
+      violation);
 }
 
 void Manager::TraceDispatcherNote(sim::Context& ctx, const dispatcher::Note& note) {
@@ -144,7 +170,11 @@ void Manager::TraceDispatcherNote(sim::Context& ctx, const dispatcher::Note& not
   };
   switch (note.kind) {
     case dispatcher::NoteKind::kRegistrationAccepted:
-      check::EmitDispatcherRegistered(sink, note.node_id, note.session_id);
+      // The reason names a registration that Stop released (the checkers excuse those); the
+      // detail of a plain acceptance (its deadline) is not part of the schema.
+      check::EmitDispatcherRegistered(
+          sink, note.node_id, note.session_id,
+          note.detail == check::kReleasedByStop ? note.detail : std::string());
       return;
     case dispatcher::NoteKind::kRegistrationRefused:
       check::EmitDispatcherRefused(sink, note.node_id, note.detail);

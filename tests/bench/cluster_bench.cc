@@ -78,7 +78,10 @@ sc::Expectation Eventually(const std::string& name, absl::Duration after, absl::
                            sc::Predicate predicate) {
   sc::Expectation e;
   e.name = name;
-  e.window = sc::Eventually{sim::Time::Zero() + after, within};
+  sc::Eventually window;
+  window.after = sim::Time::Zero() + after;
+  window.within = within;
+  e.window = window;
   e.predicate = std::move(predicate);
   return e;
 }
