@@ -41,15 +41,23 @@ bool Converged(NodeTestCluster& c, const std::string& name, uint64_t replicas) {
   return true;
 }
 
+// A read-modify-write of the node object, as `docker node update` does. The dispatcher writes
+// the same object (status batches), so the version read may be stale by the time the update
+// commits (each commit waits for WAL fsyncs): then read again and retry, as an operator would.
 absl::Status SetDesiredRole(NodeTestCluster& c, const std::string& via, const std::string& node,
                             api::NodeRole role) {
-  const api::Node* n = c.LeaderStore()->GetNode(node);
-  api::UpdateNodeRequest request;
-  request.set_node_id(node);
-  request.set_version(n->meta().version());
-  *request.mutable_spec() = n->spec();
-  request.mutable_spec()->set_desired_role(role);
-  return c.Control(via, request);
+  absl::Status status;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const api::Node* n = c.LeaderStore()->GetNode(node);
+    api::UpdateNodeRequest request;
+    request.set_node_id(node);
+    request.set_version(n->meta().version());
+    *request.mutable_spec() = n->spec();
+    request.mutable_spec()->set_desired_role(role);
+    status = c.Control(via, request);
+    if (status.message() != "update out of sequence") break;
+  }
+  return status;
 }
 
 class NodeSeedSweepTest : public ::testing::TestWithParam<uint64_t> {};
@@ -94,7 +102,8 @@ TEST_P(NodeSeedSweepTest, FailoverServiceAndRoleChangesConverge) {
       << "seed " << seed;
   // Promote w1, then demote a follower that is not w1.
   const std::string leader = c.Leader();
-  ASSERT_TRUE(SetDesiredRole(c, leader, "w1", api::NODE_ROLE_MANAGER).ok()) << "seed " << seed;
+  const absl::Status promoted = SetDesiredRole(c, leader, "w1", api::NODE_ROLE_MANAGER);
+  ASSERT_TRUE(promoted.ok()) << "seed " << seed << " " << promoted;
   ASSERT_TRUE(c.RunUntil(
       [&] {
         return c.node("w1")->is_manager() && c.node(c.Leader())->raft()->Members().size() == 4u &&

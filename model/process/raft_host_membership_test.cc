@@ -231,7 +231,9 @@ void IsolateFollowerFor60s(bool pre_vote, bool expect_disruption) {
   EXPECT_EQ(disrupted, expect_disruption);
   if (expect_disruption) {
     EXPECT_LT(w.now(), healed + absl::Seconds(1) + absl::Milliseconds(50));
-    EXPECT_EQ(w.log(leader).leadership.size(), events + 1);
+    // The IsFollower event comes with the step-down's Ready, once its new term is synced.
+    EXPECT_TRUE(w.RunUntil([&] { return w.log(leader).leadership.size() == events + 1; },
+                           absl::Milliseconds(10)));
     const int new_leader = w.WaitForSignalledLeader(absl::Seconds(30));
     ASSERT_GE(new_leader, 0);
     EXPECT_GT(w.raft(new_leader).term(), inflated);
