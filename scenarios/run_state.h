@@ -118,6 +118,8 @@ class RunState {
     int64_t at_ns = -1;
     std::string detail;
     uint64_t checks = 0;
+    // session_unchanged: the session ID first seen in the window.
+    std::string session_baseline;
   };
   std::vector<ExpectState> expect_states_;
   std::string error_;
