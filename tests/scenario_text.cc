@@ -174,6 +174,9 @@ struct PredicateWriter {
   std::string operator()(const sc::RaftMembers& p) const {
     return Block("raft_members", {absl::StrCat("nodes: ", SelList(p.nodes))});
   }
+  std::string operator()(const sc::SessionUnchanged& p) const {
+    return Block("session_unchanged", {absl::StrCat("node: ", Sel(p.node))});
+  }
 };
 
 std::string WindowText(const sc::Window& window, sim::Time end) {
@@ -343,6 +346,9 @@ struct PredicateDescriber {
   }
   std::string operator()(const sc::RaftMembers& p) const {
     return absl::StrCat("raft_members nodes=", D(p.nodes));
+  }
+  std::string operator()(const sc::SessionUnchanged& p) const {
+    return absl::StrCat("session_unchanged node=", D(p.node));
   }
 };
 
