@@ -272,6 +272,18 @@ std::optional<Predicate> Validator::ValidatePredicate(const pb::Expect& expect, 
       if (!valid) return std::nullopt;
       return Predicate(std::move(predicate));
     }
+    case pb::Expect::kSessionUnchanged: {
+      const pb::SessionUnchanged& u = expect.session_unchanged();
+      const Where w = where.Nested("session_unchanged");
+      if (!u.has_node()) {
+        Missing(w.self(), "session_unchanged", "node");
+        return std::nullopt;
+      }
+      const std::optional<NodeSelector> node =
+          Selector(u.node(), w.At("node"), "node", Use::kExpectation);
+      if (!node.has_value()) return std::nullopt;
+      return Predicate(SessionUnchanged{*node});
+    }
   }
   SIM_CHECK_MSG(false, absl::StrCat("predicate case ", expect.predicate_case()));
   return std::nullopt;

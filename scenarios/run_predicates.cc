@@ -19,8 +19,10 @@ class PredicateEvaluator {
  public:
   explicit PredicateEvaluator(RunState& run) : run_(run) {}
 
-  bool Holds(const Predicate& p, std::string* why) {
+  // `state` is the expectation's own (predicates that remember something over their window).
+  bool Holds(const Predicate& p, std::string* why, RunState::ExpectState* state = nullptr) {
     why_ = why;
+    state_ = state;
     return std::visit([this](const auto& x) { return Eval(x); }, p);
   }
 
@@ -195,8 +197,27 @@ class PredicateEvaluator {
     return true;
   }
 
+  bool Eval(const SessionUnchanged& p) {
+    std::optional<sim::HostId> id = run_.ResolveInExpectation(p.node);
+    if (!id) return No(absl::StrCat(p.node.text, " names no node yet"));
+    swarmsim::process::NodeProcess* node = run_.IsUp(*id) ? run_.Node(*id) : nullptr;
+    if (node == nullptr) return No(absl::StrCat(run_.NameOf(*id), " is down"));
+    const std::string session = node->agent().session_id();
+    if (state_ == nullptr || state_->session_baseline.empty()) {
+      if (state_ != nullptr) state_->session_baseline = session;
+      return true;  // The first ID seen in the window (or none yet).
+    }
+    if (session != state_->session_baseline) {
+      return No(absl::StrCat(run_.NameOf(*id), "'s session is ",
+                             session.empty() ? "none" : session, ", it was ",
+                             state_->session_baseline));
+    }
+    return true;
+  }
+
   RunState& run_;
   std::string* why_ = nullptr;
+  RunState::ExpectState* state_ = nullptr;
 };
 
 namespace {
@@ -380,7 +401,7 @@ void RunState::EvaluateExpectations(bool final_pass) {
     if (const Eventually* w = std::get_if<Eventually>(&*window)) {
       if (now < w->after) continue;
       std::string why;
-      if (now <= w->deadline() && evaluator.Holds(e.predicate, &why)) {
+      if (now <= w->deadline() && evaluator.Holds(e.predicate, &why, &s)) {
         s.decided = s.passed = s.closed = true;
         s.at_ns = now_ns;
         if (s.first_failed_ns >= 0) {
@@ -395,7 +416,7 @@ void RunState::EvaluateExpectations(bool final_pass) {
       if (s.first_failed_ns < 0) s.first_failed_ns = now_ns;
       ++s.checks;
       if (now >= w->deadline() || final_pass) {
-        if (why.empty()) evaluator.Holds(e.predicate, &why);
+        if (why.empty()) evaluator.Holds(e.predicate, &why, &s);
         const int64_t closed_at = std::min(w->deadline(), scenario_.end()).nanos();
         s.decided = s.closed = true;
         s.passed = false;
@@ -422,7 +443,7 @@ void RunState::EvaluateExpectations(bool final_pass) {
         continue;
       }
       std::string why;
-      const bool holds = evaluator.Holds(e.predicate, &why);
+      const bool holds = evaluator.Holds(e.predicate, &why, &s);
       if (!holds && (!s.seen || s.held)) s.false_since_ns = now_ns;
       if (holds && s.seen && !s.held) {
         s.down_ns += now_ns - s.false_since_ns;

@@ -155,6 +155,8 @@ class RunState {
     int64_t held_again_ns = -1;
     int64_t down_ns = 0;
     std::optional<sim::Time> origin;  // the new leader a new_leader_after window counts from
+    // session_unchanged: the session ID first seen in the window.
+    std::string session_baseline;
   };
   std::vector<ExpectState> expect_states_;
   std::string error_;

@@ -79,7 +79,7 @@ const char* PredicateName(const Predicate& predicate) {
   static constexpr const char* kNames[] = {
       "leader",       "no_leader",        "all_nodes_ready",   "node_status",
       "no_node_down", "agents_connected", "service_converged", "committed",
-      "raft_members", "replicas_running"};
+      "raft_members", "replicas_running", "session_unchanged"};
   static_assert(std::size(kNames) == std::variant_size_v<Predicate>, "one name per predicate");
   return kNames[predicate.index()];
 }

@@ -324,9 +324,16 @@ struct RaftMembers {
   std::vector<NodeSelector> nodes;
 };
 
+// Extension: over the window the node's agent keeps one session ID: the first one it holds in
+// the window (the ID its next Session RPC sends, which a reconnect keeps) never changes, so no
+// new registration happens. A node that is down fails it.
+struct SessionUnchanged {
+  NodeSelector node;
+};
+
 using Predicate = std::variant<LeaderElected, NoLeader, AllNodesReady, NodeStatusIs, NoNodeDown,
                                AgentsConnected, ServiceConverged, Committed, RaftMembers,
-                               ReplicasRunning>;
+                               ReplicasRunning, SessionUnchanged>;
 
 struct Expectation {
   std::string name;  // non-empty, unique within the scenario

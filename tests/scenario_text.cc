@@ -184,6 +184,9 @@ struct PredicateWriter {
     return Block("replicas_running",
                  {absl::StrCat("service: ", Quoted(p.service)), absl::StrCat("min: ", p.min)});
   }
+  std::string operator()(const sc::SessionUnchanged& p) const {
+    return Block("session_unchanged", {absl::StrCat("node: ", Sel(p.node))});
+  }
 };
 
 std::string WindowText(const sc::Window& window, sim::Time end) {
@@ -369,6 +372,9 @@ struct PredicateDescriber {
   }
   std::string operator()(const sc::ReplicasRunning& p) const {
     return absl::StrCat("replicas_running service='", p.service, "' min=", p.min);
+  }
+  std::string operator()(const sc::SessionUnchanged& p) const {
+    return absl::StrCat("session_unchanged node=", D(p.node));
   }
 };
 

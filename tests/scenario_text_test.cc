@@ -71,6 +71,7 @@ expect { name: "l" eventually { within: "2s" } agents_connected { except: ["w2"]
 expect { name: "m" eventually { within: "2s" } service_converged { name: "web" } }
 expect { name: "n" eventually { within: "2s" } committed { min_index: 12345 } }
 expect { name: "o" eventually { within: "2s" } raft_members { nodes: ["m1", "m2", "promoted"] } }
+expect { name: "q" always { from: "1s" } session_unchanged { node: "promoted" } }
 )pb";
 
 absl::StatusOr<sc::Scenario> Parse(const std::string& text) {

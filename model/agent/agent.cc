@@ -34,6 +34,7 @@ Agent::Agent(AgentConfig config, sim::Prng prng)
       worker_(config_.worker),
       description_(config_.description),
       described_(config_.description) {
+  local_conn_ = config_.local_manager;
   SIM_CHECK(config_.dispatcher_rpc_timeout > absl::ZeroDuration());
   SIM_CHECK(config_.node_update_period > absl::ZeroDuration());
   SIM_CHECK_GE(config_.status_updates_per_call_max, 1);
@@ -142,6 +143,22 @@ AgentOutput Agent::OnUpdateTaskStatusReply(sim::Time now, CallId call, const abs
                /*grow_backoff=*/true, &fx);
   }
   status_call_session_seq_ = 0;
+  status_call_local_ = false;
+  return Finish(fx);
+}
+
+AgentOutput Agent::SetLocalConnection(sim::Time now, bool set) {
+  Effects fx(&ids_);
+  if (stopped_ || local_conn_ == set) return fx.Take();
+  local_conn_ = set;
+  if (set || !started_) return Finish(fx);
+  // The connection closed under whatever used it.
+  if (reporter_.in_flight() && status_call_local_) DropInFlightStatus(&fx);
+  const std::optional<ManagerTarget>& target = session_->target();
+  if (!session_->closed() && target.has_value() && target->local) {
+    EndSession(now, SessionFailure{absl::StatusCode::kUnavailable, "transport is closing"},
+               /*grow_backoff=*/true, &fx);
+  }
   return Finish(fx);
 }
 
@@ -241,11 +258,16 @@ void Agent::CloseSession(Effects* fx) {
     // ...and closes the gRPC connection, which fails a status update still in flight on it.
     // (The local connection is shared and stays open: such a call runs on.)
     if (reporter_.in_flight() && status_call_session_seq_ == session_->seq()) {
-      fx->Cancel(reporter_.in_flight_call());
-      reporter_.Finish(reporter_.in_flight_call(), /*delivered=*/false);
-      status_call_session_seq_ = 0;
+      DropInFlightStatus(fx);
     }
   }
+}
+
+void Agent::DropInFlightStatus(Effects* fx) {
+  fx->Cancel(reporter_.in_flight_call());
+  reporter_.Finish(reporter_.in_flight_call(), /*delivered=*/false);
+  status_call_session_seq_ = 0;
+  status_call_local_ = false;
 }
 
 void Agent::NewSession(sim::Time now, std::string session_id, Effects* fx) {
@@ -253,7 +275,7 @@ void Agent::NewSession(sim::Time now, std::string session_id, Effects* fx) {
   const absl::Duration delay = backoff_.DrawDelay(prng_);
   std::optional<ManagerTarget> target;
   std::string select_error;
-  if (config_.local_manager) {
+  if (local_conn_) {
     target = ManagerTarget{/*local=*/true, "", ""};
   } else {
     absl::StatusOr<Peer> peer = remotes_.Select(prng_);
@@ -310,6 +332,7 @@ void Agent::PumpReporter(Effects* fx) {
   fx->CallWithId(id, CallKind::kUpdateTaskStatus, *session_->target(), session_->seq(),
                  std::nullopt, std::move(request));
   status_call_session_seq_ = session_->seq();
+  status_call_local_ = session_->target()->local;
 }
 
 AgentOutput Agent::Finish(Effects& fx) {
@@ -324,7 +347,8 @@ void Agent::CheckInvariants() const {
   SIM_CHECK(!session_->closed());  // A closed session is always replaced at once.
   SIM_CHECK(backoff_.current() <= config_.backoff.max);
   if (registered()) SIM_CHECK(backoff_.current() == absl::ZeroDuration());
-  if (config_.local_manager && session_->target().has_value()) SIM_CHECK(session_->target()->local);
+  // A session on the local connection ends when the connection is cleared.
+  if (session_->target().has_value() && session_->target()->local) SIM_CHECK(local_conn_);
   if (reporter_.in_flight()) SIM_CHECK_NE(status_call_session_seq_, 0u);
   SIM_CHECK_NE(node_update_generation_, 0u);  // The ticker never stops while running.
 }

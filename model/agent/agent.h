@@ -66,6 +66,12 @@ class Agent {
   AgentOutput OnAssignmentsStreamEnd(sim::Time now, CallId call, const absl::Status& status);
   AgentOutput OnUpdateTaskStatusReply(sim::Time now, CallId call, const absl::Status& status);
 
+  // The connection broker's local connection (SwarmKit connectionbroker SetLocalConn), §10.3.
+  // Setting it changes nothing now: the next session uses it. Clearing it closes the connection:
+  // a session on it fails ("transport is closing", UNAVAILABLE; the backoff grows) and the next
+  // one selects a remote manager with the same session ID; a status update in flight on it fails.
+  AgentOutput SetLocalConnection(sim::Time now, bool set);
+
   // What the executor now describes. Picked up at the next node update tick while registered;
   // a change restarts the session without growing the backoff.
   AgentOutput SetDescription(sim::Time now, const api::NodeDescription& description);
@@ -89,6 +95,7 @@ class Agent {
   const std::optional<api::Node>& node() const { return node_; }
   const api::NodeDescription& description() const { return description_; }
   const AgentConfig& config() const { return config_; }
+  bool local_connection() const { return local_conn_; }
   uint64_t sessions_created() const { return next_session_seq_ - 1; }
 
  private:
@@ -100,6 +107,8 @@ class Agent {
   // errs (grow=true) or a description change (grow=false): close, then build the next session.
   void EndSession(sim::Time now, const SessionFailure& why, bool grow_backoff, Effects* fx);
   void CloseSession(Effects* fx);
+  // The in-flight status update fails with its connection (it is reported again later).
+  void DropInFlightStatus(Effects* fx);
   void NewSession(sim::Time now, std::string session_id, Effects* fx);
   void OnNodeUpdateTick(sim::Time now, Effects* fx);
   void Report(const StatusChanges& changed);
@@ -117,6 +126,7 @@ class Agent {
   bool stopped_ = false;
   bool ready_ = false;
   bool left_ = false;
+  bool local_conn_ = false;  // the broker holds a local connection
 
   Backoff backoff_;
   Remotes remotes_;
@@ -126,6 +136,8 @@ class Agent {
   uint64_t next_session_seq_ = 1;
   // The session the in-flight UpdateTaskStatus was sent on (an error there ends that session).
   uint64_t status_call_session_seq_ = 0;
+  // ...and whether it went over the local connection (which outlives its sessions).
+  bool status_call_local_ = false;
 
   api::NodeDescription description_;          // what sessions register with
   api::NodeDescription described_;            // what the executor says now

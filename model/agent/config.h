@@ -28,8 +28,10 @@ struct WorkerConfig {
 struct AgentConfig {
   // This node's ID; used in notes only (the dispatcher learns it from the TLS identity).
   std::string node_id;
-  // A manager node's agent always talks to its own manager (reference §1.9); its session never
-  // down-weights anything and never selects from Remotes.
+  // The connection broker holds a local connection (this node's own manager) at Start. While one
+  // is held every new session uses it and never selects from Remotes (reference §1.9); a local
+  // session never down-weights anything. Agent::SetLocalConnection sets and clears it at run time
+  // (§10.3: a manager node's agent lives across role changes).
   bool local_manager = false;
   // What the executor describes at start (hostname, generation).
   api::NodeDescription description;

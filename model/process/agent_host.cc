@@ -49,25 +49,12 @@ AgentHost::AgentHost(agent::AgentConfig config, sim::Prng prng, HostLoop* loop, 
 
 void AgentHost::Start(sim::Context& ctx) { Apply(ctx, agent_.Start(ctx.LocalNow())); }
 
-void AgentHost::Retire(sim::Context& ctx) {
-  if (!active_) return;
-  active_ = false;
-  agent_.Stop(ctx.LocalNow());  // Its output is dropped: everything is closed below.
-  for (const auto& [id, call] : calls_) {
-    if (call.local) {
-      local_.cancel(ctx, call.local_handle);
-    } else {
-      ctx.CancelCall(call.sim_call);
-    }
-  }
-  calls_.clear();
-  for (const auto& [seq, conn] : session_conns_) ctx.CloseConn(conn);
-  session_conns_.clear();
+void AgentHost::SetLocalConnection(sim::Context& ctx, bool set) {
+  Apply(ctx, agent_.SetLocalConnection(ctx.LocalNow(), set));
 }
 
 void AgentHost::FailTask(sim::Context& ctx, const std::string& task_id,
                          const std::string& message) {
-  if (!active_) return;
   Apply(ctx, agent_.FailTask(ctx.LocalNow(), task_id, message));
 }
 
@@ -82,8 +69,7 @@ void AgentHost::Apply(sim::Context& ctx, agent::AgentOutput out) {
   for (const agent::RpcCall& call : out.calls) StartCall(ctx, call);
   for (const agent::TimerRequest& timer : out.timers) {
     loop_->At(ctx, timer.at, [this, timer](sim::Context& c) {
-      if (!active_) return;
-      Apply(c, agent_.OnTimer(c.LocalNow(), timer));
+            Apply(c, agent_.OnTimer(c.LocalNow(), timer));
     });
   }
   for (const agent::Note& note : out.notes) TraceNote(ctx, note);
@@ -114,7 +100,7 @@ void AgentHost::StartCall(sim::Context& ctx, const agent::RpcCall& call) {
         local_.call(ctx, method, stream, std::move(wrapped), call.session_seq,
                     [this, id](sim::Context& c, bool end, const sim::RpcStatus& status,
                                const sim::Payload& payload) {
-                      if (active_) Deliver(c, id, end, status, payload);
+                      Deliver(c, id, end, status, payload);
                     });
     calls_[id] = open;
     return;
@@ -126,17 +112,17 @@ void AgentHost::StartCall(sim::Context& ctx, const agent::RpcCall& call) {
   if (stream) {
     sim::StreamCallbacks callbacks;
     callbacks.on_message = [this, id](sim::Context& c, const sim::Payload& message) {
-      if (active_) Deliver(c, id, false, sim::RpcStatus::Ok(), message);
+      Deliver(c, id, false, sim::RpcStatus::Ok(), message);
     };
     callbacks.on_done = [this, id](sim::Context& c, const sim::RpcStatus& status) {
-      if (active_) Deliver(c, id, true, status, sim::Payload());
+      Deliver(c, id, true, status, sim::Payload());
     };
     open.sim_call = ctx.OpenStream(conn, method, std::move(payload), timeout, std::move(callbacks));
   } else {
     open.sim_call = ctx.Call(
         conn, method, std::move(payload), timeout,
         [this, id](sim::Context& c, const sim::RpcStatus& status, const sim::Payload& response) {
-          if (active_) Deliver(c, id, true, status, response);
+          Deliver(c, id, true, status, response);
         });
   }
   calls_[id] = open;

@@ -9,9 +9,10 @@
 // agent.no_remotes {reason}, agent.session_start {manager, session}, agent.session_end {manager,
 // session, code, reason, backoff_ns}, agent.assignments_gap {session}.
 //
-// One AgentHost lives as long as its process, across role changes (SwarmKit keeps its agent and
-// only swaps its connection broker's local connection): the LocalLink decides where a local call
-// goes. Retire() closes everything; callbacks left behind check `active_` first.
+// One AgentHost lives as long as its process, across role changes (reference §10.3: SwarmKit
+// keeps its agent and only sets or clears its connection broker's local connection). The node
+// calls SetLocalConnection when its manager's control API becomes healthy and when the manager
+// stops; local calls go through the LocalLink, which the node only uses while it runs a manager.
 #ifndef SWARMSIM_MODEL_PROCESS_AGENT_HOST_H_
 #define SWARMSIM_MODEL_PROCESS_AGENT_HOST_H_
 
@@ -31,8 +32,7 @@
 namespace swarmsim {
 namespace process {
 
-// Where a manager node's agent's local calls go (its own manager, or a stand-in when the node no
-// longer runs one). `call` returns a handle for `cancel`; the sink is invoked from later events.
+// Where a manager node's agent's local calls go: its own manager (through the raft proxy). `call` returns a handle for `cancel`; the sink is invoked from later events.
 struct LocalLink {
   std::function<uint64_t(sim::Context&, const std::string& method, bool streaming,
                          DispatcherCall call, uint64_t session_seq, LocalSink sink)>
@@ -48,11 +48,10 @@ class AgentHost {
             std::function<sim::HostId(const std::string&)> resolve, NodeChanged node_changed);
 
   void Start(sim::Context& ctx);
-  // Stops the agent and closes its calls and connections; later callbacks are ignored.
-  void Retire(sim::Context& ctx);
+  // The connection broker's local connection (agent::Agent::SetLocalConnection).
+  void SetLocalConnection(sim::Context& ctx, bool set);
 
   const agent::Agent& agent() const { return agent_; }
-  bool active() const { return active_; }
 
   // Fault injection: a task's container fails on this worker.
   void FailTask(sim::Context& ctx, const std::string& task_id, const std::string& message);
@@ -80,7 +79,6 @@ class AgentHost {
   LocalLink local_;
   std::function<sim::HostId(const std::string&)> resolve_;
   NodeChanged node_changed_;
-  bool active_ = true;
   std::map<agent::CallId, OpenCall> calls_;
   std::map<uint64_t, sim::ConnId> session_conns_;  // by session_seq
 };

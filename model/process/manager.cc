@@ -110,6 +110,8 @@ void Manager::ServeLocally(sim::Context& ctx, InboundId id) {
     ServeDispatcher(ctx, id, *in);
   } else if (in->method == kRaftJoinMethod) {
     ServeJoin(ctx, id, *in);
+  } else if (in->method == kNodeCertificateMethod) {
+    ServeNodeCertificate(ctx, id, *in);
   } else {
     ServeControl(ctx, id, *in);
   }

@@ -31,6 +31,7 @@
 #include "model/process/raft_host.h"
 #include "model/process/raft_proxy.h"
 #include "model/process/store_trace.h"
+#include "model/process/wire.h"
 #include "model/proto/swarm.pb.h"
 #include "model/rolemanager/quorum.h"
 #include "model/store/memory_store.h"
@@ -44,6 +45,14 @@ class LeaderSubsystems;
 
 // The ID of the cluster object the first leader creates.
 inline constexpr char kDefaultClusterId[] = "default";
+// raft.go Join's checkHealth: its timeout and the text its failure is wrapped in (§10.2).
+inline constexpr absl::Duration kJoinHealthCheckTimeout = absl::Seconds(5);
+inline constexpr char kErrJoinUnreachable[] =
+    "could not connect to prospective new cluster member using its advertised address";
+// What Join answers on a manager that is not the leader: ErrLostLeadership's text (raft.go).
+// (kErrLostLeadership in raft_host.h carries the text of raft.go's log line instead.)
+inline constexpr char kErrJoinLostLeadership[] =
+    "raft: failed to process the request: node lost leader status";
 
 struct ManagerStart {
   uint64_t raft_id = 0;
@@ -135,6 +144,9 @@ class Manager : public ProxyTarget {
   // Control API and joins (manager_control.cc).
   void ServeControl(sim::Context& ctx, InboundId id, const RaftProxy::Inbound& in);
   void ServeJoin(sim::Context& ctx, InboundId id, const RaftProxy::Inbound& in);
+  // Join after the joiner passed the health check.
+  void AddJoiner(sim::Context& ctx, InboundId id, const RaftJoinRequest& join);
+  void ServeNodeCertificate(sim::Context& ctx, InboundId id, const RaftProxy::Inbound& in);
 
   const NodeOptions& options_;
   HostLoop* loop_;

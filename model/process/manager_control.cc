@@ -1,8 +1,10 @@
 // Manager: the control API executed on the leader (reference §3.4; model/controlapi decides) and
-// RaftMembership.Join (§4.5), both reached through the raft proxy.
+// RaftMembership.Join (§4.5, §10.2) and the CA's certificate renewal (§10.3), all reached
+// through the raft proxy.
 #include <memory>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "model/controlapi/control_api.h"
 #include "model/process/manager.h"
 #include "model/process/store_rows.h"
@@ -82,8 +84,35 @@ void Manager::ServeJoin(sim::Context& ctx, InboundId id, const RaftProxy::Inboun
   }
   const RaftJoinRequest join = in.call.request.As<RaftJoinRequest>();
   if (!raft_->IsLeader()) {
+    // raft.go Join: status.Error(codes.FailedPrecondition, ErrLostLeadership.Error()).
     proxy_->Fail(ctx, id,
-                 sim::RpcStatus::Error(sim::StatusCode::kFailedPrecondition, "not the leader"));
+                 sim::RpcStatus::Error(sim::StatusCode::kFailedPrecondition, kErrJoinLostLeadership));
+    return;
+  }
+  // §10.2 checkHealth: the leader dials the joiner's advertised address and asks its Raft health
+  // (5 s) before anything else; unreachable, the join is refused and the membership unchanged.
+  ctx.Trace("manager.join_health_check", {{"node", join.node_id}, {"addr", join.addr}});
+  const sim::ConnId conn = ctx.Dial(options_.resolve(join.addr));
+  ctx.Call(conn, kHealthMethod, sim::Payload(), kJoinHealthCheckTimeout,
+           [this, id, join, conn](sim::Context& c, const sim::RpcStatus& status,
+                                  const sim::Payload&) {
+             c.CloseConn(conn);
+             if (!active_) return;  // Shutdown failed the inbound call already.
+             if (!status.ok()) {
+               c.Trace("manager.join_refused", {{"node", join.node_id}, {"reason", status.message}});
+               proxy_->Fail(c, id,
+                            sim::RpcStatus::Error(
+                                status.code, absl::StrCat(kErrJoinUnreachable, ": ", status.message)));
+               return;
+             }
+             AddJoiner(c, id, join);
+           });
+}
+
+void Manager::AddJoiner(sim::Context& ctx, InboundId id, const RaftJoinRequest& join) {
+  if (!raft_->IsLeader()) {
+    proxy_->Fail(ctx, id,
+                 sim::RpcStatus::Error(sim::StatusCode::kFailedPrecondition, kErrJoinLostLeadership));
     return;
   }
   auto reply = [this, id](sim::Context& c, uint64_t raft_id) {
@@ -120,6 +149,20 @@ void Manager::ServeJoin(sim::Context& ctx, InboundId id, const RaftProxy::Inboun
     }
     reply(c, raft_id);
   });
+}
+
+void Manager::ServeNodeCertificate(sim::Context& ctx, InboundId id, const RaftProxy::Inbound& in) {
+  // The CA signs with the node object's observed role (ca/server.go); the proxy brought the call
+  // to the leader, whose store is read.
+  const api::Node* node = store_.GetNode(in.call.node_id);
+  if (node == nullptr) {
+    proxy_->Fail(ctx, id, sim::RpcStatus::Error(sim::StatusCode::kNotFound, "node not found"));
+    return;
+  }
+  NodeCertificateResponse response;
+  response.manager = node->role() == api::NODE_ROLE_MANAGER;
+  proxy_->Reply(ctx, id, sim::RpcStatus::Ok(),
+                sim::Payload::Make<NodeCertificateResponse>(std::move(response), 512));
 }
 
 }  // namespace process

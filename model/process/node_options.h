@@ -38,9 +38,10 @@ struct NodeOptions {
   // agent then learns the list from SessionMessages.
   std::vector<std::string> initial_remotes;
 
-  // Raft configuration. raft_id, node_id, addr, bootstrap, initial_members and resolve are set by
-  // the process; the rest (ticks, intervals, limits, and raft.sync_latency: this host's WAL fsync
-  // time, the disk's property) is taken as given.
+  // Raft configuration. raft_id, node_id, addr, bootstrap, initial_members, resolve and
+  // serve_rpcs (false: the process routes the Raft methods) are set by the process; the rest
+  // (ticks, intervals, limits, and raft.sync_latency: this host's WAL fsync time, the disk's
+  // property) is taken as given.
   RaftHostOptions raft;
   dispatcher::DispatcherConfig dispatcher;
   // node_id, local_manager and initial_remotes are set by the process.

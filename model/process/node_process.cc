@@ -1,5 +1,6 @@
 #include "model/process/node_process.h"
 
+#include <algorithm>
 #include <utility>
 #include <variant>
 
@@ -19,7 +20,7 @@ namespace {
 // PRNG streams forked from the host's: (incarnation << 20) + offset + sequence.
 constexpr uint64_t kAgentStream = 0x100;
 constexpr uint64_t kManagerStream = 0x1000;
-constexpr uint64_t kRelayStream = 0x2000;
+constexpr uint64_t kNodeStream = 0x2000;
 
 uint64_t Stream(uint64_t incarnation, uint64_t offset, uint64_t seq) {
   return (incarnation << 20) + offset + seq;
@@ -45,6 +46,9 @@ const char* ControlMethod(const ControlRequest& request) {
 NodeProcess::NodeProcess(NodeOptions options) : options_(std::move(options)) {
   SIM_CHECK(!options_.node_id.empty());
   SIM_CHECK(options_.resolve != nullptr);
+  // A node may run several Raft instances in one incarnation (demotion, then promotion): the
+  // process serves the Raft methods once and routes them (raft_router_).
+  options_.raft.serve_rpcs = false;
 }
 
 NodeProcess::~NodeProcess() = default;
@@ -60,7 +64,12 @@ void NodeProcess::Start(sim::Context& ctx) {
   proxy_ = std::make_unique<RaftProxy>(
       options_.node_id, &loop_, [this]() { return CurrentManager(); }, options_.resolve);
   proxy_->Serve(ctx);
+  raft_router_.Serve(ctx);
+  node_prng_ = std::make_unique<sim::Prng>(ctx.prng().Fork(Stream(incarnation_, kNodeStream, 0)));
   PersistedRole role = LoadRole(ctx);
+  cert_manager_ = role.manager;
+  expected_manager_ = role.manager;
+  last_desired_manager_ = role.manager;
   if (role.manager) {
     ManagerStart start;
     start.raft_id = role.raft_id;
@@ -74,14 +83,19 @@ void NodeProcess::Start(sim::Context& ctx) {
     }
     StartManager(ctx, std::move(start));
   }
-  relay_prng_ = std::make_unique<sim::Prng>(ctx.prng().Fork(Stream(incarnation_, kRelayStream, 0)));
   std::vector<std::string> remotes = options_.initial_remotes;
-  if (!role.manager && remotes.empty()) {
-    // A demoted manager restarting as a worker: the scenario's managers stand in for the remotes
-    // SwarmKit would have persisted in state.json.
+  if (remotes.empty() && (!role.manager || incarnation_ > 1)) {
+    // A restart, or a demoted manager running as a worker: the scenario's managers and the
+    // membership it joined with stand in for the remotes SwarmKit persists in state.json (a
+    // manager needs them too once its manager is removed).
     for (const api::RaftMember& m : options_.initial_members) remotes.push_back(m.node_id());
+    for (const api::RaftMember& m : role.members) {
+      if (std::find(remotes.begin(), remotes.end(), m.node_id()) == remotes.end()) {
+        remotes.push_back(m.node_id());
+      }
+    }
   }
-  StartAgent(ctx, role.manager, std::move(remotes));
+  StartAgent(ctx, std::move(remotes));
 }
 
 NodeProcess::PersistedRole NodeProcess::LoadRole(sim::Context& ctx) const {
@@ -131,15 +145,22 @@ void NodeProcess::StartManager(sim::Context& ctx, ManagerStart start) {
   sim::Prng prng = ctx.prng().Fork(Stream(incarnation_, kManagerStream, manager_seq_));
   manager_ = std::make_unique<Manager>(options_, std::move(start), &loop_, proxy_.get(), prng,
                                        prefix, [this](sim::Context& c) { OnRemoved(c); });
+  raft_router_.set_target(&manager_->mutable_raft());
+  raft_router_.set_serving_without_target(false);
   manager_->Start(ctx);
+  // initManagerConnection runs alongside the manager: its first health check is at once (so an
+  // initial manager's agent starts on the local connection), then every 500 ms.
+  PollControlHealth(ctx, ++control_poll_generation_);
 }
 
 void NodeProcess::StopManager(sim::Context& ctx, const std::string& reason, bool clear_data) {
   if (manager_ == nullptr) return;
-  known_managers_.clear();
-  for (const api::RaftMember& m : manager_->raft()->Members()) {
-    if (m.node_id() != options_.node_id) known_managers_.push_back(m.node_id());
-  }
+  ++control_poll_generation_;
+  // runManager's deferred setControlSocket(nil): the agent's local connection closes. First, so
+  // that the agent sees one failure ("transport is closing") and not the manager's own stream
+  // ends followed by a next session on a connection about to go.
+  SetLocalConnection(ctx, false);
+  raft_router_.set_target(nullptr);
   manager_->Shutdown(ctx);
   retired_managers_.push_back(std::move(manager_));
   if (clear_data) {
@@ -151,14 +172,29 @@ void NodeProcess::StopManager(sim::Context& ctx, const std::string& reason, bool
   }
 }
 
-void NodeProcess::StartAgent(sim::Context& ctx, bool local, std::vector<std::string> remotes) {
-  if (agent_ != nullptr) {
-    agent_->Retire(ctx);
-    retired_agents_.push_back(std::move(agent_));
+void NodeProcess::PollControlHealth(sim::Context& ctx, uint64_t generation) {
+  if (generation != control_poll_generation_ || manager_ == nullptr || local_conn_) return;
+  // The control API reports SERVING once the manager runs (Raft started or joined).
+  if (manager_->active()) {
+    SetLocalConnection(ctx, true);
+    return;
   }
+  loop_.After(ctx, kControlHealthPoll,
+              [this, generation](sim::Context& c) { PollControlHealth(c, generation); });
+}
+
+void NodeProcess::SetLocalConnection(sim::Context& ctx, bool set) {
+  if (local_conn_ == set) return;
+  local_conn_ = set;
+  ctx.Trace("node.local_conn", {{"set", set ? 1 : 0}});
+  if (agent_ != nullptr) agent_->SetLocalConnection(ctx, set);
+}
+
+void NodeProcess::StartAgent(sim::Context& ctx, std::vector<std::string> remotes) {
+  SIM_CHECK(agent_ == nullptr);
   agent::AgentConfig config = options_.agent;
   config.node_id = options_.node_id;
-  config.local_manager = local;
+  config.local_manager = local_conn_;
   if (config.description.hostname().empty()) config.description.set_hostname(options_.node_id);
   config.initial_remotes.clear();
   for (const std::string& remote : remotes) {
@@ -169,8 +205,7 @@ void NodeProcess::StartAgent(sim::Context& ctx, bool local, std::vector<std::str
     peer.set_weight(10);  // remotes.DefaultObservationWeight
     config.initial_remotes.push_back(std::move(peer));
   }
-  ++agent_seq_;
-  sim::Prng prng = ctx.prng().Fork(Stream(incarnation_, kAgentStream, agent_seq_));
+  sim::Prng prng = ctx.prng().Fork(Stream(incarnation_, kAgentStream, 1));
   LocalLink link;
   link.call = [this](sim::Context& c, const std::string& method, bool streaming,
                      DispatcherCall call, uint64_t session_seq, LocalSink sink) {
@@ -180,106 +215,65 @@ void NodeProcess::StartAgent(sim::Context& ctx, bool local, std::vector<std::str
   agent_ = std::make_unique<AgentHost>(
       std::move(config), prng, &loop_, std::move(link), options_.resolve,
       [this](sim::Context& c, const api::Node& node) { OnNodeChanged(c, node); });
-  ctx.Trace("agent.start", {{"local", local ? 1 : 0}});
+  ctx.Trace("agent.start", {{"local", local_conn_ ? 1 : 0}});
   agent_->Start(ctx);
 }
 
-void NodeProcess::SwitchAgentMode(sim::Context& ctx, bool local) {
-  const agent::Agent& current = agent_->agent();
-  if (current.config().local_manager == local) return;
-  if (!current.registered() || current.backoff() != absl::ZeroDuration()) {
-    ctx.Trace("agent.mode_kept", {{"local", current.config().local_manager ? 1 : 0}});
-    return;
-  }
-  std::vector<std::string> remotes;
-  for (const auto& [peer, weight] : current.remotes().weights()) remotes.push_back(peer.node_id);
-  if (remotes.empty()) {
-    for (const api::RaftMember& m : options_.initial_members) remotes.push_back(m.node_id());
-  }
-  StartAgent(ctx, local, std::move(remotes));
-}
-
 uint64_t NodeProcess::LocalCall(sim::Context& ctx, const std::string& method, bool streaming,
-                                DispatcherCall call, uint64_t session_seq, LocalSink sink) {
+                                DispatcherCall call, uint64_t, LocalSink sink) {
   const uint64_t handle = next_local_++;
   LocalSink wrapped = [this, handle, sink](sim::Context& c, bool end, const sim::RpcStatus& status,
                                            const sim::Payload& payload) {
     if (end) local_routes_.erase(handle);
     sink(c, end, status, payload);
   };
-  LocalRoute route;
-  if (is_manager()) {
-    route.inbound = proxy_->CallLocal(ctx, method, streaming, std::move(call), std::move(wrapped));
-    local_routes_[handle] = route;
-    return handle;
-  }
-  // No manager here any more: relay to a remote manager, one connection per agent session. Once
-  // the agent is registered with a zero backoff it can be replaced by a remote-mode agent.
-  route.relayed = true;
-  if (!switch_posted_ && agent_->agent().registered() &&
-      agent_->agent().backoff() == absl::ZeroDuration()) {
-    switch_posted_ = true;
-    loop_.Post(ctx, [this](sim::Context& c) {
-      switch_posted_ = false;
-      if (!is_manager()) SwitchAgentMode(c, /*local=*/false);
-    });
-  }
-  agent::Remotes fallback;
-  for (const std::string& m : known_managers_) {
-    fallback.Observe(agent::Peer{m, m}, agent::kDefaultObservationWeight);
-  }
-  const agent::Remotes& remotes =
-      agent_->agent().remotes().empty() ? fallback : agent_->agent().remotes();
-  absl::StatusOr<agent::Peer> peer = remotes.Select(*relay_prng_, {options_.node_id});
-  if (!peer.ok()) {
-    local_routes_[handle] = route;
-    loop_.Post(ctx, [wrapped, message = std::string(peer.status().message())](sim::Context& c) {
-      wrapped(c, true, sim::RpcStatus::Error(sim::StatusCode::kUnavailable, message),
-              sim::Payload());
-    });
-    return handle;
-  }
-  for (auto it = relay_conns_.begin(); it != relay_conns_.end();) {
-    if (it->first >= session_seq) break;
-    ctx.CloseConn(it->second);
-    it = relay_conns_.erase(it);
-  }
-  auto conn_it = relay_conns_.find(session_seq);
-  if (conn_it == relay_conns_.end()) {
-    conn_it = relay_conns_.emplace(session_seq, ctx.Dial(options_.resolve(peer->addr))).first;
-  }
-  const int64_t size = call.request.size_bytes() + static_cast<int64_t>(call.node_id.size()) + 8;
-  sim::Payload payload = sim::Payload::Make<DispatcherCall>(std::move(call), size);
-  if (streaming) {
-    sim::StreamCallbacks callbacks;
-    callbacks.on_message = [wrapped](sim::Context& c, const sim::Payload& message) {
-      wrapped(c, false, sim::RpcStatus::Ok(), message);
-    };
-    callbacks.on_done = [wrapped](sim::Context& c, const sim::RpcStatus& status) {
-      wrapped(c, true, status, sim::Payload());
-    };
-    route.sim_call = ctx.OpenStream(conn_it->second, method, std::move(payload),
-                                    absl::ZeroDuration(), std::move(callbacks));
-  } else {
-    route.sim_call =
-        ctx.Call(conn_it->second, method, std::move(payload), absl::ZeroDuration(),
-                 [wrapped](sim::Context& c, const sim::RpcStatus& status,
-                           const sim::Payload& response) { wrapped(c, true, status, response); });
-  }
-  local_routes_[handle] = route;
+  // The agent calls locally only while the local connection is set, which implies a manager;
+  // the raft proxy fails the call UNAVAILABLE if that manager is gone meanwhile.
+  local_routes_[handle] =
+      proxy_->CallLocal(ctx, method, streaming, std::move(call), std::move(wrapped));
   return handle;
 }
 
 void NodeProcess::LocalCancel(sim::Context& ctx, uint64_t handle) {
   auto it = local_routes_.find(handle);
   if (it == local_routes_.end()) return;
-  const LocalRoute route = it->second;
+  const InboundId inbound = it->second;
   local_routes_.erase(it);
-  if (route.relayed) {
-    if (route.sim_call != 0) ctx.CancelCall(route.sim_call);
-  } else {
-    proxy_->CancelLocal(ctx, route.inbound);
+  proxy_->CancelLocal(ctx, inbound);
+}
+
+void NodeProcess::BrokerCall(
+    sim::Context& ctx, const char* method, sim::Payload request, absl::Duration timeout,
+    std::function<void(sim::Context&, const sim::RpcStatus&, const sim::Payload&)> done) {
+  DispatcherCall call;
+  call.node_id = options_.node_id;
+  call.request = std::move(request);
+  if (local_conn_) {
+    auto replied = std::make_shared<bool>(false);
+    proxy_->CallLocal(ctx, method, /*streaming=*/false, std::move(call),
+                      [done, replied](sim::Context& c, bool end, const sim::RpcStatus& status,
+                                      const sim::Payload& payload) {
+                        if (!end || *replied) return;
+                        *replied = true;
+                        done(c, status, payload);
+                      });
+    return;
   }
+  absl::StatusOr<agent::Peer> peer = agent_->agent().remotes().Select(*node_prng_);
+  if (!peer.ok()) {
+    loop_.Post(ctx, [done, message = std::string(peer.status().message())](sim::Context& c) {
+      done(c, sim::RpcStatus::Error(sim::StatusCode::kUnavailable, message), sim::Payload());
+    });
+    return;
+  }
+  const int64_t size = call.request.size_bytes() + static_cast<int64_t>(call.node_id.size()) + 8;
+  const sim::ConnId conn = ctx.Dial(options_.resolve(peer->addr));
+  ctx.Call(conn, method, sim::Payload::Make<DispatcherCall>(std::move(call), size), timeout,
+           [conn, done](sim::Context& c, const sim::RpcStatus& status,
+                        const sim::Payload& response) {
+             c.CloseConn(conn);
+             done(c, status, response);
+           });
 }
 
 ProxyTarget* NodeProcess::CurrentManager() {
@@ -293,6 +287,7 @@ void NodeProcess::OnTimer(sim::Context& ctx, sim::TimerKey key) {
 
 void NodeProcess::OnStop(sim::Context& ctx) {
   // Graceful: the dispatcher ends its streams (agents see ABORTED at once), Raft stops.
+  raft_router_.set_target(nullptr);
   if (manager_ != nullptr) manager_->Shutdown(ctx);
 }
 

@@ -8,19 +8,33 @@
 // later event (HostLoop::Post), never inline. Local calls are never down-weighted (the agent's
 // rule).
 //
-// Role changes (issue 5): when the agent sees its node object with desired role and observed role
-// MANAGER while no manager runs here, the node JOINS: it asks the leader, through a manager it
-// knows (proxied), to add it to Raft, then starts its Manager with bootstrap = false. When Raft
-// reports the node removed, the Manager is stopped and its Raft state wiped from the disk. The
-// role and Raft ID are persisted on the disk (file "node/role") so a restart comes back right.
-// The agent's local/remote mode is fixed per agent::Agent (AgentConfig::local_manager), so on a
-// role change the node replaces its agent by one in the other mode, only at a moment when the
-// agent is registered with a zero backoff (so the backoff sequence goes on from zero, as after a
-// registration). What changes is the session: the new agent registers again, and its tasks come
-// back from the COMPLETE assignment set with their stored statuses. Simplification (named): until then a demoted manager's agent keeps its local
-// connection, which this node RELAYS to a remote manager picked from the agent's remotes by
-// weight (SwarmKit swaps the connection broker's local connection and keeps the agent); a
-// promoted worker's agent keeps using remote managers.
+// One agent lives for the whole run of the process, across role changes (reference §10.3). Its
+// connection broker's LOCAL connection is set once this node's manager reports its control API
+// healthy (polled at the manager's start, then every 500 ms, as initManagerConnection) and
+// cleared when the manager stops; a session on it then fails and the next goes to a remote
+// manager with the same session ID (the leader's dispatcher takes the reuse path).
+//
+// Role changes (§3.4, §10.2, §10.3): the node's role is its certificate's. A change of the
+// desired role in the node object the agent sees (edge-triggered against the last one seen,
+// which starts as the certificate's role) renews the certificate: after 500 ms, a CA round trip
+// through the leader (NodeCA.IssueNodeCertificate, over the broker's connection) returns the
+// observed role in the leader's store; a role other than the desired one is retried with
+// SwarmKit's renewal backoff (uniform in [0, 5 s + 5 s·2^(n-1)), at most 1 h). With a manager
+// certificate and no manager here the node JOINS: it asks a manager chosen weighted-random from
+// its remotes (excluding itself) to add it to Raft, proxied to the leader, which first checks
+// that it can reach the joiner (Health.Check, 5 s); it then starts its Manager with
+// bootstrap = false. A failed join is retried after kJoinRetry. When Raft reports the node
+// removed, or the certificate turns to worker, the manager is stopped and its Raft state wiped.
+// After a removal with a manager certificate, the node waits roleChangeTimeout (16 s) for the
+// worker role, forces a renewal and waits another 16 s, then assumes a re-promotion and joins
+// again (SwarmKit superviseManager). The role and Raft ID are persisted on the disk (file
+// "node/role") so a restart comes back right.
+//
+// Simplification (named): the joiner serves Health.Check as SERVING from the moment it sends
+// Join (SwarmKit sets its Raft health SERVING in manager.Run just before JoinAndStart), and it
+// starts its Manager only with the Join answer in hand (SwarmKit starts it first and Joins from
+// inside); the join retry period is ours (SwarmKit's node exits on a failed join and is
+// restarted by its supervisor).
 #ifndef SWARMSIM_MODEL_PROCESS_NODE_PROCESS_H_
 #define SWARMSIM_MODEL_PROCESS_NODE_PROCESS_H_
 
@@ -50,6 +64,18 @@ inline constexpr char kRoleFile[] = "node/role";
 // SwarmKit's join request timeout (reqTimeout) and our retry period after a failed join.
 inline constexpr absl::Duration kJoinTimeout = absl::Seconds(25);
 inline constexpr absl::Duration kJoinRetry = absl::Seconds(5);
+// initManagerConnection's health poll period.
+inline constexpr absl::Duration kControlHealthPoll = absl::Milliseconds(500);
+// ca/renewer.go: a forced renewal waits this long (to let the role manager set Role first).
+inline constexpr absl::Duration kRenewDelay = absl::Milliseconds(500);
+// RenewTLSExponentialBackoff: base 5 s, factor 5 s, max 1 h.
+inline constexpr absl::Duration kRenewBackoffBase = absl::Seconds(5);
+inline constexpr absl::Duration kRenewBackoffFactor = absl::Seconds(5);
+inline constexpr absl::Duration kRenewBackoffMax = absl::Hours(1);
+// Our deadline for one CA round trip (SwarmKit's renewal has no single one).
+inline constexpr absl::Duration kRenewTimeout = absl::Seconds(5);
+// node/node.go roleChangeTimeout.
+inline constexpr absl::Duration kRoleChangeTimeout = absl::Seconds(16);
 
 class NodeProcess : public sim::Process {
  public:
@@ -73,6 +99,10 @@ class NodeProcess : public sim::Process {
   const NodeOptions& options() const { return options_; }
   const RaftProxy& proxy() const { return *proxy_; }
   bool joining() const { return joining_; }
+  // The role in this node's certificate.
+  bool manager_certificate() const { return cert_manager_; }
+  // The agent's connection broker holds the local connection.
+  bool local_connection() const { return local_conn_; }
 
   // --- Scenario steps ---
   // A control API call as a real client makes it: the local socket, proxied to the leader.
@@ -94,47 +124,65 @@ class NodeProcess : public sim::Process {
 
   PersistedRole LoadRole(sim::Context& ctx) const;
   void PersistRole(sim::Context& ctx, const PersistedRole& role);
+  // Raft.ProcessRaftMessage and Health.Check go to the running manager's Raft, if any.
+  void ServeRaft(sim::Context& ctx);
   void StartManager(sim::Context& ctx, ManagerStart start);
   void StopManager(sim::Context& ctx, const std::string& reason, bool clear_data);
-  void StartAgent(sim::Context& ctx, bool local, std::vector<std::string> remotes);
-  // Replaces the agent by one in the other mode when that is safe (see the file comment).
-  void SwitchAgentMode(sim::Context& ctx, bool local);
-  // The agent's local connection: this node's manager, or the relay to a remote manager.
+  void StartAgent(sim::Context& ctx, std::vector<std::string> remotes);
+  // initManagerConnection: set the local connection once the manager's control API is healthy.
+  void PollControlHealth(sim::Context& ctx, uint64_t generation);
+  void SetLocalConnection(sim::Context& ctx, bool set);
+  // The agent's local connection: this node's manager, through its raft proxy.
   uint64_t LocalCall(sim::Context& ctx, const std::string& method, bool streaming,
                      DispatcherCall call, uint64_t session_seq, LocalSink sink);
   void LocalCancel(sim::Context& ctx, uint64_t handle);
+  // A unary call through the connection broker: the local connection when set, else a remote
+  // manager chosen weighted-random. The reply comes from a later event.
+  void BrokerCall(sim::Context& ctx, const char* method, sim::Payload request,
+                  absl::Duration timeout,
+                  std::function<void(sim::Context&, const sim::RpcStatus&, const sim::Payload&)>
+                      done);
+
+  // --- Role changes (node_roles.cc) ---
   void OnNodeChanged(sim::Context& ctx, const api::Node& node);
+  // A renewal `delay` from now (a forced one waits kRenewDelay).
+  void Renew(sim::Context& ctx, absl::Duration delay);
+  void OnCertificate(sim::Context& ctx, uint64_t attempt, const sim::RpcStatus& status,
+                     const sim::Payload& response);
+  // The certificate's role changed (or was confirmed): start or stop the manager.
+  void OnCertificateRole(sim::Context& ctx);
   void Join(sim::Context& ctx);
   void OnJoined(sim::Context& ctx, const RaftJoinResponse& response);
   void OnRemoved(sim::Context& ctx);
+  // superviseManager after a stop without a role change: wait roleChangeTimeout (twice).
+  void WaitForWorkerRole(sim::Context& ctx, uint64_t generation, bool renewal_forced);
   ProxyTarget* CurrentManager();
 
   NodeOptions options_;
   HostLoop loop_;
   std::unique_ptr<RaftProxy> proxy_;
+  RaftRpcRouter raft_router_;
   std::unique_ptr<Manager> manager_;
   std::vector<std::unique_ptr<Manager>> retired_managers_;
   std::unique_ptr<AgentHost> agent_;
-  std::vector<std::unique_ptr<AgentHost>> retired_agents_;
-  // Local calls in progress: a proxied inbound call, or a relayed sim call.
-  struct LocalRoute {
-    bool relayed = false;
-    InboundId inbound = 0;
-    sim::CallId sim_call = 0;
-  };
-  std::map<uint64_t, LocalRoute> local_routes_;
+  // Local calls in progress: a proxied inbound call.
+  std::map<uint64_t, InboundId> local_routes_;
   uint64_t next_local_ = 1;
-  std::map<uint64_t, sim::ConnId> relay_conns_;  // by agent session
-  std::unique_ptr<sim::Prng> relay_prng_;
-  // Managers this node knew when its manager stopped (the relay's fallback when the agent has
-  // learnt none: SwarmKit's node keeps them in state.json).
-  std::vector<std::string> known_managers_;
-  bool switch_posted_ = false;
+  bool local_conn_ = false;
+  uint64_t control_poll_generation_ = 0;
+  // Join targets and remote CA calls (weighted-random selections), and renewal backoff draws.
+  std::unique_ptr<sim::Prng> node_prng_;
   uint64_t incarnation_ = 0;
   uint64_t manager_seq_ = 0;
-  uint64_t agent_seq_ = 0;
   bool joining_ = false;
   uint64_t join_attempt_ = 0;
+  // The certificate: its role, the role a renewal expects, the last desired role seen.
+  bool cert_manager_ = false;
+  bool expected_manager_ = false;
+  bool last_desired_manager_ = false;
+  uint64_t renew_attempt_ = 0;
+  uint64_t renew_failures_ = 0;
+  uint64_t role_wait_generation_ = 0;
 };
 
 }  // namespace process

@@ -1,5 +1,7 @@
-// NodeProcess: role changes (reference §3.4, issue 5): joining Raft after a promotion, leaving it
-// after a removal.
+// NodeProcess: role changes (reference §3.4, §10.2, §10.3): the certificate renewal that follows
+// a desired-role change, joining Raft with a manager certificate, leaving it after a removal,
+// and superviseManager's wait for the worker role.
+#include <algorithm>
 #include <utility>
 
 #include "model/process/node_process.h"
@@ -9,38 +11,96 @@ namespace swarmsim {
 namespace process {
 
 void NodeProcess::OnNodeChanged(sim::Context& ctx, const api::Node& node) {
-  // The certificate follows the observed role: a node starts its manager once the role manager
-  // set Role = MANAGER for a desired MANAGER.
-  const bool promoted =
-      node.spec().desired_role() == api::NODE_ROLE_MANAGER && node.role() == api::NODE_ROLE_MANAGER;
-  if (promoted && !is_manager() && !joining_) Join(ctx);
+  // Edge-triggered on the desired role (lastSeenRole, starting from the certificate's role):
+  // set the expected role and force a renewal.
+  const bool desired_manager = node.spec().desired_role() == api::NODE_ROLE_MANAGER;
+  if (desired_manager == last_desired_manager_) return;
+  last_desired_manager_ = desired_manager;
+  expected_manager_ = desired_manager;
+  ctx.Trace("node.renew", {{"expected", desired_manager ? "manager" : "worker"}});
+  renew_failures_ = 0;
+  Renew(ctx, kRenewDelay);
+}
+
+void NodeProcess::Renew(sim::Context& ctx, absl::Duration delay) {
+  const uint64_t attempt = ++renew_attempt_;
+  loop_.After(ctx, delay, [this, attempt](sim::Context& c) {
+    if (attempt != renew_attempt_) return;
+    // The CA issues the certificate with the node's observed role (proxied to the leader).
+    BrokerCall(c, kNodeCertificateMethod, sim::Payload::Make<NodeCertificateRequest>(NodeCertificateRequest(), 16),
+               kRenewTimeout,
+               [this, attempt](sim::Context& c2, const sim::RpcStatus& status,
+                               const sim::Payload& response) {
+                 OnCertificate(c2, attempt, status, response);
+               });
+  });
+}
+
+void NodeProcess::OnCertificate(sim::Context& ctx, uint64_t attempt, const sim::RpcStatus& status,
+                                const sim::Payload& response) {
+  if (attempt != renew_attempt_) return;
+  const bool issued = status.ok() && response.Holds<NodeCertificateResponse>();
+  const bool manager = issued && response.As<NodeCertificateResponse>().manager;
+  if (issued && manager == expected_manager_) {
+    renew_failures_ = 0;
+    if (cert_manager_ != manager) {
+      cert_manager_ = manager;
+      ctx.Trace("node.certificate", {{"role", manager ? "manager" : "worker"}});
+    }
+    OnCertificateRole(ctx);
+    return;
+  }
+  // A failure, or a certificate with the other role: retry with RenewTLSExponentialBackoff
+  // (go-events: uniform in [0, base + factor·2^(failures-1)), capped at max).
+  ++renew_failures_;
+  const int shift = static_cast<int>(std::min<uint64_t>(renew_failures_ - 1, 20));
+  absl::Duration bound = kRenewBackoffBase + kRenewBackoffFactor * (int64_t{1} << shift);
+  bound = std::min(bound, kRenewBackoffMax);
+  const absl::Duration delay = absl::Nanoseconds(static_cast<int64_t>(
+      node_prng_->UniformU64(static_cast<uint64_t>(absl::ToInt64Nanoseconds(bound)))));
+  ctx.Trace("node.renew_retry",
+            {{"reason", issued ? std::string("role ") + (manager ? "manager" : "worker")
+                               : status.ToString()},
+             {"delay_ns", absl::ToInt64Nanoseconds(delay)}});
+  Renew(ctx, delay);
+}
+
+void NodeProcess::OnCertificateRole(sim::Context& ctx) {
+  if (cert_manager_) {
+    if (!is_manager() && !joining_) Join(ctx);
+    return;
+  }
+  // waitRole(worker) fired: superviseManager is done waiting; runManager stops a running manager
+  // with its data cleared.
+  ++role_wait_generation_;
+  ++join_attempt_;
+  joining_ = false;
+  raft_router_.set_serving_without_target(false);
+  if (manager_ != nullptr) {
+    StopManager(ctx, "role changed to worker", /*clear_data=*/true);
+    PersistRole(ctx, PersistedRole());
+  }
 }
 
 void NodeProcess::Join(sim::Context& ctx) {
   joining_ = true;
   const uint64_t attempt = ++join_attempt_;
-  // The manager this node trusts most (SwarmKit: remotes.Select excluding itself).
-  std::string target;
-  int64_t best = 0;
-  for (const auto& [peer, weight] : agent_->agent().remotes().weights()) {
-    if (peer.node_id == options_.node_id) continue;
-    if (target.empty() || weight > best) {
-      target = peer.addr;
-      best = weight;
-    }
-  }
+  // runManager: a remote chosen weighted-random among the known managers, excluding this node.
+  absl::StatusOr<agent::Peer> target =
+      agent_->agent().remotes().Select(*node_prng_, {options_.node_id});
   auto retry = [this, attempt](sim::Context& c) {
-    if (attempt != join_attempt_ || is_manager()) return;
+    if (attempt != join_attempt_ || is_manager() || !cert_manager_) return;
     joining_ = false;
-    const std::optional<api::Node>& node = agent_->agent().node();
-    if (node.has_value()) OnNodeChanged(c, *node);
+    Join(c);
   };
-  if (target.empty()) {
+  if (!target.ok()) {
     ctx.Trace("node.join_failed", {{"reason", "no manager known"}});
     loop_.After(ctx, kJoinRetry, retry);
     return;
   }
-  ctx.Trace("node.join", {{"via", target}});
+  // The joiner's Raft health reports SERVING from now on (the leader checks it).
+  raft_router_.set_serving_without_target(true);
+  ctx.Trace("node.join", {{"via", target->node_id}});
   RaftJoinRequest request;
   request.node_id = options_.node_id;
   request.addr = options_.node_id;
@@ -48,7 +108,7 @@ void NodeProcess::Join(sim::Context& ctx) {
   call.node_id = options_.node_id;
   call.request = sim::Payload::Make<RaftJoinRequest>(std::move(request), 64);
   const int64_t size = call.request.size_bytes() + 8;
-  const sim::ConnId conn = ctx.Dial(options_.resolve(target));
+  const sim::ConnId conn = ctx.Dial(options_.resolve(target->addr));
   ctx.Call(conn, kRaftJoinMethod, sim::Payload::Make<DispatcherCall>(std::move(call), size),
            kJoinTimeout,
            [this, attempt, conn, retry](sim::Context& c, const sim::RpcStatus& status,
@@ -59,6 +119,7 @@ void NodeProcess::Join(sim::Context& ctx) {
                OnJoined(c, response.As<RaftJoinResponse>());
                return;
              }
+             raft_router_.set_serving_without_target(false);
              c.Trace("node.join_failed", {{"reason", status.ToString()}});
              loop_.After(c, kJoinRetry, retry);
            });
@@ -77,22 +138,33 @@ void NodeProcess::OnJoined(sim::Context& ctx, const RaftJoinResponse& response) 
   start.bootstrap = false;
   start.members = response.members;
   if (manager_ != nullptr) retired_managers_.push_back(std::move(manager_));
+  // The agent moves to the local connection once the control API is healthy (StartManager);
+  // its current session goes on.
   StartManager(ctx, std::move(start));
-  // Managers' agents use the local connection (from a later event: this runs inside an RPC
-  // callback of the agent host being replaced).
-  loop_.Post(ctx, [this](sim::Context& c) {
-    if (is_manager()) SwitchAgentMode(c, /*local=*/true);
-  });
 }
 
 void NodeProcess::OnRemoved(sim::Context& ctx) {
   if (!is_manager()) return;
   StopManager(ctx, "removed from raft", /*clear_data=*/true);
-  PersistedRole role;
-  PersistRole(ctx, role);
-  // The agent uses remote managers from now on (or, if it cannot be replaced now, its local
-  // connection is relayed to one).
-  SwitchAgentMode(ctx, /*local=*/false);
+  PersistRole(ctx, PersistedRole());
+  // superviseManager: the manager stopped without a role change (yet): wait for the worker role.
+  if (cert_manager_) WaitForWorkerRole(ctx, ++role_wait_generation_, /*renewal_forced=*/false);
+}
+
+void NodeProcess::WaitForWorkerRole(sim::Context& ctx, uint64_t generation, bool renewal_forced) {
+  loop_.After(ctx, kRoleChangeTimeout, [this, generation, renewal_forced](sim::Context& c) {
+    if (generation != role_wait_generation_ || !cert_manager_ || is_manager()) return;
+    if (!renewal_forced) {
+      // Removed from Raft but still a manager certificate: force a renewal, wait once more.
+      c.Trace("node.role_wait", {{"action", "renew"}});
+      Renew(c, kRenewDelay);
+      WaitForWorkerRole(c, generation, /*renewal_forced=*/true);
+      return;
+    }
+    // No worker certificate came: assume a re-promotion and run the manager again (a join).
+    c.Trace("node.role_wait", {{"action", "restart manager"}});
+    if (!joining_) Join(c);
+  });
 }
 
 }  // namespace process

@@ -65,7 +65,7 @@ TEST(NodeRolesTest, PromoteWorkerJoinsRaft) {
       [&] {
         NodeProcess* w1 = c.node("w1");
         return IsMember(c, "w1") && w1->is_manager() && w1->raft()->Leader() != 0 &&
-               w1->agent().registered() && w1->agent().config().local_manager &&
+               w1->agent().registered() && w1->agent().local_connection() &&
                c.AllReady(c.all());
       },
       absl::Seconds(64));
@@ -81,7 +81,7 @@ TEST(NodeRolesTest, PromoteWorkerJoinsRaft) {
   c.world().RestartHost(c.host("w1"));
   ASSERT_TRUE(c.RunUntil([&] { return c.node("w1")->is_manager() && c.AllReady(c.all()); },
                          absl::Seconds(64)));
-  EXPECT_TRUE(c.node("w1")->agent().config().local_manager);
+  EXPECT_TRUE(c.node("w1")->agent().local_connection());
   EXPECT_EQ(MemberCount(c), 4u);
   c.checkers().Finish();
   EXPECT_EQ(c.Violations(), "");
@@ -101,7 +101,7 @@ TEST(NodeRolesTest, DemoteFollowerLeavesRaftAndBecomesWorker) {
         return !IsMember(c, follower) && !c.node(follower)->is_manager() &&
                ObservedRole(c, follower) == api::NODE_ROLE_WORKER &&
                c.node(follower)->agent().registered() &&
-               !c.node(follower)->agent().config().local_manager && c.AllReady(c.all());
+               !c.node(follower)->agent().local_connection() && c.AllReady(c.all());
       },
       absl::Seconds(64));
   ASSERT_TRUE(demoted.has_value());
@@ -114,7 +114,7 @@ TEST(NodeRolesTest, DemoteFollowerLeavesRaftAndBecomesWorker) {
   c.world().RestartHost(c.host(follower));
   ASSERT_TRUE(c.RunUntil([&] { return !c.node(follower)->is_manager() && c.AllReady(c.all()); },
                          absl::Seconds(64)));
-  EXPECT_FALSE(c.node(follower)->agent().config().local_manager);
+  EXPECT_FALSE(c.node(follower)->agent().local_connection());
   EXPECT_EQ(MemberCount(c), 2u);
   c.checkers().Finish();
   EXPECT_EQ(c.Violations(), "");
@@ -179,7 +179,7 @@ TEST(NodeRolesTest, DemoteDownedManagerThenRestartBecomesWorker) {
   std::optional<sim::Time> worker = c.RunUntil(
       [&] {
         return !c.node(follower)->is_manager() && c.node(follower)->agent().registered() &&
-               !c.node(follower)->agent().config().local_manager && c.AllReady(c.all());
+               !c.node(follower)->agent().local_connection() && c.AllReady(c.all());
       },
       absl::Seconds(64));
   ASSERT_TRUE(worker.has_value());
@@ -188,6 +188,117 @@ TEST(NodeRolesTest, DemoteDownedManagerThenRestartBecomesWorker) {
   EXPECT_LE(*worker - t0, absl::Seconds(64));
   EXPECT_FALSE(HasRaftState(c.world().host(c.host(follower)).disk()));
   EXPECT_EQ(MemberCount(c), 2u);
+  c.checkers().Finish();
+  EXPECT_EQ(c.Violations(), "");
+}
+
+// §10.3: promotion keeps the agent and its session. The renewal waits 500 ms and asks the CA
+// (through the leader); only then does the node join, and its agent's remote session goes on
+// with the same ID while the local connection is set for its next session.
+TEST(NodeRolesTest, PromotionRenewsTheCertificateFirstAndKeepsTheSession) {
+  NodeTestCluster c(ClusterSpec{3, 2, 1, nullptr});
+  FormCluster(c);
+  const std::string session = c.node("w1")->agent().session_id();
+  ASSERT_FALSE(session.empty());
+  const sim::Time t0 = c.now();
+  ASSERT_TRUE(SetDesiredRole(c, "m2", "w1", api::NODE_ROLE_MANAGER).ok());
+  c.world().RunFor(t0 + absl::Milliseconds(450) - c.now());
+  EXPECT_FALSE(IsMember(c, "w1"));
+  EXPECT_FALSE(c.node("w1")->manager_certificate());
+  ASSERT_TRUE(c.RunUntil(
+      [&] { return IsMember(c, "w1") && c.node("w1")->local_connection(); }, absl::Seconds(30)));
+  const std::vector<sim::TraceRecord> certs = c.Records("node.certificate");
+  ASSERT_EQ(certs.size(), 1u);
+  EXPECT_GE(certs[0].at, t0 + absl::Milliseconds(500));
+  const std::vector<sim::TraceRecord> added = c.Records("manager.add_member");
+  ASSERT_EQ(added.size(), 1u);
+  EXPECT_GE(added[0].at, certs[0].at);
+  // The remote session goes on: no session ended, the same ID, still remote.
+  c.world().RunFor(absl::Seconds(10));
+  NodeProcess* w1 = c.node("w1");
+  EXPECT_TRUE(w1->agent().registered());
+  EXPECT_EQ(w1->agent().session_id(), session);
+  EXPECT_FALSE(w1->agent().session()->target()->local);
+  for (const sim::TraceRecord& r : c.Records("agent.session_end")) {
+    EXPECT_FALSE(r.host == c.host("w1") && r.at >= t0) << r.Str("reason");
+  }
+  c.checkers().Finish();
+  EXPECT_EQ(c.Violations(), "");
+}
+
+// §10.3: demotion closes the local connection: the session fails (UNAVAILABLE, backoff 100 ms)
+// and the next one goes to a remote manager with the same session ID, which the leader's
+// dispatcher takes on its reuse path (no new registration).
+TEST(NodeRolesTest, DemotionMovesTheSessionToARemoteManagerWithTheSameId) {
+  NodeTestCluster c(ClusterSpec{3, 1, 1, nullptr});
+  FormCluster(c);
+  std::string follower;
+  for (const std::string& m : c.managers()) {
+    if (m != c.Leader()) follower = m;
+  }
+  const std::string session = c.node(follower)->agent().session_id();
+  ASSERT_TRUE(c.node(follower)->agent().local_connection());
+  const sim::Time t0 = c.now();
+  ASSERT_TRUE(SetDesiredRole(c, c.Leader(), follower, api::NODE_ROLE_WORKER).ok());
+  ASSERT_TRUE(c.RunUntil(
+      [&] {
+        NodeProcess* n = c.node(follower);
+        return !n->is_manager() && n->agent().registered() && !n->manager_certificate();
+      },
+      absl::Seconds(64)));
+  NodeProcess* n = c.node(follower);
+  EXPECT_FALSE(n->agent().session()->target()->local);
+  EXPECT_EQ(n->agent().session_id(), session);
+  std::vector<sim::TraceRecord> ends;
+  for (const sim::TraceRecord& r : c.Records("agent.session_end")) {
+    if (r.host == c.host(follower) && r.at >= t0) ends.push_back(r);
+  }
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_EQ(ends[0].Str("code"), "UNAVAILABLE");
+  EXPECT_EQ(ends[0].Int("backoff_ns"), absl::ToInt64Nanoseconds(absl::Milliseconds(100)));
+  for (const sim::TraceRecord& r : c.Records("agent.registered")) {
+    if (r.host == c.host(follower)) {
+      EXPECT_EQ(r.Str("session"), session);
+    }
+  }
+  c.checkers().Finish();
+  EXPECT_EQ(c.Violations(), "");
+}
+
+// §10.2: the leader health-checks the joiner first. With every link from the leader to the
+// joiner cut, the join is refused with SwarmKit's message, the membership does not change, and
+// the joiner retries; after the heal it joins.
+TEST(NodeRolesTest, JoinOfAnUnreachableNodeIsRefusedUntilItIsReachable) {
+  NodeTestCluster c(ClusterSpec{3, 1, 1, nullptr});
+  FormCluster(c);
+  const std::string leader = c.Leader();
+  c.world().network().Cut(c.host(leader), c.host("w1"));
+  ASSERT_TRUE(SetDesiredRole(c, leader, "w1", api::NODE_ROLE_MANAGER).ok());
+  ASSERT_TRUE(c.RunUntil([&] { return !c.Records("manager.join_refused").empty(); },
+                         absl::Seconds(30)));
+  ASSERT_TRUE(c.RunUntil(
+      [&] {
+        for (const sim::TraceRecord& r : c.Records("node.join_failed")) {
+          if (r.host == c.host("w1")) return true;
+        }
+        return false;
+      },
+      absl::Seconds(30)));
+  bool refused_with_message = false;
+  for (const sim::TraceRecord& r : c.Records("node.join_failed")) {
+    refused_with_message |= absl::StrContains(
+        r.Str("reason"),
+        "could not connect to prospective new cluster member using its advertised address");
+  }
+  EXPECT_TRUE(refused_with_message);
+  c.world().RunFor(absl::Seconds(20));
+  EXPECT_FALSE(IsMember(c, "w1"));
+  EXPECT_EQ(MemberCount(c), 3u);
+  EXPECT_GE(c.Records("manager.join_refused").size(), 2u);  // retried
+  c.world().network().HealAll();
+  ASSERT_TRUE(c.RunUntil([&] { return IsMember(c, "w1") && c.node("w1")->is_manager(); },
+                         absl::Seconds(30)));
+  EXPECT_EQ(MemberCount(c), 4u);
   c.checkers().Finish();
   EXPECT_EQ(c.Violations(), "");
 }

@@ -587,7 +587,10 @@ void RaftRpcRouter::Serve(sim::Context& ctx) {
   ctx.Serve(kHealthMethod,
             [this](sim::Context& c, sim::ServerCallId call, const sim::Payload& request) {
               if (target_ == nullptr) {
-                c.Reply(call, sim::RpcStatus::Error(sim::StatusCode::kUnavailable, kErrStopped));
+                c.Reply(call, serving_without_target_
+                                  ? sim::RpcStatus::Ok()
+                                  : sim::RpcStatus::Error(sim::StatusCode::kUnavailable,
+                                                          kErrStopped));
                 return;
               }
               target_->HandleHealthCheckCall(c, call, request);

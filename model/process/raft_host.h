@@ -218,9 +218,13 @@ class RaftRpcRouter {
   void Serve(sim::Context& ctx);
   void set_target(RaftHost* target) { target_ = target; }
   RaftHost* target() const { return target_; }
+  // Health.Check answers SERVING while no RaftHost runs (a joiner: SwarmKit's manager reports
+  // Raft SERVING before it calls Join, §10.2).
+  void set_serving_without_target(bool serving) { serving_without_target_ = serving; }
 
  private:
   RaftHost* target_ = nullptr;
+  bool serving_without_target_ = false;
 };
 
 }  // namespace process

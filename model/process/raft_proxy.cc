@@ -34,6 +34,7 @@ void RaftProxy::Serve(sim::Context& ctx) {
       {kRaftJoinMethod, false},      {kCreateServiceMethod, false},
       {kUpdateServiceMethod, false}, {kRemoveServiceMethod, false},
       {kUpdateNodeMethod, false},    {kRemoveNodeMethod, false},
+      {kNodeCertificateMethod, false},
   };
   for (const Method& m : methods) {
     const std::string name = m.name;

@@ -38,6 +38,12 @@ inline constexpr char kRemoveNodeMethod[] = "Control.RemoveNode";
 // RaftJoinResponse.
 inline constexpr char kRaftJoinMethod[] = "RaftMembership.Join";
 
+// NodeCA (api/ca.proto), served by every manager behind the raft proxy (proxied to the leader):
+// a certificate renewal reduced to what the control plane needs, the role the CA writes into
+// the certificate (the node object's observed Role). Request payload: DispatcherCall around a
+// NodeCertificateRequest; reply payload: NodeCertificateResponse.
+inline constexpr char kNodeCertificateMethod[] = "NodeCA.IssueNodeCertificate";
+
 // Raft transport between managers (never proxied). Payload: the raft wire message.
 inline constexpr char kRaftMessageMethod[] = "Raft.ProcessRaftMessage";
 // Health (grpc.health.v1): request payload empty, reply OK when the named service is SERVING.
@@ -64,6 +70,12 @@ struct RaftJoinRequest {
 struct RaftJoinResponse {
   uint64_t raft_id = 0;
   std::vector<swarmsim::api::RaftMember> members;
+};
+
+// NodeCA.IssueNodeCertificate: the caller's identity (DispatcherCall::node_id) says which node.
+struct NodeCertificateRequest {};
+struct NodeCertificateResponse {
+  bool manager = false;
 };
 
 // Wraps an api:: message as a payload with its serialized size.
