@@ -22,7 +22,8 @@
 // |                                      | UNAVAILABLE "keepalive timeout" after keepalive_time + |
 // |                                      | keepalive_timeout.                                     |
 // | peer restarts (crash, then start)    | the first packet of the old conn that reaches the new  |
-// |                                      | incarnation (new call, retransmission, ping) is        |
+// |                                      | incarnation (new call, retransmission, ping; while the |
+// |                                      | conn backs off, only its next retransmission) is       |
 // |                                      | answered by a reset: UNAVAILABLE "connection reset"    |
 // |                                      | for every call and stream on the conn.                 |
 // | peer partitioned / cut / isolated    | packets are retransmitted: DEADLINE_EXCEEDED at the    |

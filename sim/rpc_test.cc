@@ -336,6 +336,24 @@ TEST_F(RpcFixture, PeerRestartsPendingCallResetByRetransmission) {
   EXPECT_LT(outcomes_[0].at_ns, Sec(2).nanos());
 }
 
+TEST_F(RpcFixture, PeerRestartsBackedOffConnResetOnlyAtItsNextRetransmission) {
+  // The conn backs off while the server is powered off (retransmissions at ~0.4, 0.8, 1.6, 3.2,
+  // 6.4 s). A call made after the restart leaves only with the next retransmission, so the reset
+  // comes then, not one round trip after the call.
+  DialAt(Ms(0));
+  world_.At(Ms(100), [this] { world_.CrashHost(server_); });
+  CallAt(Ms(200), "Echo", absl::Seconds(30));
+  world_.At(Sec(5), [this] { world_.StartHost(server_); });
+  CallAt(Ms(5500), "Echo", absl::Seconds(30));
+  world_.RunUntil(Sec(40));
+  ASSERT_EQ(outcomes_.size(), 2u);
+  for (const Outcome& o : outcomes_) {
+    EXPECT_EQ(o.code, StatusCode::kUnavailable);
+    EXPECT_EQ(o.message, "connection reset");
+    EXPECT_EQ(o.at_ns, Ms(6407).nanos());
+  }
+}
+
 TEST_F(RpcFixture, PartitionedCallerSeesDeadlineExceeded) {
   DialAt(Ms(0));
   world_.At(Ms(100), [this] { world_.network().Partition({{server_}, {client_}}); });

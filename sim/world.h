@@ -192,7 +192,7 @@ class World {
   uint64_t next_id_ = 1;
   // TCP's retransmission timer, one per sending side of a connection (keyed by the sender's conn
   // key, unique in the world) that has an unacknowledged lost segment. Lookup only, never
-  // iterated.
+  // iterated, so its order cannot reach a trace.
   struct RetransmitClock {
     Time next;              // When the outstanding segments are retransmitted.
     uint32_t backoffs = 0;  // Timeouts since the last ACK: the RTO is 200 ms << backoffs.
