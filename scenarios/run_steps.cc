@@ -379,6 +379,11 @@ class StepApplier {
     }
     const std::string what = absl::StrCat("transfer leadership ", run_.NameOf(leader), " -> ",
                                           run_.NameOf(*to));
+    if (*to == leader) {
+      // Raft ignores a transfer to the leader itself; say so instead of waiting for a timeout.
+      run_.Note(absl::StrCat(what, ": already the leader, nothing to do"));
+      return;
+    }
     run_.Note(what);
     RunState* run = &run_;
     run_.Node(leader)->TransferLeadership(

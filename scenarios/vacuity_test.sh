@@ -33,11 +33,11 @@ agent/backoff_after_losing_every_manager|/crash {/d|no leader while every manage
 agent/reconnect_to_new_leader|s/crash {/pause { duration: "1ms"/|every surviving agent reconnects to the new leader
 agent/session_reuse_after_short_blip|s/duration: "4s"/duration: "20s"/|nobody is marked DOWN
 bugs/moby_25017_leader_power_off|s/crash {/pause { duration: "1ms"/|web runs 18 replicas again
-bugs/moby_34466_one_way_partition|/cut { from: "m2"/d|the inflated term deposes the leader when the cut heals
+bugs/moby_34466_one_way_partition|s/cut { to: "follower" label: "deaf" }/pause { node: "follower" label: "deaf" duration: "1ms" }/|the inflated term deposes the leader when the stalled connection retransmits
 bugs/moby_43508_longer_heartbeat_rides_out_pause|s/heartbeat_period: "30s" heartbeat_epsilon: "3s"/heartbeat_period: "5s"/|nobody is ever marked DOWN
 bugs/moby_43508_vm_pause_worker|s/duration: "30s"/duration: "1ms"/|the frozen worker is marked DOWN
 bugs/swarmkit_1183_registration_storm|/restart {/d|every agent registers with the new leader
-bugs/swarmkit_1364_rejoin_term_inflation|/isolate {/d|the healthy leader is deposed shortly after the heal
+bugs/swarmkit_1364_rejoin_term_inflation|s/isolate {\(.*\)duration: "60s"/pause {\1duration: "1ms"/|the healthy leader is deposed when the stalled connection retransmits
 bugs/swarmkit_1364_with_prevote|s/pre_vote: true/pre_vote: false/|the leader is never disturbed
 bugs/swarmkit_2091_repeated_leader_suspend|s/duration: "25s"/duration: "120s"/|no worker is ever marked down
 bugs/swarmkit_2128_lost_quorum_fast_fail|s/crash {/pause { duration: "1ms"/; /restart {/d|the leader steps down by CheckQuorum
