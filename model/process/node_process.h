@@ -183,6 +183,9 @@ class NodeProcess : public sim::Process {
   uint64_t renew_attempt_ = 0;
   uint64_t renew_failures_ = 0;
   uint64_t role_wait_generation_ = 0;
+  // superviseManager is in its roleChangeTimeout wait (after a removal, before the worker role or
+  // the restart): a manager certificate does not start the manager meanwhile.
+  bool waiting_for_worker_role_ = false;
 };
 
 }  // namespace process

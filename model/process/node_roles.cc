@@ -67,12 +67,15 @@ void NodeProcess::OnCertificate(sim::Context& ctx, uint64_t attempt, const sim::
 
 void NodeProcess::OnCertificateRole(sim::Context& ctx) {
   if (cert_manager_) {
-    if (!is_manager() && !joining_) Join(ctx);
+    // During superviseManager's wait after a removal, a manager certificate (the forced renewal's
+    // answer included) does not restart the manager: only the timer or the worker role ends it.
+    if (!is_manager() && !joining_ && !waiting_for_worker_role_) Join(ctx);
     return;
   }
   // waitRole(worker) fired: superviseManager is done waiting; runManager stops a running manager
   // with its data cleared.
   ++role_wait_generation_;
+  waiting_for_worker_role_ = false;
   ++join_attempt_;
   joining_ = false;
   raft_router_.set_serving_without_target(false);
@@ -148,7 +151,10 @@ void NodeProcess::OnRemoved(sim::Context& ctx) {
   StopManager(ctx, "removed from raft", /*clear_data=*/true);
   PersistRole(ctx, PersistedRole());
   // superviseManager: the manager stopped without a role change (yet): wait for the worker role.
-  if (cert_manager_) WaitForWorkerRole(ctx, ++role_wait_generation_, /*renewal_forced=*/false);
+  if (cert_manager_) {
+    waiting_for_worker_role_ = true;
+    WaitForWorkerRole(ctx, ++role_wait_generation_, /*renewal_forced=*/false);
+  }
 }
 
 void NodeProcess::WaitForWorkerRole(sim::Context& ctx, uint64_t generation, bool renewal_forced) {
@@ -162,6 +168,7 @@ void NodeProcess::WaitForWorkerRole(sim::Context& ctx, uint64_t generation, bool
       return;
     }
     // No worker certificate came: assume a re-promotion and run the manager again (a join).
+    waiting_for_worker_role_ = false;
     c.Trace("node.role_wait", {{"action", "restart manager"}});
     if (!joining_) Join(c);
   });

@@ -3,13 +3,16 @@
 // RaftMembership.Join, demotion removes the member (the leader transfers leadership first), the
 // quorum guard refuses demoting the last manager. Times are stated and checked.
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "model/process/node_test_cluster.h"
 #include "model/process/raft_disk.h"
+#include "model/process/raft_host.h"
 
 namespace swarmsim {
 namespace process {
@@ -299,6 +302,151 @@ TEST(NodeRolesTest, JoinOfAnUnreachableNodeIsRefusedUntilItIsReachable) {
   ASSERT_TRUE(c.RunUntil([&] { return IsMember(c, "w1") && c.node("w1")->is_manager(); },
                          absl::Seconds(30)));
   EXPECT_EQ(MemberCount(c), 4u);
+  c.checkers().Finish();
+  EXPECT_EQ(c.Violations(), "");
+}
+
+// Records of `kind` traced by `node`'s host at or after `since`, in trace order.
+std::vector<sim::TraceRecord> NodeRecords(NodeTestCluster& c, const std::string& kind,
+                                          const std::string& node, sim::Time since) {
+  std::vector<sim::TraceRecord> out;
+  for (const sim::TraceRecord& r : c.Records(kind)) {
+    if (r.host == c.host(node) && r.at >= since) out.push_back(r);
+  }
+  return out;
+}
+
+// Removes `node`'s Raft member through the leader's Raft (a conf change) without touching its
+// node object: the role manager sees nothing to do (desired = observed = MANAGER), so the CA
+// keeps issuing manager certificates and the node never gets the worker role. Returns the time
+// at which the node stopped its manager (its "node.role" worker record).
+sim::Time RemoveFromRaftOnly(NodeTestCluster& c, const std::string& node) {
+  const std::string leader = c.Leader();
+  SIM_CHECK(!leader.empty() && leader != node);
+  const uint64_t raft_id = c.node(node)->options().raft_id;
+  const sim::Time t0 = c.now();
+  auto result = std::make_shared<std::optional<absl::Status>>();
+  // Test-only: the scenario has no API for a bare conf change; the RaftHost itself is not const.
+  const_cast<RaftHost*>(c.node(leader)->raft())
+      ->RemoveMember(c.context(leader), raft_id,
+                     [result](sim::Context&, absl::Status status) { *result = status; });
+  SIM_CHECK(c.RunUntil([&] { return result->has_value(); }, absl::Seconds(30),
+                       absl::Milliseconds(10)));
+  SIM_CHECK((*result)->ok());
+  SIM_CHECK(c.RunUntil([&] { return !c.node(node)->is_manager(); }, absl::Seconds(30),
+                       absl::Milliseconds(10)));
+  const std::vector<sim::TraceRecord> roles = NodeRecords(c, "node.role", node, t0);
+  SIM_CHECK_EQ(roles.size(), 1u);
+  SIM_CHECK_EQ(roles[0].Str("role"), "worker");
+  return roles[0].at;
+}
+
+// §10.3 superviseManager, removed from Raft with no role change: the node wipes its Raft state,
+// waits roleChangeTimeout (16 s) for the worker role, then forces a renewal and waits another
+// 16 s; the renewal brings a manager certificate again (not the worker role), so at 32 s it
+// assumes a re-promotion and runs its manager again — a join under a new Raft ID. Nothing joins
+// or restarts before then, not even on the forced renewal's manager certificate.
+TEST(NodeRolesTest, ManagerRemovedWithoutRoleChangeRenewsAtSixteenSecondsAndRestartsAtThirtyTwo) {
+  NodeTestCluster c(ClusterSpec{3, 1, 1, nullptr});
+  FormCluster(c);
+  std::string follower;
+  for (const std::string& m : c.managers()) {
+    if (m != c.Leader()) follower = m;
+  }
+  const uint64_t old_raft_id = c.node(follower)->options().raft_id;
+  const sim::Time removed = RemoveFromRaftOnly(c, follower);
+  EXPECT_FALSE(IsMember(c, follower));
+  EXPECT_EQ(MemberCount(c), 2u);
+  EXPECT_FALSE(HasRaftState(c.world().host(c.host(follower)).disk()));
+  EXPECT_TRUE(c.node(follower)->manager_certificate());
+  EXPECT_EQ(ObservedRole(c, follower), api::NODE_ROLE_MANAGER);
+  EXPECT_EQ(c.LeaderStore()->GetNode(follower)->spec().desired_role(), api::NODE_ROLE_MANAGER);
+
+  // First wait: 16 s, then the forced renewal.
+  auto waited = [&](size_t n) {
+    return c.RunUntil(
+        [&] { return NodeRecords(c, "node.role_wait", follower, removed).size() >= n; },
+        absl::Seconds(20), absl::Milliseconds(10));
+  };
+  ASSERT_TRUE(waited(1));
+  std::vector<sim::TraceRecord> waits = NodeRecords(c, "node.role_wait", follower, removed);
+  ASSERT_EQ(waits.size(), 1u);
+  EXPECT_EQ(waits[0].Str("action"), "renew");
+  EXPECT_EQ(waits[0].at, removed + kRoleChangeTimeout);
+
+  // Second wait: another 16 s, then the manager runs again (a join).
+  ASSERT_TRUE(waited(2));
+  waits = NodeRecords(c, "node.role_wait", follower, removed);
+  ASSERT_EQ(waits.size(), 2u);
+  EXPECT_EQ(waits[1].Str("action"), "restart manager");
+  EXPECT_EQ(waits[1].at, removed + 2 * kRoleChangeTimeout);
+  // The forced renewal never produced a worker certificate, and nothing joined before 32 s.
+  EXPECT_TRUE(NodeRecords(c, "node.certificate", follower, removed).empty());
+  EXPECT_TRUE(c.node(follower)->manager_certificate());
+  const std::vector<sim::TraceRecord> joins = NodeRecords(c, "node.join", follower, removed);
+  ASSERT_FALSE(joins.empty());
+  EXPECT_EQ(joins[0].at, removed + 2 * kRoleChangeTimeout);
+
+  std::optional<sim::Time> back = c.RunUntil(
+      [&] {
+        NodeProcess* n = c.node(follower);
+        return IsMember(c, follower) && n->is_manager() && n->local_connection() &&
+               c.AllReady(c.all());
+      },
+      absl::Seconds(40));
+  ASSERT_TRUE(back.has_value());
+  std::printf("measured: %s removed from Raft, renewal at +%.3f s, join at +%.3f s, member again "
+              "at +%.3f s\n",
+              follower.c_str(), Secs(waits[0].at - removed), Secs(joins[0].at - removed),
+              Secs(*back - removed));
+  // A new Raft ID: the old one was removed for good.
+  uint64_t new_raft_id = 0;
+  for (const api::RaftMember& m : c.node(c.Leader())->raft()->Members()) {
+    if (m.node_id() == follower) new_raft_id = m.raft_id();
+  }
+  EXPECT_NE(new_raft_id, 0u);
+  EXPECT_NE(new_raft_id, old_raft_id);
+  EXPECT_EQ(MemberCount(c), 3u);
+  c.checkers().Finish();
+  EXPECT_EQ(c.Violations(), "");
+}
+
+// §10.3 superviseManager: the worker role ends the wait. A demotion removes the member first (the
+// node stops its manager, "removed from raft", with its manager certificate still in hand, and
+// starts waiting), then sets Role = WORKER; the worker certificate comes well before 16 s, so there
+// is neither a forced renewal nor a manager restart, even long after.
+TEST(NodeRolesTest, DemotionEndsTheRoleWaitWithoutRenewalOrRestart) {
+  NodeTestCluster c(ClusterSpec{3, 1, 1, nullptr});
+  FormCluster(c);
+  std::string follower;
+  for (const std::string& m : c.managers()) {
+    if (m != c.Leader()) follower = m;
+  }
+  const sim::Time t0 = c.now();
+  ASSERT_TRUE(SetDesiredRole(c, c.Leader(), follower, api::NODE_ROLE_WORKER).ok());
+  ASSERT_TRUE(c.RunUntil([&] { return !c.node(follower)->manager_certificate(); },
+                         absl::Seconds(15), absl::Milliseconds(10)));
+  // The removal came first, with a manager certificate: the wait was armed.
+  const std::vector<sim::TraceRecord> stopped = NodeRecords(c, "node.role", follower, t0);
+  ASSERT_EQ(stopped.size(), 1u);
+  EXPECT_EQ(stopped[0].Str("role"), "worker");
+  const std::vector<sim::TraceRecord> certs = NodeRecords(c, "node.certificate", follower, t0);
+  ASSERT_EQ(certs.size(), 1u);
+  EXPECT_EQ(certs[0].Str("role"), "worker");
+  EXPECT_GT(certs[0].at, stopped[0].at);
+  EXPECT_LT(certs[0].at, stopped[0].at + kRoleChangeTimeout);
+  std::printf("measured: %s stopped its manager at +%.3f s, worker certificate at +%.3f s\n",
+              follower.c_str(), Secs(stopped[0].at - t0), Secs(certs[0].at - t0));
+  c.world().RunFor(stopped[0].at + 3 * kRoleChangeTimeout - c.now());
+  EXPECT_TRUE(NodeRecords(c, "node.role_wait", follower, t0).empty());
+  EXPECT_TRUE(NodeRecords(c, "node.join", follower, t0).empty());
+  NodeProcess* n = c.node(follower);
+  EXPECT_FALSE(n->is_manager());
+  EXPECT_FALSE(n->manager_certificate());
+  EXPECT_TRUE(n->agent().registered());
+  EXPECT_FALSE(IsMember(c, follower));
+  EXPECT_EQ(ObservedRole(c, follower), api::NODE_ROLE_WORKER);
+  EXPECT_EQ(MemberCount(c), 2u);
   c.checkers().Finish();
   EXPECT_EQ(c.Violations(), "");
 }
