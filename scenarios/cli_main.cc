@@ -2,6 +2,10 @@
 // Exit status: 0 when every expectation and invariant held, 1 when one failed, 2 on bad input
 // or usage (with `FILE:LINE:COL: what is wrong` for scenario files).
 //
+// Everything printed passes through EscapeControls: names and paths come from files and
+// arguments, and a control character in them must not reach the terminal raw. An output PATH
+// of `-` is standard output; the report then goes to stderr so stdout holds only that data.
+//
 // This file is the only place that reads a wall clock: to report how fast a run was. Nothing it
 // measures reaches the simulation or the trace.
 #include <algorithm>
@@ -61,6 +65,8 @@ constexpr char kRunUsage[] = R"(usage: swarmsim run FILE [flags]
                          file's own seed and is not compared under another
   --summary=PATH         write the summary JSON (docs/summary-json.md) to PATH
   --trace=PATH           write every trace record as JSON Lines to PATH
+                         (PATH `-` is standard output, for either flag; the report then goes
+                         to stderr)
   --json                 print the summary JSON on stdout instead of the report
   --check-determinism    run twice and fail, naming the first differing trace record, if the
                          two traces differ
@@ -71,7 +77,8 @@ constexpr char kCheckUsage[] = R"(usage: swarmsim check PATH... [flags]
   Runs every *.textproto under the paths (sorted; directories named `testdata` are skipped)
   and prints a table and a closing "check: N passed, M failed" line.
 
-  --junit=PATH           write JUnit XML (one testcase per scenario) to PATH
+  --junit=PATH           write JUnit XML (one testcase per scenario) to PATH (`-`: standard
+                         output; the table then goes to stderr)
   --update-golden        rewrite each file's golden_digest with this binary's digest for the
                          file's own seed (adds the field to files that have none)
   --check-determinism    run each scenario twice and compare the traces record by record
@@ -98,9 +105,12 @@ usage:
   swarmsim help [COMMAND]          this text, or one command's flags (also COMMAND --help)
 
 exit status: 0 all expectations and invariants held; 1 something failed; 2 bad input or usage.
+Scenario files are read only if they are regular files of at most 4 MiB.
 Scenario format: docs/scenario-format.md; summary JSON: docs/summary-json.md; what the model
 covers and simplifies: docs/model.md (all in the swarmsim source tree).
 )";
+
+static_assert(kScenarioFileMaxBytes == 4 * 1024 * 1024, "kUsage states the limit: update it");
 
 // The usage of one command, or nullptr when `command` is not one.
 const char* CommandUsage(const std::string& command) {
@@ -124,11 +134,20 @@ struct Flags {
   bool help = false;
 };
 
+// Prints `text` with its control characters made visible (see the file comment).
+void Print(std::FILE* to, const std::string& text) {
+  std::fputs(EscapeControls(text).c_str(), to);
+}
+
 int UsageError(const std::string& message, const std::string& command = "") {
-  std::fprintf(stderr, "swarmsim: %s\nTry 'swarmsim %s'.\n", message.c_str(),
-               command.empty() ? "help" : absl::StrCat(command, " --help").c_str());
+  Print(stderr, absl::StrCat("swarmsim: ", message, "\nTry 'swarmsim ",
+                             command.empty() ? "help" : absl::StrCat(command, " --help"),
+                             "'.\n"));
   return kExitUsage;
 }
+
+// An output PATH of `-` means standard output.
+constexpr char kStdout[] = "-";
 
 // Returns an error message, or empty on success.
 std::string ParseFlags(const std::vector<std::string>& args, Flags& flags) {
@@ -183,12 +202,18 @@ std::string ParseFlags(const std::vector<std::string>& args, Flags& flags) {
   return "";
 }
 
+// Writes `contents` to `path`, or to standard output when `path` is `-`. The contents are
+// already escaped for their format (JSON, XML).
 bool WriteFile(const std::string& path, const std::string& contents) {
+  if (path == kStdout) {
+    std::fwrite(contents.data(), 1, contents.size(), stdout);
+    return std::fflush(stdout) == 0;
+  }
   std::ofstream out(path, std::ios::binary);
   out << contents;
   out.close();
   if (!out) {
-    std::fprintf(stderr, "swarmsim: cannot write %s\n", path.c_str());
+    Print(stderr, absl::StrCat("swarmsim: cannot write ", path, "\n"));
     return false;
   }
   return true;
@@ -210,7 +235,7 @@ RunOutput TimedRun(const Scenario& scenario, bool keep_records) {
   if (isatty(STDERR_FILENO)) {
     options.progress = [&meter](int64_t sim_ns, uint64_t events) {
       const std::string line = meter.Update(sim_ns, events);
-      if (!line.empty()) std::fprintf(stderr, "%s\n", line.c_str());
+      if (!line.empty()) Print(stderr, absl::StrCat(line, "\n"));
     };
   }
   RunOutput output = RunScenario(scenario, options);
@@ -238,9 +263,14 @@ bool CheckDeterminism(const Scenario& scenario, RunOutput& first) {
 
 int Run(const Flags& flags) {
   if (flags.positional.size() != 1) return UsageError("run takes exactly one scenario FILE");
+  const int to_stdout =
+      (flags.trace_path == kStdout) + (flags.summary_path == kStdout) + (flags.json ? 1 : 0);
+  if (to_stdout > 1) {
+    return UsageError("only one of --trace=-, --summary=- and --json can write to stdout", "run");
+  }
   absl::StatusOr<Scenario> loaded = LoadScenario(flags.positional[0]);
   if (!loaded.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(loaded.status().message()).c_str());
+    Print(stderr, absl::StrCat(loaded.status().message(), "\n"));
     return kExitUsage;
   }
   Scenario scenario = *std::move(loaded);
@@ -253,16 +283,21 @@ int Run(const Flags& flags) {
     return kExitUsage;
   }
   if (!flags.trace_path.empty()) {
-    std::ofstream out(flags.trace_path, std::ios::binary);
+    std::ofstream file;
+    if (flags.trace_path != kStdout) file.open(flags.trace_path, std::ios::binary);
+    std::ostream& out = flags.trace_path == kStdout ? std::cout : file;
     output.trace->WriteJsonLines(out);
+    out.flush();
     if (!out) return UsageError(absl::StrCat("cannot write ", flags.trace_path));
   }
+  // With a data file on stdout, the report goes to stderr.
+  std::FILE* report = to_stdout > 0 && !flags.json ? stderr : stdout;
   if (flags.json) {
     std::fputs(SummaryJson(result).c_str(), stdout);
   } else if (flags.quiet) {
-    std::printf("%s %s\n", result.passed ? "PASSED" : "FAILED", result.file.c_str());
+    Print(report, absl::StrCat(result.passed ? "PASSED " : "FAILED ", result.file, "\n"));
   } else {
-    std::fputs(HumanReport(result).c_str(), stdout);
+    Print(report, HumanReport(result));
   }
   return result.passed ? kExitPass : kExitFail;
 }
@@ -275,13 +310,13 @@ std::vector<std::string> CollectScenarioFiles(const std::vector<std::string>& pa
   std::vector<std::string> files;
   for (const std::string& path : paths) {
     std::error_code ec;
-    if (fs::is_regular_file(path, ec)) {
-      files.push_back(path);
-      continue;
-    }
-    if (!fs::is_directory(path, ec)) {
+    if (!fs::exists(path, ec)) {
       error = absl::StrCat(path, ": no such file or directory");
       return {};
+    }
+    if (!fs::is_directory(path, ec)) {
+      files.push_back(path);  // LoadScenario says what is wrong with anything but a scenario
+      continue;
     }
     for (auto it = fs::recursive_directory_iterator(path, ec);
          it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -306,6 +341,8 @@ int Check(const Flags& flags) {
     // A golden digest belongs to the file's own seed; pinning another seed's would break it.
     return UsageError("--update-golden pins each file's digest for its own seed; drop --seed");
   }
+  // With the JUnit XML on stdout, the table goes to stderr.
+  std::FILE* table = flags.junit_path == kStdout ? stderr : stdout;
   std::string error;
   const std::vector<std::string> files = CollectScenarioFiles(flags.positional, error);
   if (!error.empty()) return UsageError(error);
@@ -315,7 +352,7 @@ int Check(const Flags& flags) {
   for (const std::string& file : files) {
     absl::StatusOr<Scenario> loaded = LoadScenario(file);
     if (!loaded.ok()) {
-      std::fprintf(stderr, "%s\n", std::string(loaded.status().message()).c_str());
+      Print(stderr, absl::StrCat(loaded.status().message(), "\n"));
       RunResult failed;
       failed.file = file;
       failed.scenario = file;
@@ -331,20 +368,22 @@ int Check(const Flags& flags) {
     RunResult& result = output.result;
     const std::string digest = absl::StrFormat("%016x", result.digest);
     if (flags.update_golden && result.golden_digest != digest) {
-      std::ifstream in(file, std::ios::binary);
-      std::stringstream text;
-      text << in.rdbuf();
-      if (!WriteFile(file, WithGoldenDigest(text.str(), digest))) return kExitUsage;
-      std::fprintf(stderr, "%s: golden_digest set to %s\n", file.c_str(), digest.c_str());
+      absl::StatusOr<std::string> text = ReadScenarioFile(file);
+      if (!text.ok()) {
+        Print(stderr, absl::StrCat(text.status().message(), "\n"));
+        return kExitUsage;
+      }
+      if (!WriteFile(file, WithGoldenDigest(*text, digest))) return kExitUsage;
+      Print(stderr, absl::StrCat(file, ": golden_digest set to ", digest, "\n"));
       result.golden_digest = digest;
       result.golden_seed = result.seed;
       // The old pin no longer counts against the run; everything else still does.
       result.passed = FailureSummary(result).empty();
     }
-    std::fprintf(stderr, "%s %s\n", result.passed ? "PASS" : "FAIL", file.c_str());
+    Print(stderr, absl::StrCat(result.passed ? "PASS " : "FAIL ", file, "\n"));
     results.push_back(std::move(result));
   }
-  std::fputs(CheckTable(results).c_str(), stdout);
+  Print(table, CheckTable(results));
   if (!flags.junit_path.empty() && !WriteFile(flags.junit_path, JunitXml(results))) {
     return kExitUsage;
   }
@@ -361,11 +400,12 @@ int Validate(const Flags& flags) {
   for (const std::string& file : flags.positional) {
     absl::StatusOr<Scenario> loaded = LoadScenario(file);
     if (loaded.ok()) {
-      std::printf("%s: ok (%d managers, %d workers, %zu steps, %zu expectations)\n", file.c_str(),
-                  loaded->cluster.managers, loaded->cluster.workers, loaded->steps.size(),
-                  loaded->expectations.size());
+      Print(stdout,
+            absl::StrFormat("%s: ok (%d managers, %d workers, %zu steps, %zu expectations)\n",
+                            file, loaded->cluster.managers, loaded->cluster.workers,
+                            loaded->steps.size(), loaded->expectations.size()));
     } else {
-      std::fprintf(stderr, "%s\n", std::string(loaded.status().message()).c_str());
+      Print(stderr, absl::StrCat(loaded.status().message(), "\n"));
       status = kExitUsage;
     }
   }

@@ -100,5 +100,66 @@ expect_usage check "$tmp/lib" --update-golden --seed=8
 err="$("$bin" run "$example" --quiet 2>&1 >/dev/null)"
 [ -z "$err" ] || { echo "FAIL: run printed on a non-terminal stderr: $err"; fail=1; }
 
+# Only regular files of at most 4 MiB are read, and a bad path is named for what it is, exit 2,
+# quickly: a FIFO is never opened (it would block), /dev/zero never read (it never ends).
+expect_file_error() {  # PATH WANT-STDERR
+  local err status
+  err="$(timeout 20 "$bin" run "$1" 2>&1 >/dev/null)"
+  status=$?
+  [ "$status" -eq 2 ] || { echo "FAIL: run $1 exited $status, want 2"; fail=1; }
+  [ "$err" = "$2" ] || { echo "FAIL: run $1 said: $err"; echo "  want: $2"; fail=1; }
+}
+mkfifo "$tmp/fifo.textproto"
+expect_file_error "$tmp/fifo.textproto" \
+  "$tmp/fifo.textproto: is not a regular file (a FIFO, a device or a socket); scenarios are read from regular files only"
+expect_file_error /dev/zero \
+  "/dev/zero: is not a regular file (a FIFO, a device or a socket); scenarios are read from regular files only"
+expect_file_error scenarios/testdata "scenarios/testdata: is a directory, not a scenario file"
+expect_file_error "$tmp/missing.textproto" "$tmp/missing.textproto: no such file"
+truncate -s 5M "$tmp/big.textproto"
+expect_file_error "$tmp/big.textproto" \
+  "$tmp/big.textproto: is larger than the 4 MiB (4194304 bytes) a scenario file may be"
+if [ "$(id -u)" -ne 0 ]; then  # root reads anything
+  cp "$example" "$tmp/unreadable.textproto" && chmod 000 "$tmp/unreadable.textproto"
+  expect_file_error "$tmp/unreadable.textproto" "$tmp/unreadable.textproto: permission denied"
+fi
+# check and validate say the same of a path given explicitly (check used to say "no such file").
+err="$(timeout 20 "$bin" check "$tmp/fifo.textproto" 2>&1 >/dev/null)"
+[ $? -eq 2 ] && grep -q "fifo.textproto: is not a regular file" <<<"$err" || {
+  echo "FAIL: check on a FIFO: $err"; fail=1; }
+err="$(timeout 20 "$bin" validate /dev/zero 2>&1 >/dev/null)"
+[ $? -eq 2 ] && grep -q "^/dev/zero: is not a regular file" <<<"$err" || {
+  echo "FAIL: validate /dev/zero: $err"; fail=1; }
+grep -q -- "4 MiB" <<<"$help" || { echo "FAIL: --help does not state the 4 MiB limit"; fail=1; }
+
+# `-` is standard output: --trace=- writes JSON Lines there (and no file named `-`), the report
+# goes to stderr; two outputs cannot both have stdout.
+( cd "$tmp" && "$bin" run "$TEST_SRCDIR/$TEST_WORKSPACE/$example" --trace=- >"$tmp/stdout.jsonl" 2>"$tmp/stderr.txt" )
+status=$?
+[ "$status" -eq 0 ] || { echo "FAIL: run --trace=- exited $status"; fail=1; }
+[ -e "$tmp/-" ] && { echo "FAIL: --trace=- wrote a file named -"; fail=1; }
+head -1 "$tmp/stdout.jsonl" | grep -q '"kind":"world.start"' || { echo "FAIL: --trace=- did not write the trace to stdout"; fail=1; }
+grep -qv '^{.*}$' "$tmp/stdout.jsonl" && { echo "FAIL: stdout of --trace=- holds more than JSON Lines"; fail=1; }
+grep -q '^PASSED' "$tmp/stderr.txt" || { echo "FAIL: with --trace=- the report is not on stderr"; fail=1; }
+"$bin" run "$example" --summary=- --quiet 2>/dev/null | grep -q '"digest":' || { echo "FAIL: --summary=- did not write to stdout"; fail=1; }
+expect_usage run "$example" --trace=- --json
+
+# A control character in an expectation name is escaped on the terminal and in JUnit XML.
+mkdir -p "$tmp/ctl"
+sed -e 's/name: "a new leader is elected"/name: "a new \\x1b[2Jleader\\a"/' \
+    -e 's/^seed: 7$/seed: 7\ngolden_digest: "0000000000000000"/' "$example" > "$tmp/ctl/ctl.textproto"
+out="$("$bin" run "$tmp/ctl/ctl.textproto" 2>&1)"
+grep -q 'a new \\x1b\[2Jleader\\x07' <<<"$out" || { echo "FAIL: run does not escape the control characters"; fail=1; }
+grep -q $'\x1b' <<<"$out" && { echo "FAIL: run printed a raw ESC"; fail=1; }
+"$bin" check "$tmp/ctl" --junit="$tmp/ctl.xml" >/dev/null 2>&1
+grep -q 'a new \\x1b\[2Jleader\\x07' "$tmp/ctl.xml" || { echo "FAIL: JUnit XML does not show the escaped name"; fail=1; }
+LC_ALL=C grep -q '[[:cntrl:]]' <(tr -d '\n\t' <"$tmp/ctl.xml") && { echo "FAIL: JUnit XML holds a raw control character"; fail=1; }
+if command -v python3 >/dev/null 2>&1; then
+  python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$tmp/ctl.xml" || {
+    echo "FAIL: the JUnit XML does not parse"; fail=1; }
+fi
+"$bin" check "$tmp/ctl" --junit=- >"$tmp/junit_stdout.xml" 2>/dev/null  # exit 1: the digest differs
+head -1 "$tmp/junit_stdout.xml" | grep -q '^<?xml' || { echo "FAIL: --junit=- did not write to stdout"; fail=1; }
+
 [ "$fail" -eq 0 ] && echo "cli_test: $checked bad inputs rejected with their exact messages"
 exit "$fail"

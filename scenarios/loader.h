@@ -9,12 +9,13 @@
 // position, each `FILE:LINE:COL: what is wrong` (1-based; the line and column of the offending
 // field as protobuf's parser records them, or of the enclosing message when a field is missing,
 // or 1:1 for a missing top-level field). A syntax error stops the parse, so it is reported alone;
-// semantic problems are all reported (at most 20 lines, then "FILE: N more errors"). A file that
-// cannot be read gives NotFoundError `FILE: cannot read file`. The CLI turns any error into
-// exit status 2.
+// semantic problems are all reported (at most 20 lines, then "FILE: N more errors"). A path that
+// cannot be read as a scenario gives one `FILE: what is wrong` line (see ReadScenarioFile). The
+// CLI turns any error into exit status 2.
 #ifndef SWARMSIM_SCENARIOS_LOADER_H_
 #define SWARMSIM_SCENARIOS_LOADER_H_
 
+#include <cstddef>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -22,6 +23,18 @@
 #include "scenarios/scenario.h"
 
 namespace scenarios {
+
+// The largest scenario file read. A library scenario is a few KB; the limit keeps a mistaken
+// path (a log, an image) from costing seconds and gigabytes before it is refused.
+inline constexpr size_t kScenarioFileMaxBytes = size_t{4} * 1024 * 1024;  // 4 MiB
+
+// The bytes of the scenario file at `path`. Only a regular file of at most
+// kScenarioFileMaxBytes is read; a FIFO, device or socket is refused without being opened (a
+// FIFO would block, /dev/zero never ends). Each error is one line saying what is wrong:
+// `FILE: no such file` (NotFound), `FILE: permission denied` (PermissionDenied),
+// `FILE: is a directory, ...`, `FILE: is not a regular file (...)`, `FILE: is larger than
+// the 4 MiB ...` (InvalidArgument), or `FILE: cannot read file (REASON)`.
+absl::StatusOr<std::string> ReadScenarioFile(const std::string& path);
 
 // Reads and validates the file at `path`; `path` is also the FILE of every message and
 // Scenario::file.

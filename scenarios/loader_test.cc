@@ -1,6 +1,7 @@
 #include "scenarios/loader.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -142,7 +143,39 @@ TEST(LoaderTest, EveryBadFileGetsItsExactError) {
 TEST(LoaderTest, MissingFileIsNotFound) {
   const absl::StatusOr<Scenario> loaded = LoadScenario("scenarios/testdata/no_such_file");
   EXPECT_EQ(loaded.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(loaded.status().message(), "scenarios/testdata/no_such_file: cannot read file");
+  EXPECT_EQ(loaded.status().message(), "scenarios/testdata/no_such_file: no such file");
+}
+
+// A directory used to be read as empty text and reported as "the scenario needs duration".
+TEST(LoaderTest, DirectoryIsSaidToBeADirectory) {
+  const absl::StatusOr<Scenario> loaded = LoadScenario(kTestdata);
+  EXPECT_EQ(loaded.status().message(),
+            "scenarios/testdata: is a directory, not a scenario file");
+}
+
+// /dev/zero used to be read forever, memory growing without bound.
+TEST(LoaderTest, DeviceIsRefusedWithoutReading) {
+  const absl::StatusOr<Scenario> loaded = LoadScenario("/dev/zero");
+  EXPECT_EQ(loaded.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StartsWith(loaded.status().message(), "/dev/zero: is not a regular file"))
+      << loaded.status().message();
+}
+
+TEST(LoaderTest, FileOverTheLimitIsRefusedNamingTheLimit) {
+  const std::string path = absl::StrCat(std::getenv("TEST_TMPDIR"), "/big.textproto");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << std::string(kScenarioFileMaxBytes + 1, '#');
+  }
+  const absl::StatusOr<Scenario> loaded = LoadScenario(path);
+  EXPECT_EQ(loaded.status().message(),
+            absl::StrCat(path,
+                         ": is larger than the 4 MiB (4194304 bytes) a scenario file may be"));
+  // Exactly at the limit is read (and then judged on its contents: comments only).
+  std::filesystem::resize_file(path, kScenarioFileMaxBytes);
+  const absl::StatusOr<std::string> text = ReadScenarioFile(path);
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_EQ(text->size(), kScenarioFileMaxBytes);
 }
 
 TEST(LoaderTest, DefaultsWhenAbsent) {

@@ -15,24 +15,70 @@ std::string FormatSimTime(int64_t ns) {
   return absl::StrFormat("%d.%03ds", ns / 1000000000, (ns / 1000000) % 1000);
 }
 
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20) {
-          out += absl::StrFormat("\\u%04x", c);
-        } else {
-          out += static_cast<char>(c);
-        }
+namespace {
+
+// The number of bytes of the control character starting at s[i] (1 for C0 and DEL, 2 for a
+// UTF-8 encoded C1 control), 0 when there is none; `code` is its code point.
+size_t ControlAt(const std::string& s, size_t i, unsigned& code) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c < 0x20 || c == 0x7f) {
+    code = c;
+    return 1;
+  }
+  if (c == 0xc2 && i + 1 < s.size()) {
+    const unsigned char next = static_cast<unsigned char>(s[i + 1]);
+    if (next >= 0x80 && next <= 0x9f) {
+      code = next;
+      return 2;
     }
   }
+  return 0;
+}
+
+}  // namespace
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size();) {
+    const char c = s[i];
+    unsigned code = 0;
+    const size_t control = ControlAt(s, i, code);
+    if (c == '"') {
+      out += "\\\"";
+    } else if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (control > 0) {
+      out += absl::StrFormat("\\u%04x", code);
+      i += control;
+      continue;
+    } else {
+      out += c;
+    }
+    ++i;
+  }
   out += "\"";
+  return out;
+}
+
+std::string EscapeControls(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    unsigned code = 0;
+    const size_t control = s[i] == '\n' || s[i] == '\t' ? 0 : ControlAt(s, i, code);
+    if (control == 0) {
+      out += s[i++];
+      continue;
+    }
+    out += control == 1 ? absl::StrFormat("\\x%02x", code) : absl::StrFormat("\\u%04x", code);
+    i += control;
+  }
   return out;
 }
 
@@ -411,9 +457,11 @@ std::string CheckTable(const std::vector<RunResult>& results) {
 }
 
 namespace {
+// XML 1.0 cannot hold most control characters even as &#N; references, so they are shown as
+// EscapeControls does.
 std::string XmlEscape(const std::string& s) {
   std::string out;
-  for (char c : s) {
+  for (char c : EscapeControls(s)) {
     switch (c) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;

@@ -14,8 +14,17 @@ namespace scenarios {
 // Formats nanoseconds of simulated time as seconds with millisecond precision ("61.234s").
 std::string FormatSimTime(int64_t ns);
 
-// JSON string literal with escapes (quotes included).
+// JSON string literal with escapes (quotes included). Every control character (C0, DEL and the
+// UTF-8 encoded C1 controls U+0080-U+009F) is written as \u00XX, so the JSON stays valid and
+// printing it cannot drive a terminal.
 std::string JsonString(const std::string& s);
+
+// `s` safe to print on a terminal: every control character except newline and tab (C0, DEL and
+// the UTF-8 encoded C1 controls) becomes a visible escape, `\x1b` or `\u009b`, so text from a
+// scenario file (an expectation name, a path) cannot move the cursor, recolour or retitle the
+// terminal. The CLI passes everything it prints through this; JunitXml applies it too (XML 1.0
+// cannot hold those characters at all).
+std::string EscapeControls(const std::string& s);
 
 // The summary JSON: scenario, seed, passed, sim_time_ns, events, wall_ns, digest (16 hex digits),
 // expectations[{name, passed, at_ns, detail, first_failed_ns, held_again_ns, down_ns}],

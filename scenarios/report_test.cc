@@ -103,5 +103,26 @@ TEST(ReportTest, PendingControlCallIsReportedAndNamedAsAFailure) {
   EXPECT_EQ(FailureSummary(r), "");
 }
 
+// A control character in an expectation name reached the terminal raw and made the JUnit XML
+// invalid (XML 1.0 cannot hold it at all).
+TEST(ReportTest, ControlCharactersAreEscapedInEveryOutput) {
+  const std::string name = "leader\x1b[2J elected\a\x7f \xc2\x9b\n";
+  EXPECT_EQ(EscapeControls(name), "leader\\x1b[2J elected\\x07\\x7f \\u009b\n");
+  EXPECT_EQ(EscapeControls("caf\xc3\xa9\tok"), "caf\xc3\xa9\tok");  // é and tab stay
+  EXPECT_EQ(JsonString(name), "\"leader\\u001b[2J elected\\u0007\\u007f \\u009b\\n\"");
+  RunResult r;
+  r.file = "x.textproto";
+  ExpectationResult e;
+  e.name = name;
+  e.passed = false;
+  r.expectations.push_back(e);
+  const std::string xml = JunitXml({r});
+  for (char c : xml) {
+    const unsigned char byte = static_cast<unsigned char>(c);
+    EXPECT_TRUE(byte >= 0x20 ? byte != 0x7f : c == '\n' || c == '\t') << int{byte};
+  }
+  EXPECT_NE(xml.find("leader\\x1b[2J elected\\x07"), std::string::npos) << xml;
+}
+
 }  // namespace
 }  // namespace scenarios

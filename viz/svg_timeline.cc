@@ -351,16 +351,28 @@ std::string Legend(const Timeline& t) {
 }  // namespace
 
 std::string EscapeHtml(const std::string& text) {
+  static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
+    const unsigned char byte = static_cast<unsigned char>(c);
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '\n': case '\t': out.push_back(c); break;
+      default:
+        // A control character is not allowed in HTML text (nor in the SVG, which is XML): it
+        // is shown as \xNN, as the swarmsim CLI shows it.
+        if (byte < 0x20 || byte == 0x7f) {
+          out += "\\x";
+          out.push_back(kHex[byte >> 4]);
+          out.push_back(kHex[byte & 0xf]);
+        } else {
+          out.push_back(c);
+        }
     }
   }
   return out;

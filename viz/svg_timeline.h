@@ -18,7 +18,8 @@ struct RenderOptions {
 
 std::string RenderHtml(const Timeline& timeline, const RenderOptions& options);
 
-// Text made safe for HTML/SVG content and attribute values.
+// Text made safe for HTML/SVG content and attribute values: markup characters become entities,
+// control characters other than newline and tab (not allowed in either) become visible \xNN.
 std::string EscapeHtml(const std::string& text);
 
 }  // namespace viz

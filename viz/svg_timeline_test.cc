@@ -73,6 +73,7 @@ TEST(SvgTimelineTest, MarkersOfOneKindAtOneInstantShareALabel) {
 
 TEST(SvgTimelineTest, EscapesText) {
   EXPECT_EQ(EscapeHtml("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;");
+  EXPECT_EQ(EscapeHtml("bell\a esc\x1b[31m del\x7f"), "bell\\x07 esc\\x1b[31m del\\x7f");
   Timeline t = Small();
   t.lanes[2].name = "<w1&>";
   const std::string html = RenderHtml(t, RenderOptions());
