@@ -47,6 +47,15 @@ bool IsMember(NodeTestCluster& c, const std::string& node) {
   return false;
 }
 
+// The highest-numbered manager that is not the leader.
+std::string LastFollower(NodeTestCluster& c) {
+  std::string follower;
+  for (const std::string& m : c.managers()) {
+    if (m != c.Leader()) follower = m;
+  }
+  return follower;
+}
+
 size_t MemberCount(NodeTestCluster& c) {
   const std::string leader = c.Leader();
   return leader.empty() ? 0 : c.node(leader)->raft()->Members().size();
@@ -93,10 +102,7 @@ TEST(NodeRolesTest, PromoteWorkerJoinsRaft) {
 TEST(NodeRolesTest, DemoteFollowerLeavesRaftAndBecomesWorker) {
   NodeTestCluster c(ClusterSpec{3, 1, 1, nullptr});
   FormCluster(c);
-  std::string follower;
-  for (const std::string& m : c.managers()) {
-    if (m != c.Leader()) follower = m;
-  }
+  const std::string follower = LastFollower(c);
   const sim::Time t0 = c.now();
   ASSERT_TRUE(SetDesiredRole(c, c.Leader(), follower, api::NODE_ROLE_WORKER).ok());
   std::optional<sim::Time> demoted = c.RunUntil(
@@ -167,10 +173,7 @@ TEST(NodeRolesTest, DemoteDownedManagerThenRestartBecomesWorker) {
   // was removed, it wipes its Raft state and runs as a worker.
   NodeTestCluster c(ClusterSpec{3, 1, 1, nullptr});
   FormCluster(c);
-  std::string follower;
-  for (const std::string& m : c.managers()) {
-    if (m != c.Leader()) follower = m;
-  }
+  const std::string follower = LastFollower(c);
   c.world().StopHost(c.host(follower));
   c.world().RunFor(absl::Seconds(5));
   ASSERT_TRUE(SetDesiredRole(c, c.Leader(), follower, api::NODE_ROLE_WORKER).ok());
@@ -235,10 +238,7 @@ TEST(NodeRolesTest, PromotionRenewsTheCertificateFirstAndKeepsTheSession) {
 TEST(NodeRolesTest, DemotionMovesTheSessionToARemoteManagerWithTheSameId) {
   NodeTestCluster c(ClusterSpec{3, 1, 1, nullptr});
   FormCluster(c);
-  std::string follower;
-  for (const std::string& m : c.managers()) {
-    if (m != c.Leader()) follower = m;
-  }
+  const std::string follower = LastFollower(c);
   const std::string session = c.node(follower)->agent().session_id();
   ASSERT_TRUE(c.node(follower)->agent().local_connection());
   const sim::Time t0 = c.now();
@@ -349,10 +349,7 @@ sim::Time RemoveFromRaftOnly(NodeTestCluster& c, const std::string& node) {
 TEST(NodeRolesTest, ManagerRemovedWithoutRoleChangeRenewsAtSixteenSecondsAndRestartsAtThirtyTwo) {
   NodeTestCluster c(ClusterSpec{3, 1, 1, nullptr});
   FormCluster(c);
-  std::string follower;
-  for (const std::string& m : c.managers()) {
-    if (m != c.Leader()) follower = m;
-  }
+  const std::string follower = LastFollower(c);
   const uint64_t old_raft_id = c.node(follower)->options().raft_id;
   const sim::Time removed = RemoveFromRaftOnly(c, follower);
   EXPECT_FALSE(IsMember(c, follower));
@@ -418,10 +415,7 @@ TEST(NodeRolesTest, ManagerRemovedWithoutRoleChangeRenewsAtSixteenSecondsAndRest
 TEST(NodeRolesTest, DemotionEndsTheRoleWaitWithoutRenewalOrRestart) {
   NodeTestCluster c(ClusterSpec{3, 1, 1, nullptr});
   FormCluster(c);
-  std::string follower;
-  for (const std::string& m : c.managers()) {
-    if (m != c.Leader()) follower = m;
-  }
+  const std::string follower = LastFollower(c);
   const sim::Time t0 = c.now();
   ASSERT_TRUE(SetDesiredRole(c, c.Leader(), follower, api::NODE_ROLE_WORKER).ok());
   ASSERT_TRUE(c.RunUntil([&] { return !c.node(follower)->manager_certificate(); },
