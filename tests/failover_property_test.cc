@@ -1,5 +1,5 @@
 // Failover under random fault plans (rapidcheck), through the whole stack: a generated plan is
-// turned into a scenarios::Scenario, written as scenario file text (tests/scenario_text.h),
+// turned into a scenarios::Scenario, written as scenario file text (scenarios/scenario_text.h),
 // parsed back by the loader (so the text printed on failure is exactly what ran) and run by the
 // scenario runner.
 //
@@ -53,13 +53,15 @@
 #include "scenarios/loader.h"
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
-#include "tests/scenario_text.h"
+#include "scenarios/scenario_text.h"
 
 namespace swarmsim {
 namespace tests {
 namespace {
 
 namespace sc = ::scenarios;
+using sc::DescribeDifference;
+using sc::ScenarioText;
 
 constexpr int64_t kFaultWindowDeciseconds = 1800;  // faults in the first 3 simulated minutes
 constexpr absl::Duration kHealAt = absl::Minutes(4);

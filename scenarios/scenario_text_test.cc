@@ -1,4 +1,4 @@
-#include "tests/scenario_text.h"
+#include "scenarios/scenario_text.h"
 
 #include <string>
 
@@ -7,8 +7,7 @@
 #include "scenarios/loader.h"
 #include "scenarios/scenario.h"
 
-namespace swarmsim {
-namespace tests {
+namespace scenarios {
 namespace {
 
 namespace sc = ::scenarios;
@@ -130,5 +129,4 @@ TEST(ScenarioTextTest, DifferencesAreNamed) {
 }
 
 }  // namespace
-}  // namespace tests
-}  // namespace swarmsim
+}  // namespace scenarios

@@ -7,15 +7,14 @@
 // ParseScenario(ScenarioText(s), path) gives back `s` in every field but `file`, the source
 // locations and `seed_overridden` (DescribeDifference says where two scenarios differ).
 // Durations and ratios are written exactly (scenarios/duration.h): nothing is rounded.
-#ifndef SWARMSIM_TESTS_SCENARIO_TEXT_H_
-#define SWARMSIM_TESTS_SCENARIO_TEXT_H_
+#ifndef SWARMSIM_SCENARIOS_SCENARIO_TEXT_H_
+#define SWARMSIM_SCENARIOS_SCENARIO_TEXT_H_
 
 #include <string>
 
 #include "scenarios/scenario.h"
 
-namespace swarmsim {
-namespace tests {
+namespace scenarios {
 
 // The scenario as a .textproto file, ending in a newline. `header`, when not empty, is written
 // first as `#` comment lines (one per line of `header`).
@@ -26,7 +25,6 @@ std::string ScenarioText(const scenarios::Scenario& scenario, const std::string&
 // "steps[2] (crash): node: \"m1\" vs \"leader\"".
 std::string DescribeDifference(const scenarios::Scenario& a, const scenarios::Scenario& b);
 
-}  // namespace tests
-}  // namespace swarmsim
+}  // namespace scenarios
 
-#endif  // SWARMSIM_TESTS_SCENARIO_TEXT_H_
+#endif  // SWARMSIM_SCENARIOS_SCENARIO_TEXT_H_

@@ -1,4 +1,4 @@
-#include "tests/scenario_text.h"
+#include "scenarios/scenario_text.h"
 
 #include <cstdint>
 #include <optional>
@@ -14,8 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "scenarios/duration.h"
 
-namespace swarmsim {
-namespace tests {
+namespace scenarios {
 
 namespace sc = ::scenarios;
 
@@ -507,5 +506,4 @@ std::string DescribeDifference(const sc::Scenario& a, const sc::Scenario& b) {
   return "";
 }
 
-}  // namespace tests
-}  // namespace swarmsim
+}  // namespace scenarios
