@@ -50,7 +50,7 @@ const std::vector<FaultPointInfo>& FaultPointCatalog() {
       {"raft.vote_response_lost",
        "a MsgVoteResp or MsgPreVoteResp is lost before it is sent"},
       {"raftproxy.forward_reply_lost",
-       "a follower's proxy loses the leader's reply to a forwarded unary call (connection "
+       "a follower's proxy loses the leader's reply to a forwarded unary Dispatcher call (connection "
        "error after the leader served it) and retries after pollNewLeaderConn"},
       {"rolemanager.demote_transfer_fails",
        "the leader's leadership transfer during its own demotion fails, so the role manager "

@@ -219,7 +219,8 @@ void RaftProxy::Forward(sim::Context& ctx, InboundId id, sim::HostId leader) {
         // Fault point: the connection breaks after the leader served the call, so its reply is
         // lost and the call is retried (the leader may serve it twice, as in SwarmKit).
         const sim::RpcStatus status =
-            reply.ok() && !it->second.retried && c.Buggify("raftproxy.forward_reply_lost")
+            reply.ok() && !it->second.retried && absl::StartsWith(it->second.method, "Dispatcher.") &&
+                    c.Buggify("raftproxy.forward_reply_lost")
                 ? sim::RpcStatus::Error(sim::StatusCode::kUnavailable, "connection reset")
                 : reply;
         if (!status.ok() && IsConnectionError(status) && !it->second.retried) {
