@@ -272,6 +272,13 @@ std::string SummaryJson(const RunResult& r) {
     }
     out += "]}";
   }
+  out += "],\"fault_points\":[";
+  bool first = true;
+  for (const auto& [name, count] : r.fault_points) {
+    absl::StrAppend(&out, first ? "" : ",", "{\"name\":", JsonString(name),
+                    ",\"hits\":", count.hits, ",\"fires\":", count.fires, "}");
+    first = false;
+  }
   out += "]}\n";
   return out;
 }
@@ -372,6 +379,17 @@ std::string HumanReport(const RunResult& r) {
       }
       out += "\n";
     }
+  }
+  if (r.buggify) {
+    // Which fault points misbehaved, and how often they were reached.
+    out += "\nfault points fired:";
+    bool any = false;
+    for (const auto& [name, count] : r.fault_points) {
+      if (count.fires == 0) continue;
+      absl::StrAppend(&out, "\n  ", name, ": fired ", count.fires, " of ", count.hits, " times");
+      any = true;
+    }
+    out += any ? "\n" : " none\n";
   }
   if (!r.tasks.empty()) {
     // One line per task; with many, the uneventful ones (placed once, RUNNING to the end) are

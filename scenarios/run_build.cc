@@ -26,9 +26,9 @@ void RunState::BuildWorld() {
   world_ = std::make_unique<sim::World>(world_options);
   world_->network().set_default_link(ToLink(scenario_.cluster.network));
   // `buggify { all: true }` lets the seed choose which sites are active (a quarter of them);
-  // `allow` names sites that are active in this run whatever the seed, firing 1 time in 4.
-  for (const std::string& site : scenario_.buggify.allow) {
-    world_->fault_points().Force(site, sim::Ratio{1, 4});
+  // `enable` names sites that are active in this run whatever the seed, firing with `fire`.
+  for (const std::string& site : scenario_.buggify.enable) {
+    world_->fault_points().Force(site, sim::Ratio::Ppm(scenario_.buggify.fire_ppm));
   }
 
   swarmsim::check::CheckerOptions checker_options;

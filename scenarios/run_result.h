@@ -4,6 +4,7 @@
 #define SWARMSIM_SCENARIOS_RUN_RESULT_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -95,6 +96,12 @@ struct TimelineEntry {
   std::string node;
 };
 
+// How often one fault point was reached (hits) and misbehaved (fires) in the run.
+struct FaultPointCount {
+  uint64_t hits = 0;
+  uint64_t fires = 0;
+};
+
 struct RunResult {
   std::string scenario;  // the scenario's `name`
   std::string file;      // the path it was loaded from
@@ -119,6 +126,10 @@ struct RunResult {
   std::vector<std::string> nodes_down;  // every node marked DOWN at some point, sorted
   std::vector<ControlCallResult> control_calls;
   std::vector<TaskHistory> tasks;  // by service, slot, first time
+  // Every fault point reached in the run (only when buggify enabled some), by name.
+  std::map<std::string, FaultPointCount> fault_points;
+  // Whether the scenario enabled any fault point (`buggify { all | enable }`).
+  bool buggify = false;
   // Set when the run could not be completed (a step failed, e.g. `leader` with no leader).
   std::string error;
 };

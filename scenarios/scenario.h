@@ -141,10 +141,14 @@ struct Service {
   SourceLocation location;
 };
 
-// Fault points (sim::Buggify sites, by stable name) this run may enable. Off unless listed.
+// Fault points (sim::Buggify sites named in model/faultpoints/catalog.h). Off unless given.
+// `all`: the seed picks which sites are active (a quarter), each firing at a ratio the seed picks.
+// `enable`: these sites are active whatever the seed, firing with fire_ppm.
 struct BuggifyConfig {
+  static constexpr uint32_t kDefaultFirePpm = 250000;  // "25%"
   bool all = false;
-  std::vector<std::string> allow;  // sorted, unique; e.g. "dispatcher.slow_register"
+  std::vector<std::string> enable;  // sorted, unique catalog names; e.g. "raft.drop_append"
+  uint32_t fire_ppm = kDefaultFirePpm;
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -427,8 +427,9 @@ std::vector<std::string> DescribeAll(const sc::Scenario& s) {
     lines.push_back(absl::StrCat("services[", i, "]: name='", s.services[i].name,
                                  "' replicas=", s.services[i].replicas));
   }
-  lines.push_back(absl::StrCat("buggify: all=", static_cast<int>(s.buggify.all), " allow=[",
-                               absl::StrJoin(s.buggify.allow, ","), "]"));
+  lines.push_back(absl::StrCat("buggify: all=", static_cast<int>(s.buggify.all), " enable=[",
+                               absl::StrJoin(s.buggify.enable, ","),
+                               "] fire=", s.buggify.fire_ppm, "ppm"));
   lines.push_back(absl::StrCat("golden_digest: '", s.golden_digest, "'"));
   lines.push_back(absl::StrCat("steps: ", s.steps.size()));
   for (size_t i = 0; i < s.steps.size(); ++i) {
@@ -469,14 +470,16 @@ std::string ScenarioText(const sc::Scenario& s, const std::string& header) {
                                             absl::StrCat("replicas: ", service.replicas)}),
                     "\n");
   }
-  if (s.buggify.all || !s.buggify.allow.empty()) {
+  const bool fire_set = s.buggify.fire_ppm != sc::BuggifyConfig::kDefaultFirePpm;
+  if (s.buggify.all || !s.buggify.enable.empty() || fire_set) {
     std::vector<std::string> f;
     if (s.buggify.all) f.push_back("all: true");
-    if (!s.buggify.allow.empty()) {
+    if (!s.buggify.enable.empty()) {
       std::vector<std::string> names;
-      for (const std::string& name : s.buggify.allow) names.push_back(Quoted(name));
-      f.push_back(absl::StrCat("allow: [", absl::StrJoin(names, ", "), "]"));
+      for (const std::string& name : s.buggify.enable) names.push_back(Quoted(name));
+      f.push_back(absl::StrCat("enable: [", absl::StrJoin(names, ", "), "]"));
     }
+    if (fire_set) f.push_back(absl::StrCat("fire: ", Ratio(s.buggify.fire_ppm)));
     absl::StrAppend(&out, "\n", Block("buggify", f), "\n");
   }
   if (!s.steps.empty()) out += "\n";

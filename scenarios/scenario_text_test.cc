@@ -32,7 +32,7 @@ cluster {
 }
 service { name: "web" replicas: 10 }
 service { name: "db.1" replicas: 0 }
-buggify { all: true allow: ["dispatcher.slow_register", "agent.x"] }
+buggify { all: true enable: ["dispatcher.slow_register", "raft.drop_append"] allow: "worker.task_start_fails" fire: "2%" }
 step { at: "0s" crash { node: "leader" label: "old_leader" } }
 step { at: "1s" stop { node: "follower" label: "f" } }
 step { at: "2s" restart { node: "old_leader" } }

@@ -138,6 +138,8 @@ class RaftHost::Impl {
   void FinishReady(sim::Context& ctx, raft::Ready rd);
   void TraceStateIfChanged(sim::Context& ctx);
   void SendMessage(sim::Context& ctx, raft::Message m);
+  // True when a fault point loses `m` before the transport sees it.
+  bool LoseBeforeSend(sim::Context& ctx, const raft::Message& m);
   void OnSendResult(sim::Context& ctx, const raft::Message& sent, const sim::RpcStatus& status);
   void RestoreFromSnapshot(sim::Context& ctx, const raft::Snapshot& snapshot);
   void ApplyEntry(sim::Context& ctx, const raft::Entry& e);
