@@ -491,6 +491,11 @@ void RaftHost::Impl::SendMessage(sim::Context& ctx, raft::Message m) {
     }
     transport_->AddPeer(ctx, to, it->second);
   }
+  if (m.type == raft::MessageType::kVoteResp || m.type == raft::MessageType::kPreVoteResp) {
+    // The answer leaves now: its Ready was synced first (FinishReady runs after the sync).
+    check::EmitRaftVote(TraceSink{&ctx}, m.term, to, !m.reject,
+                        m.type == raft::MessageType::kPreVoteResp);
+  }
   if (!transport_->Send(ctx, std::move(m))) unreachable_.emplace_back(to, snap);
 }
 
@@ -649,6 +654,7 @@ uint64_t RaftHost::last_index() const { return impl_->last_index(); }
 uint64_t RaftHost::snapshot_index() const { return impl_->snapshot_index(); }
 uint64_t RaftHost::raft_id() const { return impl_->raft_id(); }
 int RaftHost::ticks_without_leader() const { return impl_->ticks_without_leader(); }
+void RaftHost::SetSyncLatency(absl::Duration latency) { impl_->set_sync_latency(latency); }
 std::vector<api::RaftMember> RaftHost::Members() const { return impl_->Members(); }
 bool RaftHost::IsMember(uint64_t raft_id) const { return impl_->IsMember(raft_id); }
 bool RaftHost::PeerActive(uint64_t raft_id) const { return impl_->PeerActive(raft_id); }
