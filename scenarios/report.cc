@@ -194,6 +194,10 @@ GoldenVerdict CompareGolden(const RunResult& r) {
                                                            : GoldenVerdict::kDiffers;
 }
 
+std::string TriggerOutcome(const TriggerResult& t) {
+  return t.fired_ns >= 0 ? "fired" : "never fired";
+}
+
 std::string SummaryJson(const RunResult& r) {
   std::string out = "{";
   absl::StrAppend(&out, "\"scenario\":", JsonString(r.scenario), ",\"file\":", JsonString(r.file),
@@ -259,6 +263,15 @@ std::string SummaryJson(const RunResult& r) {
                     ",\"outcome\":", JsonString(c.outcome), ",\"code\":", JsonString(c.code),
                     ",\"message\":", JsonString(c.message), ",\"answered_ns\":", c.answered_ns,
                     ",\"may_be_lost\":", Bool(c.may_be_lost), "}");
+  }
+  out += "],\"triggers\":[";
+  for (size_t i = 0; i < r.triggers.size(); ++i) {
+    const TriggerResult& t = r.triggers[i];
+    absl::StrAppend(&out, i > 0 ? "," : "", "{\"line\":", t.line,
+                    ",\"action\":", JsonString(t.action), ",\"event\":", JsonString(t.event),
+                    ",\"armed_ns\":", t.armed_ns, ",\"record_ns\":", t.record_ns,
+                    ",\"record_host\":", JsonString(t.record_host), ",\"fired_ns\":", t.fired_ns,
+                    ",\"outcome\":", JsonString(TriggerOutcome(t)), "}");
   }
   out += "],\"tasks\":[";
   for (size_t i = 0; i < r.tasks.size(); ++i) {
@@ -390,6 +403,24 @@ std::string HumanReport(const RunResult& r) {
       any = true;
     }
     out += any ? "\n" : " none\n";
+  }
+  if (!r.triggers.empty()) {
+    out += "\ntriggered steps:\n";
+    for (const TriggerResult& t : r.triggers) {
+      absl::StrAppend(&out, "  line ", t.line, " ", t.action, " on ", t.event, " (armed at ",
+                      FormatSimTime(t.armed_ns), "): ");
+      if (t.fired_ns >= 0) {
+        absl::StrAppend(&out, "fired at ", FormatSimTime(t.fired_ns), " (record at ",
+                        FormatSimTime(t.record_ns),
+                        t.record_host.empty() ? "" : absl::StrCat(" on ", t.record_host), ")");
+      } else if (t.record_ns >= 0) {
+        absl::StrAppend(&out, "never fired: record at ", FormatSimTime(t.record_ns),
+                        ", the run ended before the delay elapsed");
+      } else {
+        out += "never fired: no matching record";
+      }
+      out += "\n";
+    }
   }
   if (!r.tasks.empty()) {
     // One line per task; with many, the uneventful ones (placed once, RUNNING to the end) are

@@ -112,6 +112,7 @@ std::unique_ptr<sim::Process> RunState::MakeNode(sim::HostId id, bool manager, u
       static_cast<uint64_t>(cluster.raft.log_entries_for_slow_followers);
   // Workers too: a promoted worker runs Raft on its own disk.
   o.raft.sync_latency = cluster.DiskOf(host_names_[id]).sync_latency;
+  if (auto it = sync_latency_.find(id); it != sync_latency_.end()) o.raft.sync_latency = it->second;
   o.dispatcher.heartbeat_period = cluster.dispatcher.heartbeat_period;
   o.dispatcher.heartbeat_epsilon = cluster.dispatcher.heartbeat_epsilon;
   o.dispatcher.grace_period_multiplier = cluster.dispatcher.grace_period_multiplier;

@@ -287,6 +287,7 @@ void RunState::Finish(RunResult& result) {
   for (const auto& [name, site] : world_->fault_points().sites()) {
     result.fault_points[name] = FaultPointCount{site.hits, site.fires};
   }
+  for (const auto& [index, trigger] : trigger_results_) result.triggers.push_back(trigger);
   for (const ControlCallResult& c : control_calls_) {
     if (c.outcome == "pending" && !c.may_be_lost) passed = false;
   }

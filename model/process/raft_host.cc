@@ -491,6 +491,12 @@ void RaftHost::Impl::SendMessage(sim::Context& ctx, raft::Message m) {
     }
     transport_->AddPeer(ctx, to, it->second);
   }
+  if (m.type == raft::MessageType::kVoteResp || m.type == raft::MessageType::kPreVoteResp) {
+    // The answer is decided and leaves now (its Ready was synced first: FinishReady runs after
+    // the sync); the fault point below may still lose it on the way.
+    check::EmitRaftVote(TraceSink{&ctx}, m.term, to, !m.reject,
+                        m.type == raft::MessageType::kPreVoteResp);
+  }
   if (LoseBeforeSend(ctx, m)) {
     // As when the transport refuses a message (queue full): Raft hears the peer is unreachable.
     unreachable_.emplace_back(to, snap);
@@ -674,6 +680,7 @@ uint64_t RaftHost::last_index() const { return impl_->last_index(); }
 uint64_t RaftHost::snapshot_index() const { return impl_->snapshot_index(); }
 uint64_t RaftHost::raft_id() const { return impl_->raft_id(); }
 int RaftHost::ticks_without_leader() const { return impl_->ticks_without_leader(); }
+void RaftHost::SetSyncLatency(absl::Duration latency) { impl_->set_sync_latency(latency); }
 std::vector<api::RaftMember> RaftHost::Members() const { return impl_->Members(); }
 bool RaftHost::IsMember(uint64_t raft_id) const { return impl_->IsMember(raft_id); }
 bool RaftHost::PeerActive(uint64_t raft_id) const { return impl_->PeerActive(raft_id); }

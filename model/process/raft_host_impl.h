@@ -104,6 +104,8 @@ class RaftHost::Impl {
   uint64_t snapshot_index() const { return snapshot_index_; }
   uint64_t raft_id() const { return opt_.raft_id; }
   int ticks_without_leader() const { return ticks_without_leader_; }
+  // The next fsync takes `latency`; one under way keeps its timer.
+  void set_sync_latency(absl::Duration latency) { opt_.sync_latency = latency; }
   std::vector<api::RaftMember> Members() const {
     std::vector<api::RaftMember> out;
     for (const auto& [id, m] : members_) out.push_back(m);
