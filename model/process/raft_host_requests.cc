@@ -25,18 +25,21 @@ using raft_host_internal::TraceSink;
 void RaftHost::Impl::RestoreFromSnapshot(sim::Context& ctx, const raft::Snapshot& snapshot) {
   api::StoreSnapshot store;
   SIM_CHECK(store.ParseFromString(std::string(snapshot.data.view())));
-  // Membership from the snapshot: members it lists, everyone else removed (restoreFromSnapshot).
+  // Membership from the snapshot (SwarmKit's restoreFromSnapshot): the members it lists; the IDs
+  // it lists as removed are removed for good; any other member this node knew is only cleared
+  // (dropped from the member list and the transport, not marked removed). The difference matters
+  // to a new member: the snapshot a leader sends it may predate the entry that added it, so it
+  // does not list the node itself, and the node must not conclude it was removed (that entry
+  // follows the snapshot in the log).
   std::map<uint64_t, api::RaftMember> members;
   for (const api::RaftMember& m : store.members()) members[m.raft_id()] = m;
-  for (uint64_t id : store.removed()) removed_ids_.insert(id);
-  for (const auto& [id, m] : members_) {
-    if (members.count(id) != 0) continue;
+  for (uint64_t id : store.removed()) {
     removed_ids_.insert(id);
-    if (id == opt_.raft_id) {
-      NodeRemoved();
-    } else {
-      transport_->RemovePeer(ctx, id);
-    }
+    if (id != opt_.raft_id) transport_->RemovePeer(ctx, id);
+  }
+  for (const auto& [id, m] : members_) {
+    if (members.count(id) != 0 || id == opt_.raft_id) continue;
+    transport_->RemovePeer(ctx, id);
   }
   members_ = std::move(members);
   for (const auto& [id, m] : members_) AddPeerFor(ctx, m);
