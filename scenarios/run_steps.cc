@@ -288,10 +288,36 @@ class StepApplier {
       run_.AnswerControlCall(index, absl::UnavailableError(reason));
       return;
     }
+    const bool paused = world().host(host).state() == sim::HostState::kPaused;
     run_.Note(absl::StrCat(what, " (control API via ", run_.NameOf(host), ", ", why, ")",
+                           paused ? " (paused: the call waits for it)" : "",
                            step_.may_be_lost ? " (may be lost)" : ""));
-    RunState* run = &run_;
-    node->SubmitControl(world().host(host).context(), std::move(request),
+    HandControlCall(&run_, host, std::move(request), std::move(what), index);
+  }
+  // Hands the call to the entry manager's control API. A paused host takes it once it resumes
+  // (the request waits in its socket, as with a frozen daemon: checked every
+  // kPausedEntryPoll); one that went down or stopped being a manager meanwhile refuses it.
+  static void HandControlCall(RunState* run, sim::HostId host,
+                              swarmsim::process::ControlRequest request, std::string what,
+                              size_t index) {
+    constexpr absl::Duration kPausedEntryPoll = absl::Milliseconds(100);
+    sim::World& world = run->world();
+    if (world.host(host).state() == sim::HostState::kPaused) {
+      world.After(kPausedEntryPoll, [run, host, request, what, index]() {
+        HandControlCall(run, host, request, what, index);
+      });
+      return;
+    }
+    swarmsim::process::NodeProcess* node = run->Node(host);
+    if (node == nullptr || !node->is_manager()) {
+      const std::string reason =
+          absl::StrCat("cannot reach the control API on ", run->NameOf(host), ": ",
+                       node == nullptr ? "the host is down" : "it runs no manager");
+      run->Note(absl::StrCat(what, " (control API): refused: UNAVAILABLE: ", reason));
+      run->AnswerControlCall(index, absl::UnavailableError(reason));
+      return;
+    }
+    node->SubmitControl(world.host(host).context(), std::move(request),
                         [run, what, index](sim::Context&, absl::Status status) {
                           run->Note(status.ok()
                                         ? absl::StrCat(what, ": done")

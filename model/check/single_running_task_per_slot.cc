@@ -17,6 +17,10 @@
 // counted, now or when it later reaches RUNNING, until it reaches a terminal state or its host
 // stops or crashes, even after the node is READY again. Tasks that start on the node later are
 // counted as usual. scenarios/bugs/swarmkit_paused_worker_finishes_starting.textproto shows it.
+// The same holds for a task assigned to the node (task.assign) that its agent had not reported
+// yet when the node was marked DOWN: a worker frozen between receiving an assignment and starting
+// it starts it when it resumes, beside the replacement, until its next session reconciles
+// (found by `swarmsim explore`: a worker paused while its tasks were being assigned).
 #include <map>
 #include <set>
 #include <string>
@@ -43,7 +47,8 @@ class SingleRunningTaskPerSlotChecker : public Checker {
   SingleRunningTaskPerSlotChecker() : Checker(kSingleRunningTaskPerSlot) {}
 
   std::vector<std::string> Kinds() const override {
-    return {kind::kTaskState, kind::kHostStop, kind::kHostCrash, kind::kNodeStatus};
+    return {kind::kTaskState, kind::kTaskAssign, kind::kHostStop, kind::kHostCrash,
+            kind::kNodeStatus};
   }
 
   void OnRecord(const sim::TraceRecord& r) override {
@@ -53,6 +58,13 @@ class SingleRunningTaskPerSlotChecker : public Checker {
       for (auto& [task, live] : live_) {
         if (live.node == node) live.written_off = true;
       }
+      for (const auto& [task, assigned_node] : assigned_unseen_) {
+        if (assigned_node == node) written_off_unseen_.insert(task);
+      }
+      return;
+    }
+    if (r.kind == kind::kTaskAssign) {
+      assigned_unseen_[r.Str(field::kTask)] = r.Str(field::kNode);
       return;
     }
     if (r.kind != kind::kTaskState) {
@@ -67,7 +79,9 @@ class SingleRunningTaskPerSlotChecker : public Checker {
     const std::string& task = r.Str(field::kTask);
     const std::string& state = r.Str(field::kState);
     auto it = live_.find(task);
-    const bool written_off = it != live_.end() && it->second.written_off;
+    bool written_off = it != live_.end() && it->second.written_off;
+    assigned_unseen_.erase(task);
+    if (written_off_unseen_.erase(task) != 0) written_off = true;
     Remove(task);
     if (IsTerminal(state)) return;
     Live& live = live_[task];
@@ -124,6 +138,10 @@ class SingleRunningTaskPerSlotChecker : public Checker {
   std::map<std::string, Live> live_;  // task -> where it starts or runs (non-terminal)
   std::map<SlotKey, std::set<std::string>> running_in_slot_;  // counted RUNNING tasks
   std::map<sim::HostId, std::set<std::string>> by_host_;
+  // Assigned (task.assign) and not yet reported by any agent: task -> node.
+  std::map<std::string, std::string> assigned_unseen_;
+  // Of those, the ones whose node was marked DOWN before their first report.
+  std::set<std::string> written_off_unseen_;
   uint64_t running_ = 0;
 };
 

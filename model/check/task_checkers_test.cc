@@ -76,6 +76,27 @@ TEST(SingleRunningTaskPerSlotTest, TaskStartingOnANodeMarkedDownMayFinishStartin
   t.ExpectAllPass();
 }
 
+TEST(SingleRunningTaskPerSlotTest, TaskAssignedButUnseenOnANodeMarkedDownMayStartBesideItsReplacement) {
+  TestTrace t;
+  // t1 is assigned to w1, which freezes before its agent reports the task.
+  EmitTaskAssign(t.At(1000, 0), "t1", "web", 1, "w1");
+  EmitNodeStatus(t.At(2000, 0), "w1", "DOWN");
+  EmitTaskState(t.At(3000, 4), "t3", "web", 1, "w2", kTaskRunning);
+  // w1 resumes and starts the assignment it had received, beside the replacement.
+  EmitTaskState(t.At(4000, 3), "t1", "web", 1, "w1", kTaskRunning);
+  EmitTaskState(t.At(4500, 3), "t1", "web", 1, "w1", "TASK_SHUTDOWN");
+  t.ExpectAllPass();
+}
+
+TEST(SingleRunningTaskPerSlotTest, TaskAssignedToANodeThatStayedUpIsCounted) {
+  TestTrace t;
+  EmitTaskAssign(t.At(1000, 0), "t1", "web", 1, "w1");
+  EmitTaskState(t.At(3000, 4), "t3", "web", 1, "w2", kTaskRunning);
+  EmitTaskState(t.At(4000, 3), "t1", "web", 1, "w1", kTaskRunning);
+  const Verdict v = t.ExpectViolated(kSingleRunningTaskPerSlot);
+  EXPECT_EQ(v.at, TestTrace::Ms(4000));
+}
+
 TEST(SingleRunningTaskPerSlotTest, WrittenOffTaskThatEndedNoLongerExcusesItsSlot) {
   TestTrace t;
   EmitTaskState(t.At(1000, 3), "t1", "web", 1, "w1", kTaskRunning);
