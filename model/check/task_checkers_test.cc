@@ -79,6 +79,7 @@ TEST(SingleRunningTaskPerSlotTest, TaskStartingOnANodeMarkedDownMayFinishStartin
 TEST(SingleRunningTaskPerSlotTest, TaskAssignedButUnseenOnANodeMarkedDownMayStartBesideItsReplacement) {
   TestTrace t;
   // t1 is assigned to w1, which freezes before its agent reports the task.
+  EmitNodeStatus(t.At(500, 0), "w1", kNodeReady);
   EmitTaskAssign(t.At(1000, 0), "t1", "web", 1, "w1");
   EmitNodeStatus(t.At(2000, 0), "w1", "DOWN");
   EmitTaskState(t.At(3000, 4), "t3", "web", 1, "w2", kTaskRunning);
