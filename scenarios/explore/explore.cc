@@ -30,8 +30,17 @@ std::string Count(uint64_t n) {
   return out;
 }
 
-Verdict ToVerdict(const WorkerPool::Answer& a) {
-  if (a.died) return InternalFailure(a.stderr_tail);
+// The verdict of an answer to `job`. A worker that died said nothing about the plan: the
+// parent regenerates it for the fault steps and kinds (cheap: no simulation).
+Verdict ToVerdict(const ExploreSpec& spec, const Job& job, const WorkerPool::Answer& a) {
+  if (a.died) {
+    Verdict v = InternalFailure(a.stderr_tail);
+    if (const std::optional<Plan> plan = PlanOf(spec, job)) {
+      for (const Fault& f : plan->faults) v.fault_kinds.push_back(FaultKindName(f.kind));
+      v.fault_steps = static_cast<int>(plan->faults.size());
+    }
+    return v;
+  }
   Verdict v;
   if (!DecodeVerdict(a.answer, v)) {
     return InternalFailure(absl::StrCat("malformed answer from a worker; stderr: ", a.stderr_tail));
@@ -133,7 +142,7 @@ ExploreReport Explore(const ExploreSpec& spec, const ExploreOptions& o,
     }
     if (pool.busy() == 0) break;
     const WorkerPool::Answer a = pool.Next();
-    Verdict v = ToVerdict(a);
+    Verdict v = ToVerdict(spec, Job{a.ticket, {}}, a);
     ++answered;
     if (v.outcome == Outcome::kFail) {
       ++failed;
@@ -180,16 +189,17 @@ ExploreReport Explore(const ExploreSpec& spec, const ExploreOptions& o,
   report.sweep_ns = wall_now() - start;
   if (report.found) {
     uint64_t ticket = 0;
-    Evaluate evaluate = [&pool, &ticket](const std::vector<Job>& jobs) {
+    Evaluate evaluate = [&spec, &pool, &ticket](const std::vector<Job>& jobs) {
       std::map<uint64_t, size_t> slot;
       for (size_t i = 0; i < jobs.size(); ++i) {
         slot[ticket] = i;
         pool.Submit(ticket++, EncodeJob(jobs[i]));
       }
       std::vector<Verdict> verdicts(jobs.size());
-      for (size_t i = 0; i < jobs.size(); ++i) {
+      for (size_t n = 0; n < jobs.size(); ++n) {
         const WorkerPool::Answer a = pool.Next();
-        verdicts[slot[a.ticket]] = ToVerdict(a);
+        const size_t i = slot[a.ticket];
+        verdicts[i] = ToVerdict(spec, jobs[i], a);
       }
       return verdicts;
     };
