@@ -190,7 +190,12 @@ std::vector<TimelineEntry> SummarizeTimeline(const std::vector<TimelineEntry>& e
 GoldenVerdict CompareGolden(const RunResult& r) {
   if (r.golden_digest.empty()) return GoldenVerdict::kNone;
   if (r.seed != r.golden_seed) return GoldenVerdict::kOtherSeed;
-  return r.golden_digest == DigestHex(r.digest) ? GoldenVerdict::kMatches : GoldenVerdict::kDiffers;
+  return r.golden_digest == DigestHex(r.semantic_digest) ? GoldenVerdict::kMatches
+                                                           : GoldenVerdict::kDiffers;
+}
+
+std::string TriggerOutcome(const TriggerResult& t) {
+  return t.fired_ns >= 0 ? "fired" : "never fired";
 }
 
 std::string SummaryJson(const RunResult& r) {
@@ -199,6 +204,7 @@ std::string SummaryJson(const RunResult& r) {
                   ",\"seed\":", r.seed, ",\"passed\":", Bool(r.passed),
                   ",\"sim_time_ns\":", r.sim_time_ns, ",\"events\":", r.events,
                   ",\"wall_ns\":", r.wall_ns, ",\"digest\":", JsonString(DigestHex(r.digest)),
+                  ",\"semantic_digest\":", JsonString(DigestHex(r.semantic_digest)),
                   ",\"golden_digest\":", JsonString(r.golden_digest),
                   ",\"trace_records\":", r.trace_records, ",\"error\":", JsonString(r.error));
   out += ",\"expectations\":[";
@@ -258,6 +264,15 @@ std::string SummaryJson(const RunResult& r) {
                     ",\"message\":", JsonString(c.message), ",\"answered_ns\":", c.answered_ns,
                     ",\"may_be_lost\":", Bool(c.may_be_lost), "}");
   }
+  out += "],\"triggers\":[";
+  for (size_t i = 0; i < r.triggers.size(); ++i) {
+    const TriggerResult& t = r.triggers[i];
+    absl::StrAppend(&out, i > 0 ? "," : "", "{\"line\":", t.line,
+                    ",\"action\":", JsonString(t.action), ",\"event\":", JsonString(t.event),
+                    ",\"armed_ns\":", t.armed_ns, ",\"record_ns\":", t.record_ns,
+                    ",\"record_host\":", JsonString(t.record_host), ",\"fired_ns\":", t.fired_ns,
+                    ",\"outcome\":", JsonString(TriggerOutcome(t)), "}");
+  }
   out += "],\"tasks\":[";
   for (size_t i = 0; i < r.tasks.size(); ++i) {
     const TaskHistory& t = r.tasks[i];
@@ -269,6 +284,13 @@ std::string SummaryJson(const RunResult& r) {
                       ",\"state\":", JsonString(t.states[k].second), "}");
     }
     out += "]}";
+  }
+  out += "],\"fault_points\":[";
+  bool first = true;
+  for (const auto& [name, count] : r.fault_points) {
+    absl::StrAppend(&out, first ? "" : ",", "{\"name\":", JsonString(name),
+                    ",\"hits\":", count.hits, ",\"fires\":", count.fires, "}");
+    first = false;
   }
   out += "]}\n";
   return out;
@@ -290,8 +312,8 @@ std::string FailureSummary(const RunResult& r) {
     if (!v.passed) what.push_back(absl::StrCat("invariant ", v.name, ": ", v.detail));
   }
   if (CompareGolden(r) == GoldenVerdict::kDiffers) {
-    what.push_back(absl::StrCat("trace digest ", DigestHex(r.digest), " differs from golden_digest ",
-                                r.golden_digest));
+    what.push_back(absl::StrCat("semantic digest ", DigestHex(r.semantic_digest),
+                                " differs from golden_digest ", r.golden_digest));
   }
   return absl::StrJoin(what, "; ");
 }
@@ -371,6 +393,35 @@ std::string HumanReport(const RunResult& r) {
       out += "\n";
     }
   }
+  if (r.buggify) {
+    // Which fault points misbehaved, and how often they were reached.
+    out += "\nfault points fired:";
+    bool any = false;
+    for (const auto& [name, count] : r.fault_points) {
+      if (count.fires == 0) continue;
+      absl::StrAppend(&out, "\n  ", name, ": fired ", count.fires, " of ", count.hits, " times");
+      any = true;
+    }
+    out += any ? "\n" : " none\n";
+  }
+  if (!r.triggers.empty()) {
+    out += "\ntriggered steps:\n";
+    for (const TriggerResult& t : r.triggers) {
+      absl::StrAppend(&out, "  line ", t.line, " ", t.action, " on ", t.event, " (armed at ",
+                      FormatSimTime(t.armed_ns), "): ");
+      if (t.fired_ns >= 0) {
+        absl::StrAppend(&out, "fired at ", FormatSimTime(t.fired_ns), " (record at ",
+                        FormatSimTime(t.record_ns),
+                        t.record_host.empty() ? "" : absl::StrCat(" on ", t.record_host), ")");
+      } else if (t.record_ns >= 0) {
+        absl::StrAppend(&out, "never fired: record at ", FormatSimTime(t.record_ns),
+                        ", the run ended before the delay elapsed");
+      } else {
+        out += "never fired: no matching record";
+      }
+      out += "\n";
+    }
+  }
   if (!r.tasks.empty()) {
     // One line per task; with many, the uneventful ones (placed once, RUNNING to the end) are
     // counted instead of listed.
@@ -419,7 +470,7 @@ std::string HumanReport(const RunResult& r) {
                   FormatSimTime(r.sim_time_ns), " simulated in ",
                   absl::StrFormat("%d.%03ds", r.wall_ns / 1000000000, (r.wall_ns / 1000000) % 1000),
                   " wall (", SpeedRatio(r.sim_time_ns, r.wall_ns), " real time)\n");
-  absl::StrAppend(&out, "digest ", DigestHex(r.digest));
+  absl::StrAppend(&out, "digest ", DigestHex(r.digest), ", semantic ", DigestHex(r.semantic_digest));
   switch (CompareGolden(r)) {
     case GoldenVerdict::kNone:
       break;

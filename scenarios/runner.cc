@@ -252,6 +252,7 @@ void RunState::Finish(RunResult& result) {
   result.sim_time_ns = world_->now().nanos();
   result.events = world_->event_count();
   result.digest = world_->trace().digest();
+  result.semantic_digest = world_->trace().semantic_digest();
   result.trace_records = world_->trace().size();
   result.golden_digest = scenario_.golden_digest;
   result.golden_seed = scenario_.file_seed;
@@ -282,6 +283,11 @@ void RunState::Finish(RunResult& result) {
   // Every control call ends in a reported outcome; one still unanswered fails the run unless
   // its step allows it to be lost.
   result.control_calls = control_calls_;
+  result.buggify = scenario_.buggify.all || !scenario_.buggify.enable.empty();
+  for (const auto& [name, site] : world_->fault_points().sites()) {
+    result.fault_points[name] = FaultPointCount{site.hits, site.fires};
+  }
+  for (const auto& [index, trigger] : trigger_results_) result.triggers.push_back(trigger);
   for (const ControlCallResult& c : control_calls_) {
     if (c.outcome == "pending" && !c.may_be_lost) passed = false;
   }
