@@ -46,6 +46,9 @@ std::vector<std::string> CoverageCollector::Items(const RunResult& result) const
     if (it != last.end()) items.insert(absl::StrCat("node_status:", it->second, "->", c.state));
     last[c.node] = c.state;
   }
+  for (const auto& [name, count] : result.fault_points) {
+    if (count.fires > 0) items.insert(absl::StrCat("fault_point:", name));
+  }
   return {items.begin(), items.end()};
 }
 

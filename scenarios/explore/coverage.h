@@ -4,6 +4,7 @@
 //   error:dispatcher.session_end:CODE        the dispatcher ended a session stream with it
 //   error:dispatcher.register:REASON         the dispatcher refused a registration (reason up to
 //                                            the first ':' or '(')
+//   fault_point:NAME                         the fault point fired at least once
 // Read from the trace as it is written (RunOptions::observe) and from the RunResult.
 #ifndef SWARMSIM_SCENARIOS_EXPLORE_COVERAGE_H_
 #define SWARMSIM_SCENARIOS_EXPLORE_COVERAGE_H_

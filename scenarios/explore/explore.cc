@@ -36,7 +36,7 @@ Verdict ToVerdict(const ExploreSpec& spec, const Job& job, const WorkerPool::Ans
   if (a.died) {
     Verdict v = InternalFailure(a.stderr_tail);
     if (const std::optional<Plan> plan = PlanOf(spec, job)) {
-      for (const Fault& f : plan->faults) v.fault_kinds.push_back(FaultKindName(f.kind));
+      v.fault_kinds = FaultKindNames(*plan);
       v.fault_steps = static_cast<int>(plan->faults.size());
     }
     return v;
@@ -61,6 +61,7 @@ void Aggregate(const Verdict& v, bool known, ExploreReport& r) {
       break;
     case Outcome::kDiscard:
       ++r.discarded;
+      ++r.discarded_by[v.signature.substr(v.signature.find(':') + 1)];
       break;
     case Outcome::kFail:
       ++r.failures;

@@ -46,6 +46,7 @@ struct ExploreReport {
   uint64_t discarded = 0;
   uint64_t failures = 0;    // known and unknown
   std::map<std::string, uint64_t> known_failures;  // signature -> runs
+  std::map<std::string, uint64_t> discarded_by;    // why ("a step could not run") -> runs
   std::map<std::string, uint64_t> fault_kinds;     // kind -> fault steps generated
   std::map<std::string, uint64_t> coverage;        // item -> runs that saw it
   int64_t wall_ns = 0;       // the whole explore, shrinking included

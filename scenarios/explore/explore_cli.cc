@@ -13,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "model/faultpoints/catalog.h"
 #include "scenarios/duration.h"
 #include "scenarios/explore/explore.h"
 #include "scenarios/explore/summary.h"
@@ -25,7 +26,8 @@ namespace explore {
 const char kExploreUsage[] = R"(usage: swarmsim explore BASE.textproto [flags]
   Runs the base scenario again and again, each run with a random fault plan (crashes, stops,
   restarts, pauses, isolations, partitions, one-way cuts, heals, packet loss, duplication and
-  latency, clock offsets and drift) and a healing phase, and checks safety (every invariant)
+  latency, clock offsets and drift, slow disks; at times and on protocol events; fault points)
+  and a healing phase, and checks safety (every invariant)
   and liveness (a leader, every node READY, every agent connected, every service converged
   after healing, plus the base's expectations that close before the first fault). The first
   failure that is not known is shrunk and written as a scenario file that `swarmsim run`
@@ -37,7 +39,11 @@ const char kExploreUsage[] = R"(usage: swarmsim explore BASE.textproto [flags]
                          binary, the base, S and i
   --faults=LIST          fault kinds to use, comma-separated (default: all): crash, stop,
                          restart, pause, isolate, partition, cut, heal, drop, duplicate,
-                         latency, clock_offset, clock_drift
+                         latency, clock_offset, clock_drift, slow_disk; and `trigger` (some
+                         steps fire on protocol events: a vote granted, an election, a status
+                         batch, a task starting, ...) and `fault_points` (half the runs enable
+                         some named fault points, see --list-fault-points); a list of step
+                         kinds alone uses neither
   --out=DIR              where the counterexample goes (default: $TEST_UNDECLARED_OUTPUTS_DIR
                          under Bazel, else ./explore-out)
   --summary=PATH         write the summary JSON (docs/explore.md) to PATH (`-`: stdout)
@@ -199,7 +205,9 @@ std::optional<int> EnvInt(const char* name, bool& bad) {
 }
 
 int ListFaultPoints() {
-  // Filled from model/faultpoints/catalog.h once the fault points land (issue 11).
+  for (const auto& info : swarmsim::faultpoints::FaultPointCatalog()) {
+    Print(stdout, absl::StrCat(info.name, "  ", info.description, "\n"));
+  }
   return kExitPass;
 }
 
@@ -233,7 +241,7 @@ int ExploreMain(const std::vector<std::string>& args) {
   spec.space = SpaceOf(spec.base, spec.timing);
   if (!f.faults.empty()) {
     std::string why;
-    if (!ParseFaultKinds(f.faults, spec.space.kinds, why)) return Usage(why);
+    if (!ParseFaults(f.faults, spec.space, why)) return Usage(why);
   }
   spec.seed = f.seed;
 

@@ -33,6 +33,10 @@ check "--help exits 0" 0 $?
 expect_in "--help lists --faults" "--faults=LIST" "$tmp/help"
 "$swarmsim" help explore >/dev/null 2>&1
 check "help explore exits 0" 0 $?
+"$swarmsim" explore --list-fault-points >"$tmp/points" 2>&1
+check "--list-fault-points exits 0" 0 $?
+expect_in "--list-fault-points prints name and description" "^raft\.drop_append  .+" "$tmp/points"
+[ "$(wc -l <"$tmp/points")" -ge 15 ] && echo "ok   at least 15 fault points" || { echo "FAIL few fault points"; fail=1; }
 "$swarmsim" explore "$base" --bogus >/dev/null 2>"$tmp/err"
 check "an unknown flag exits 2" 2 $?
 expect_in "an unknown flag is named" "unknown flag --bogus" "$tmp/err"

@@ -25,14 +25,51 @@ constexpr KindInfo kKinds[kFaultKindCount] = {
     {FaultKind::kCut, "cut", 2},              {FaultKind::kHeal, "heal", 1},
     {FaultKind::kDrop, "drop", 2},            {FaultKind::kDuplicate, "duplicate", 1},
     {FaultKind::kLatency, "latency", 1},      {FaultKind::kClockOffset, "clock_offset", 1},
-    {FaultKind::kClockDrift, "clock_drift", 1},
+    {FaultKind::kClockDrift, "clock_drift", 1}, {FaultKind::kSlowDisk, "slow_disk", 1},
 };
+
+constexpr char kTriggerFeature[] = "trigger";
+constexpr char kFaultPointsFeature[] = "fault_points";
 
 bool NeedsTwoHosts(FaultKind kind) {
   return kind == FaultKind::kPartition || kind == FaultKind::kCut;
 }
 
 rc::Gen<int> GenHost(int hosts) { return rc::gen::inRange(0, hosts); }
+
+bool HasNodeTarget(FaultKind kind) {
+  switch (kind) {
+    case FaultKind::kCrash:
+    case FaultKind::kStop:
+    case FaultKind::kRestart:
+    case FaultKind::kPause:
+    case FaultKind::kIsolate:
+    case FaultKind::kClockOffset:
+    case FaultKind::kClockDrift:
+    case FaultKind::kSlowDisk:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// One step in four fires on a protocol moment; the delay is mostly none or 1 ms (the window a
+// time grid never hits: "crash right after it sends a vote"), sometimes up to 2 s.
+std::optional<TriggerPlan> GenTrigger(const PlanSpace& space, const Fault& f) {
+  if (!space.triggers || !*rc::gen::weightedElement<bool>({{3, false}, {1, true}})) {
+    return std::nullopt;
+  }
+  TriggerPlan t;
+  t.moment = *rc::gen::inRange(0, static_cast<int>(TriggerMoments().size()));
+  const TriggerMoment& m = TriggerMoments()[static_cast<size_t>(t.moment)];
+  const bool target_fits =
+      HasNodeTarget(f.kind) && (!m.managers_only || f.node.leader || f.node.host < space.managers);
+  t.on_target = target_fits && *rc::gen::arbitrary<bool>();
+  t.delay_ms = *rc::gen::weightedOneOf<int64_t>({{2, rc::gen::just<int64_t>(0)},
+                                                 {1, rc::gen::just<int64_t>(1)},
+                                                 {1, rc::gen::inRange<int64_t>(0, 2001)}});
+  return t;
+}
 
 // A manager twice as often as a worker (when there are workers), `leader` one time in seven:
 // a step on `leader` while there is none ends the run's steps (the runner fails it there), and
@@ -91,14 +128,18 @@ rc::Gen<Fault> GenFault(const PlanSpace& space, const std::vector<FaultKind>& ki
             {{1, rc::gen::just<int64_t>(0)}, {2, rc::gen::inRange<int64_t>(1, 121)}});
         break;
       case FaultKind::kPartition: {
-        // Fewer hosts is simpler: the count shrinks toward two, one on each side.
+        // Fewer hosts is simpler: the count shrinks toward two, one on each side. Distinct
+        // hosts without a filter (a filter can give up): the k-th is drawn among the hosts not
+        // picked yet, so every draw shrinks toward the lowest host left.
         const int n = *rc::gen::inRange(2, std::min(hosts, 5) + 1);
-        std::vector<int> picked = *rc::gen::suchThat(
-            rc::gen::container<std::vector<int>>(static_cast<size_t>(n), GenHost(hosts)),
-            [](std::vector<int> v) {
-              std::sort(v.begin(), v.end());
-              return std::adjacent_find(v.begin(), v.end()) == v.end();
-            });
+        std::vector<int> left(static_cast<size_t>(hosts));
+        for (int h = 0; h < hosts; ++h) left[static_cast<size_t>(h)] = h;
+        std::vector<int> picked;
+        for (int k = 0; k < n; ++k) {
+          const int i = *rc::gen::inRange(0, hosts - k);
+          picked.push_back(left[static_cast<size_t>(i)]);
+          left.erase(left.begin() + i);
+        }
         const int split = *rc::gen::inRange(1, n);
         f.side_a.assign(picked.begin(), picked.begin() + split);
         f.side_b.assign(picked.begin() + split, picked.end());
@@ -138,7 +179,12 @@ rc::Gen<Fault> GenFault(const PlanSpace& space, const std::vector<FaultKind>& ki
         f.node = *GenTarget(space);
         f.drift_ppm = *rc::gen::inRange<int64_t>(-50000, 50001);
         break;
+      case FaultKind::kSlowDisk:
+        f.node = *GenTarget(space);
+        f.sync_ms = *rc::gen::inRange<int64_t>(10, 2001);
+        break;
     }
+    f.trigger = GenTrigger(space, f);
     return f;
   }));
 }
@@ -158,10 +204,36 @@ const std::vector<FaultKind>& AllFaultKinds() {
   return all;
 }
 
-bool ParseFaultKinds(const std::string& list, std::vector<FaultKind>& kinds, std::string& error) {
+const std::vector<TriggerMoment>& TriggerMoments() {
+  // Each a trace kind a trigger may name (model/check/trace_schema.h) at a moment where SwarmKit
+  // depends on timing or partial failure.
+  static const std::vector<TriggerMoment> moments = {
+      {"raft.vote", "granted", "1", true},             // a node just granted a vote
+      {"raft.state", "role", "candidate", true},       // a node starts an election
+      {"raft.state", "role", "leader", true},          // a node just became leader
+      {"dispatcher.status_batch.started", "", "", true},  // node statuses are being committed
+      {"dispatcher.registration.pending", "", "", true},  // a registration waits for its batch
+      {"dispatcher.heartbeat.expired", "", "", true},  // a node's heartbeat just expired
+      {"task.state", "state", "TASK_STARTING", false}, // a task is starting on an agent
+      {"agent.session_start", "", "", false},          // an agent opens a session
+  };
+  return moments;
+}
+
+bool ParseFaults(const std::string& list, PlanSpace& space, std::string& error) {
   std::vector<bool> wanted(kFaultKindCount, false);
+  bool triggers = false;
+  bool fault_points = false;
   for (absl::string_view name : absl::StrSplit(list, ',', absl::SkipWhitespace())) {
     bool found = false;
+    if (name == kTriggerFeature) {
+      triggers = found = true;
+      continue;
+    }
+    if (name == kFaultPointsFeature) {
+      fault_points = found = true;
+      continue;
+    }
     for (const KindInfo& k : kKinds) {
       if (name == k.name) {
         wanted[static_cast<int>(k.kind)] = true;
@@ -171,19 +243,24 @@ bool ParseFaultKinds(const std::string& list, std::vector<FaultKind>& kinds, std
     if (!found) {
       std::vector<std::string> known;
       for (const KindInfo& k : kKinds) known.push_back(k.name);
+      known.push_back(kTriggerFeature);
+      known.push_back(kFaultPointsFeature);
       error = absl::StrCat("unknown fault kind '", name, "' (known: ", absl::StrJoin(known, ", "),
                            ")");
       return false;
     }
   }
-  kinds.clear();
+  std::vector<FaultKind> kinds;
   for (const KindInfo& k : kKinds) {
     if (wanted[static_cast<int>(k.kind)]) kinds.push_back(k.kind);
   }
   if (kinds.empty()) {
-    error = "--faults names no fault kind";
+    error = "--faults names no fault step kind (crash, stop, ...)";
     return false;
   }
+  space.kinds = std::move(kinds);
+  space.triggers = triggers;
+  space.fault_points = fault_points;
   return true;
 }
 
@@ -202,6 +279,16 @@ rc::Gen<Plan> GenPlan(const PlanSpace& space) {
         rc::gen::nonEmpty(rc::gen::container<std::vector<Fault>>(GenFault(space, kinds))));
     std::stable_sort(p.faults.begin(), p.faults.end(),
                      [](const Fault& a, const Fault& b) { return a.at_ds < b.at_ds; });
+    // Half the runs enable fault points: each site one time in four, all firing with one small
+    // ratio. Shrinks toward none (each site toward off).
+    if (space.fault_points && !space.fault_point_names.empty() && *rc::gen::arbitrary<bool>()) {
+      for (size_t i = 0; i < space.fault_point_names.size(); ++i) {
+        if (*rc::gen::weightedElement<bool>({{3, false}, {1, true}})) {
+          p.fault_points.push_back(static_cast<int>(i));
+        }
+      }
+      p.fire_ppm = *rc::gen::element<uint32_t>(1000, 10000, 20000, 50000);
+    }
     return p;
   });
 }

@@ -10,6 +10,7 @@
 #define SWARMSIM_SCENARIOS_EXPLORE_PLAN_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,22 +37,38 @@ enum class FaultKind {
   kLatency,      // set_network { latency jitter } 1-500 ms, jitter 0-100 ms
   kClockOffset,  // clock { offset }          -30 s..+30 s
   kClockDrift,   // clock { drift }           -50000..+50000 ppm
+  kSlowDisk,     // set_disk { sync_latency } 10 ms..2 s
 };
-inline constexpr int kFaultKindCount = 13;
+inline constexpr int kFaultKindCount = 14;
 
 const char* FaultKindName(FaultKind kind);
 // Relative weight of the kind in a plan where every kind is allowed.
 int FaultKindWeight(FaultKind kind);
 // Every kind, in enum order.
 const std::vector<FaultKind>& AllFaultKinds();
-// "crash,partition": the kinds named, in enum order; an error message for an unknown name
-// ("unknown fault kind 'x' (known: crash, stop, ...)") or an empty list.
-bool ParseFaultKinds(const std::string& list, std::vector<FaultKind>& kinds, std::string& error);
+
+// The protocol moments a step may fire on (`trigger { event where }`): explore's list of places
+// where timing matters, each a trace kind and at most one field=value it must carry.
+struct TriggerMoment {
+  const char* event;        // "raft.vote"
+  const char* field;        // "granted", or "" for none
+  const char* value;        // "1"
+  bool managers_only;       // only managers write it (a worker never matches)
+};
+const std::vector<TriggerMoment>& TriggerMoments();
 
 // A node as a fault step names it: a host, or `leader` (whoever leads when the step runs).
 struct Target {
   bool leader = false;
   int host = 0;  // flat index, when !leader
+};
+
+// A fault step that fires on a protocol event instead of at its time: armed at the step's time,
+// it fires `delay_ms` after the first matching trace record.
+struct TriggerPlan {
+  int moment = 0;          // index into TriggerMoments()
+  bool on_target = false;  // the record must come from the step's own target (node faults)
+  int64_t delay_ms = 0;    // 0..2000
 };
 
 // One fault step. Only the fields of its kind are meaningful (see FaultKind).
@@ -69,11 +86,17 @@ struct Fault {
   int64_t jitter_ms = 0;      // latency
   int64_t offset_ms = 0;      // clock offset
   int64_t drift_ppm = 0;      // clock drift
+  int64_t sync_ms = 0;        // slow_disk: the WAL's sync latency
+  std::optional<TriggerPlan> trigger;
 };
 
 struct Plan {
   uint64_t seed = 1;          // the simulation seed of the run
   std::vector<Fault> faults;  // sorted by at_ds (generation order among equal times)
+  // Fault points (BUGGIFY sites) enabled in this run, as indexes into PlanSpace's names, and
+  // the ratio they fire with. Empty: none beyond the base's.
+  std::vector<int> fault_points;
+  uint32_t fire_ppm = 0;
 };
 
 // What a plan may contain: the base's hosts, the kinds allowed, the fault window.
@@ -81,9 +104,18 @@ struct PlanSpace {
   int managers = 1;
   int workers = 0;
   std::vector<FaultKind> kinds;           // non-empty; AllFaultKinds() by default
+  bool triggers = true;                   // some steps fire on protocol events
+  bool fault_points = true;               // some runs enable fault points
+  std::vector<std::string> fault_point_names;  // the catalog (model/faultpoints), sorted
   int64_t window_ds = 600;                // faults at 0..window_ds deciseconds
   int max_faults = 8;                     // 1..max_faults fault steps
 };
+
+// `--faults=crash,partition,trigger`: the step kinds named, in enum order, and the two
+// features: `trigger` (steps firing on protocol events) and `fault_points` (enabling BUGGIFY
+// sites); when the list names step kinds only, neither feature is used. False with a message for
+// an unknown name ("unknown fault kind 'x' (known: crash, stop, ...)") or no step kind.
+bool ParseFaults(const std::string& list, PlanSpace& space, std::string& error);
 
 // The generator of plans over `space`. Kinds that need two hosts (partition, cut) are left
 // out of a one-host cluster. Shrinks toward fewer steps, earlier times, the first kinds, lower

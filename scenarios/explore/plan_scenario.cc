@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "model/faultpoints/catalog.h"
 
 namespace scenarios {
 namespace explore {
@@ -84,6 +85,8 @@ Action FaultAction(int m, const Fault& f) {
       Clock a{TargetSelector(m, f.node), "", std::nullopt, f.drift_ppm};
       return a;
     }
+    case FaultKind::kSlowDisk:
+      return SetDisk{TargetSelector(m, f.node), "", absl::Milliseconds(f.sync_ms)};
   }
   return Heal{};
 }
@@ -108,6 +111,17 @@ void AddHostsOf(const NodeSelector& s, const Cluster& c, std::set<int>& out) {
       for (int h = 0; h < m + c.workers; ++h) out.insert(h);
       return;
   }
+}
+
+std::optional<Trigger> StepTrigger(int m, const Fault& f) {
+  if (!f.trigger.has_value()) return std::nullopt;
+  const TriggerMoment& moment = TriggerMoments()[static_cast<size_t>(f.trigger->moment)];
+  Trigger t;
+  t.event = moment.event;
+  if (f.trigger->on_target) t.node = TargetSelector(m, f.node);
+  if (*moment.field != '\0') t.where.emplace_back(moment.field, moment.value);
+  t.delay = absl::Milliseconds(f.trigger->delay_ms);
+  return t;
 }
 
 Expectation Eventually(std::string name, sim::Time after, absl::Duration within, Predicate p) {
@@ -137,8 +151,15 @@ sim::Time HealAt(const Scenario& base, const Timing& timing) {
   return at;
 }
 
+std::string FaultPointName(int index) {
+  return swarmsim::faultpoints::FaultPointCatalog()[static_cast<size_t>(index)].name;
+}
+
 PlanSpace SpaceOf(const Scenario& base, const Timing& timing) {
   PlanSpace space;
+  for (const auto& info : swarmsim::faultpoints::FaultPointCatalog()) {
+    space.fault_point_names.push_back(info.name);
+  }
   space.managers = base.cluster.managers;
   space.workers = base.cluster.workers;
   space.kinds = AllFaultKinds();
@@ -155,12 +176,18 @@ Scenario BuildRunScenario(const Scenario& base, const Plan& plan, const Timing& 
   s.cluster = base.cluster;
   s.services = base.services;
   s.buggify = base.buggify;
+  if (!plan.fault_points.empty()) {
+    std::set<std::string> enable(base.buggify.enable.begin(), base.buggify.enable.end());
+    for (int i : plan.fault_points) enable.insert(FaultPointName(i));
+    s.buggify.enable.assign(enable.begin(), enable.end());
+    s.buggify.fire_ppm = plan.fire_ppm;
+  }
   const sim::Time heal_at = HealAt(base, timing);
   s.duration = (heal_at - sim::Time::Zero()) + timing.settle;
   const int m = base.cluster.managers;
 
   // Base steps, then the plan's, merged by time (base first among equal times).
-  std::set<int> may_be_down, clock_moved;
+  std::set<int> may_be_down, clock_moved, disk_slowed;
   std::set<std::string> removed_services;
   bool network_changed = false;
   std::vector<Step> steps;
@@ -168,6 +195,7 @@ Scenario BuildRunScenario(const Scenario& base, const Plan& plan, const Timing& 
     if (const auto* a = std::get_if<Crash>(&step.action)) AddHostsOf(a->node, s.cluster, may_be_down);
     if (const auto* a = std::get_if<Stop>(&step.action)) AddHostsOf(a->node, s.cluster, may_be_down);
     if (const auto* a = std::get_if<Clock>(&step.action)) AddHostsOf(a->node, s.cluster, clock_moved);
+    if (const auto* a = std::get_if<SetDisk>(&step.action)) AddHostsOf(a->node, s.cluster, disk_slowed);
     if (const auto* a = std::get_if<RemoveService>(&step.action)) removed_services.insert(a->name);
     network_changed = network_changed || std::holds_alternative<SetNetwork>(step.action);
     if (IsControlAction(step.action)) step.may_be_lost = true;
@@ -179,6 +207,7 @@ Scenario BuildRunScenario(const Scenario& base, const Plan& plan, const Timing& 
     Step step;
     step.at = sim::Time::Zero() + absl::Milliseconds(100 * f.at_ds);
     step.action = FaultAction(m, f);
+    step.trigger = StepTrigger(m, f);
     if (!first_fault || step.at < *first_fault) first_fault = step.at;
     if (f.kind == FaultKind::kCrash || f.kind == FaultKind::kStop) {
       AddHostsOf(TargetSelector(m, f.node), s.cluster, may_be_down);
@@ -186,6 +215,7 @@ Scenario BuildRunScenario(const Scenario& base, const Plan& plan, const Timing& 
     if (f.kind == FaultKind::kClockOffset || f.kind == FaultKind::kClockDrift) {
       AddHostsOf(TargetSelector(m, f.node), s.cluster, clock_moved);
     }
+    if (f.kind == FaultKind::kSlowDisk) AddHostsOf(TargetSelector(m, f.node), s.cluster, disk_slowed);
     network_changed = network_changed || std::holds_alternative<SetNetwork>(step.action);
     steps.push_back(std::move(step));
   }
@@ -207,6 +237,11 @@ Scenario BuildRunScenario(const Scenario& base, const Plan& plan, const Timing& 
   }
   for (int h : clock_moved) {
     steps.push_back(Step{heal_at, Clock{HostSelector(m, h), "", absl::ZeroDuration(), 0}, {}});
+  }
+  for (int h : disk_slowed) {
+    const NodeSelector host = HostSelector(m, h);
+    steps.push_back(Step{
+        heal_at, SetDisk{host, "", s.cluster.DiskOf(host.host.Name()).sync_latency}, {}});
   }
   s.steps = std::move(steps);
 

@@ -1,11 +1,13 @@
 // Base scenario + fault plan -> the scenario one explore run runs.
 //
-// The run keeps the base's cluster, services, buggify and steps (control-API steps may be lost:
+// The run keeps the base's cluster, services, buggify (plus the plan's fault points, firing at
+// the plan's ratio) and steps (control-API steps may be lost:
 // the faults can eat their answers), adds the plan's fault steps, then a healing phase once the
 // fault window and every base step are over:
 //   heal {}; the network back to the cluster's link settings (if any step changed it);
 //   restart of every host a crash or stop (of the base or the plan) may have taken down (every
 //   manager when the target was `leader`); clocks back to offset 0, drift 0 where one moved;
+//   disks back to the cluster's sync latency where a set_disk slowed one;
 // and liveness expectations after it, all within `settle`:
 //   "explore: a leader after healing", "explore: every node ready after healing",
 //   "explore: every agent connected after healing", "explore: service NAME converged after
@@ -38,8 +40,12 @@ struct Timing {
 // When the healing phase runs: the end of the fault window or the last base step, the later.
 sim::Time HealAt(const Scenario& base, const Timing& timing);
 
-// The plan space of `base` under `timing` (hosts and window; kinds are the caller's).
+// The plan space of `base` under `timing`: its hosts, the window, every step kind, triggers and
+// the fault point catalog (model/faultpoints/catalog.h).
 PlanSpace SpaceOf(const Scenario& base, const Timing& timing);
+
+// The name of the catalog's fault point `index` (Plan::fault_points).
+std::string FaultPointName(int index);
 
 // The scenario of one run: see the file comment. Its `file` is empty, its golden digest unset,
 // its seed the plan's (so that ScenarioText writes exactly what ran).

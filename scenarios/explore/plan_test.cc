@@ -28,6 +28,13 @@ Scenario Base(const std::string& extra = "") {
 
 std::string Text(const Scenario& s) { return ScenarioText(s); }
 
+Plan OneFault(Fault f) {
+  Plan p;
+  p.seed = 5;
+  p.faults.push_back(f);
+  return p;
+}
+
 TEST(PlanTest, SameSeedAndRunGiveTheSamePlan) {
   const PlanSpace space = SpaceOf(Base(), Timing{});
   for (uint64_t run = 0; run < 20; ++run) {
@@ -46,7 +53,9 @@ TEST(PlanTest, RunsAndSeedsGiveDifferentPlans) {
 TEST(PlanTest, OnlyTheSelectedKindsAreGenerated) {
   PlanSpace space = SpaceOf(Base(), Timing{});
   std::string error;
-  ASSERT_TRUE(ParseFaultKinds("pause,clock_drift", space.kinds, error)) << error;
+  ASSERT_TRUE(ParseFaults("pause,clock_drift", space, error)) << error;
+  EXPECT_FALSE(space.triggers);
+  EXPECT_FALSE(space.fault_points);
   for (uint64_t run = 0; run < 50; ++run) {
     for (const Fault& f : GeneratePlan(space, 1, run).value().faults) {
       EXPECT_TRUE(f.kind == FaultKind::kPause || f.kind == FaultKind::kClockDrift)
@@ -64,6 +73,57 @@ TEST(PlanTest, EveryKindIsGeneratedWhenAllAreAllowed) {
   for (FaultKind k : AllFaultKinds()) EXPECT_GT(seen[static_cast<int>(k)], 0) << FaultKindName(k);
 }
 
+TEST(PlanTest, SomeStepsFireOnProtocolEventsAndSomeRunsEnableFaultPoints) {
+  const PlanSpace space = SpaceOf(Base(), Timing{});
+  ASSERT_FALSE(space.fault_point_names.empty());
+  int triggered = 0, on_target = 0, with_points = 0;
+  for (uint64_t run = 0; run < 100; ++run) {
+    const Plan p = GeneratePlan(space, 1, run).value();
+    for (const Fault& f : p.faults) {
+      triggered += f.trigger.has_value() ? 1 : 0;
+      on_target += f.trigger.has_value() && f.trigger->on_target ? 1 : 0;
+    }
+    if (!p.fault_points.empty()) {
+      ++with_points;
+      EXPECT_GT(p.fire_ppm, 0u);
+    }
+  }
+  EXPECT_GT(triggered, 0);
+  EXPECT_GT(on_target, 0);
+  EXPECT_GT(with_points, 0);
+}
+
+TEST(PlanScenarioTest, ATriggeredCrashFiresAfterItsTargetsVote) {
+  Fault crash;
+  crash.kind = FaultKind::kCrash;
+  crash.at_ds = 200;
+  crash.node.host = 1;
+  crash.trigger = TriggerPlan{0, true, 1};  // raft.vote granted=1, on m2, 1 ms later
+  ASSERT_EQ(std::string(TriggerMoments()[0].event), "raft.vote");
+  const std::string text = Text(BuildRunScenario(Base(), OneFault(crash), Timing{}));
+  EXPECT_NE(text.find("trigger { event: \"raft.vote\" node: \"m2\" where: \"granted=1\" delay: \"1ms\" }"),
+            std::string::npos)
+      << text;
+}
+
+TEST(PlanScenarioTest, FaultPointsOfThePlanAreEnabledAndDisksHealed) {
+  Fault slow;
+  slow.kind = FaultKind::kSlowDisk;
+  slow.node.host = 2;
+  slow.sync_ms = 500;
+  Plan p = OneFault(slow);
+  p.fault_points = {0};
+  p.fire_ppm = 20000;
+  const Scenario s = BuildRunScenario(Base(), p, Timing{});
+  EXPECT_EQ(s.buggify.enable, std::vector<std::string>{FaultPointName(0)});
+  EXPECT_EQ(s.buggify.fire_ppm, 20000u);
+  const std::string text = Text(s);
+  EXPECT_NE(text.find("set_disk { node: \"m3\" sync_latency: \"500ms\" }"), std::string::npos) << text;
+  EXPECT_NE(text.find("step { at: \"1m\" set_disk { node: \"m3\" sync_latency: \"1ms\" } }"),
+            std::string::npos)
+      << text;
+}
+
 TEST(PlanTest, OneHostClustersGetNoPartitionOrCut) {
   const Scenario one = *ParseScenario("name: \"one\" duration: \"1m\" cluster { managers: 1 }", "one");
   const PlanSpace space = SpaceOf(one, Timing{});
@@ -76,19 +136,18 @@ TEST(PlanTest, OneHostClustersGetNoPartitionOrCut) {
 }
 
 TEST(PlanTest, UnknownFaultKindIsNamed) {
-  std::vector<FaultKind> kinds;
+  PlanSpace space;
   std::string error;
-  EXPECT_FALSE(ParseFaultKinds("crash,meteor", kinds, error));
+  EXPECT_FALSE(ParseFaults("crash,meteor", space, error));
   EXPECT_NE(error.find("unknown fault kind 'meteor'"), std::string::npos) << error;
-  EXPECT_FALSE(ParseFaultKinds(",", kinds, error));
+  EXPECT_FALSE(ParseFaults(",", space, error));
+  EXPECT_FALSE(ParseFaults("trigger", space, error));  // no step kind
+  ASSERT_TRUE(ParseFaults("crash,trigger,fault_points", space, error)) << error;
+  EXPECT_EQ(space.kinds, std::vector<FaultKind>{FaultKind::kCrash});
+  EXPECT_TRUE(space.triggers);
+  EXPECT_TRUE(space.fault_points);
 }
 
-Plan OneFault(Fault f) {
-  Plan p;
-  p.seed = 5;
-  p.faults.push_back(f);
-  return p;
-}
 
 TEST(PlanScenarioTest, HealingRestartsEveryManagerAfterACrashOfTheLeader) {
   Fault crash;

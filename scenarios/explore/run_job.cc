@@ -33,7 +33,34 @@ void MaybeAbortForTest(const Plan& plan) {
   }
 }
 
+// The plan at the end of the job's path down the shrink tree.
+std::optional<Plan> PlanAt(const ExploreSpec& spec, const Job& job) {
+  rc::Shrinkable<Plan> at = GeneratePlan(spec.space, spec.seed, job.run);
+  for (uint32_t index : job.path) {
+    rc::Seq<rc::Shrinkable<Plan>> shrinks = at.shrinks();
+    for (uint32_t i = 0; i < index; ++i) {
+      if (!shrinks.next()) return std::nullopt;
+    }
+    const rc::Maybe<rc::Shrinkable<Plan>> next = shrinks.next();
+    if (!next) return std::nullopt;
+    at = *next;
+  }
+  return at.value();
+}
+
 }  // namespace
+
+std::vector<std::string> FaultKindNames(const Plan& plan) {
+  std::vector<std::string> names;
+  for (const Fault& f : plan.faults) {
+    names.push_back(FaultKindName(f.kind));
+    if (f.trigger.has_value()) {
+      names.push_back(absl::StrCat("trigger:", TriggerMoments()[static_cast<size_t>(f.trigger->moment)].event));
+    }
+  }
+  if (!plan.fault_points.empty()) names.push_back("fault_points");
+  return names;
+}
 
 std::string EncodeJob(const Job& job) {
   std::string line = absl::StrCat(job.run);
@@ -54,18 +81,13 @@ bool DecodeJob(const std::string& line, Job& job) {
 }
 
 std::optional<Plan> PlanOf(const ExploreSpec& spec, const Job& job) {
-  rc::Shrinkable<Plan> at = GeneratePlan(spec.space, spec.seed, job.run);
-  for (uint32_t index : job.path) {
-    rc::Seq<rc::Shrinkable<Plan>> shrinks = at.shrinks();
-    for (uint32_t i = 0; i < index; ++i) {
-      if (!shrinks.next()) return std::nullopt;
-    }
-    const rc::Maybe<rc::Shrinkable<Plan>> next = shrinks.next();
-    if (!next) return std::nullopt;
-    at = *next;
+  try {
+    return PlanAt(spec, job);
+  } catch (const std::exception&) {
+    return std::nullopt;  // rapidcheck gave up generating (a filter that never passed)
   }
-  return at.value();
 }
+
 
 Verdict RunJob(const ExploreSpec& spec, const Job& job) {
   const int64_t start = WallNanos();
@@ -83,9 +105,10 @@ Verdict RunJob(const ExploreSpec& spec, const Job& job) {
   RunOptions options;
   options.observe = [&coverage](const sim::TraceRecord& r) { coverage.Observe(r); };
   const RunOutput out = RunScenario(scenario, options);
-  Verdict v = Judge(out.result);
+  Verdict v = Judge(out.result,
+                    absl::ToInt64Nanoseconds(HealAt(spec.base, spec.timing) - sim::Time::Zero()));
   v.coverage = coverage.Items(out.result);
-  for (const Fault& f : plan->faults) v.fault_kinds.push_back(FaultKindName(f.kind));
+  v.fault_kinds = FaultKindNames(*plan);
   v.fault_steps = static_cast<int>(plan->faults.size());
   v.generate_ns = generated - start;
   v.wall_ns = WallNanos() - start;

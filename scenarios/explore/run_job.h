@@ -39,6 +39,10 @@ bool DecodeJob(const std::string& line, Job& job);
 // shrinker built, which come from the same tree).
 std::optional<Plan> PlanOf(const ExploreSpec& spec, const Job& job);
 
+// The histogram entries of a plan: each step's kind, "trigger:EVENT" for each step that fires
+// on a protocol event, "fault_points" when the plan enables some.
+std::vector<std::string> FaultKindNames(const Plan& plan);
+
 // Generates, builds, runs and judges the job (coverage and fault kinds filled in).
 //
 // Test hook: when the environment variable SWARMSIM_EXPLORE_TEST_ABORT_ON names a fault kind

@@ -48,6 +48,9 @@ std::string ClosingSummary(const ExploreSpec& spec, const ExploreOptions& o,
       "%d passed, %d discarded, %d failed\n",
       o.base_path, spec.seed, r.runs, Secs(r.sweep_ns), PerSecond(r), PerSecond(r) * 3600,
       o.jobs, o.jobs == 1 ? "" : "s", r.passed, r.discarded, r.failures);
+  for (const auto& [why, n] : r.discarded_by) {
+    absl::StrAppend(&s, "  discarded (", why, "): ", n, " run", n == 1 ? "" : "s", "\n");
+  }
   for (const auto& [signature, n] : r.known_failures) {
     absl::StrAppend(&s, "  known failure ", signature, ": ", n, " run", n == 1 ? "" : "s", "\n");
   }
@@ -94,7 +97,7 @@ std::string SummaryJson(const ExploreSpec& spec, const ExploreOptions& o, const 
       "{\"base\": ", JsonString(o.base_path), ", \"seed\": ", spec.seed, ", \"jobs\": ", o.jobs,
       ", \"shard\": {\"index\": ", o.shard_index, ", \"total\": ", o.shard_total, "}",
       ", \"runs\": ", r.runs, ", \"passed\": ", r.passed, ", \"discarded\": ", r.discarded,
-      ", \"failures\": ", r.failures, ", \"known_failures\": ", JsonCounts(r.known_failures),
+      ", \"discarded_by\": ", JsonCounts(r.discarded_by), ", \"failures\": ", r.failures, ", \"known_failures\": ", JsonCounts(r.known_failures),
       absl::StrFormat(", \"wall_s\": %.3f, \"sweep_s\": %.3f, \"runs_per_s\": %.2f, "
                       "\"runs_per_hour\": %.0f",
                       Secs(r.wall_ns), Secs(r.sweep_ns), PerSecond(r), PerSecond(r) * 3600),

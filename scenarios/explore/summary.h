@@ -14,6 +14,7 @@ std::string ClosingSummary(const ExploreSpec& spec, const ExploreOptions& option
                            const ExploreReport& report);
 
 // {"base", "seed", "jobs", "shard": {"index", "total"}, "runs", "passed", "discarded",
+//  "discarded_by": {WHY: runs},
 //  "failures", "known_failures": {SIG: runs}, "wall_s", "runs_per_s", "runs_per_hour",
 //  "time_per_run_ms": {"generate", "run", "other"}, "fault_kinds": {KIND: steps},
 //  "coverage": {"fault_points": {..}, "node_status": {..}, "errors": {..}},

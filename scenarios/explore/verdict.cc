@@ -71,7 +71,7 @@ bool GetList(absl::string_view& in, std::vector<std::string>& list) {
 
 }  // namespace
 
-Verdict Judge(const RunResult& result) {
+Verdict Judge(const RunResult& result, int64_t heal_ns) {
   Verdict v;
   v.digest = result.digest;
   v.events = result.events;
@@ -84,7 +84,19 @@ Verdict Judge(const RunResult& result) {
   }
   if (!result.error.empty()) {
     v.outcome = Outcome::kDiscard;
+    v.signature = "discard:a step could not run";
     v.detail = result.error;
+    return v;
+  }
+  for (const TriggerResult& t : result.triggers) {
+    // A restart or heal undoes rather than does damage; a pause ends by itself (<= 60 s, well
+    // inside the settle time). Anything else firing after the heal was never healed.
+    const bool harmless = t.action == "restart" || t.action == "heal" || t.action == "pause";
+    if (t.fired_ns < heal_ns || harmless) continue;
+    v.outcome = Outcome::kDiscard;
+    v.signature = "discard:a triggered step fired after healing";
+    v.detail = absl::StrCat("the ", t.action, " triggered by ", t.event,
+                            " fired after the healing phase began");
     return v;
   }
   for (const ExpectationResult& e : result.expectations) {

@@ -15,7 +15,9 @@
 //
 // A run whose step could not be applied (a step on `leader` while there was none: the runner
 // stops applying steps, so no healing phase ran) proves nothing about liveness: it is discarded
-// once its invariants passed.
+// once its invariants passed. So is a run where a triggered step (other than restart, heal or
+// pause) fired at or after the healing phase (its protocol moment came late): the fault was
+// never healed.
 #ifndef SWARMSIM_SCENARIOS_EXPLORE_VERDICT_H_
 #define SWARMSIM_SCENARIOS_EXPLORE_VERDICT_H_
 
@@ -32,7 +34,7 @@ enum class Outcome { kPass = 0, kFail = 1, kDiscard = 2 };
 
 struct Verdict {
   Outcome outcome = Outcome::kPass;
-  std::string signature;  // kFail only
+  std::string signature;  // kFail; for kDiscard "discard:WHY" (for the summary's counts)
   std::string detail;     // kFail: what failed, for people; kDiscard: why
   uint64_t digest = 0;
   uint64_t events = 0;
@@ -43,8 +45,9 @@ struct Verdict {
   int fault_steps = 0;
 };
 
-// The verdict of a completed run (coverage and fault kinds are the caller's to fill).
-Verdict Judge(const RunResult& result);
+// The verdict of a completed run whose healing phase began at `heal_ns` (coverage and fault
+// kinds are the caller's to fill).
+Verdict Judge(const RunResult& result, int64_t heal_ns);
 
 // The verdict of a run that aborted: `stderr_tail` is the end of what the process wrote
 // ("model/raft/raft_log.cc:120: CHECK(...) failed [seed=7]").

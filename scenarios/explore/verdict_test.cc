@@ -8,6 +8,8 @@ namespace scenarios {
 namespace explore {
 namespace {
 
+constexpr int64_t kHeal = int64_t{60} * 1000000000;
+
 RunResult Failing() {
   RunResult r;
   r.invariants.push_back(InvariantResult{"raft.election_safety", true, "ok"});
@@ -21,7 +23,7 @@ RunResult Failing() {
 }
 
 TEST(VerdictTest, AnInvariantFailureWinsOverAFailedExpectation) {
-  const Verdict v = Judge(Failing());
+  const Verdict v = Judge(Failing(), kHeal);
   EXPECT_EQ(v.outcome, Outcome::kFail);
   EXPECT_EQ(v.signature, "invariant:dispatcher.leader_only");
 }
@@ -29,7 +31,7 @@ TEST(VerdictTest, AnInvariantFailureWinsOverAFailedExpectation) {
 TEST(VerdictTest, AFailedExpectationIsNamedWithoutItsTimes) {
   RunResult r = Failing();
   r.invariants[1].passed = true;
-  const Verdict v = Judge(r);
+  const Verdict v = Judge(r, kHeal);
   EXPECT_EQ(v.signature, "expect:explore: every node ready after healing");
   EXPECT_NE(v.detail.find("300.000s"), std::string::npos);
 }
@@ -38,9 +40,27 @@ TEST(VerdictTest, ARunCutShortByAStepIsDiscardedWhenSafe) {
   RunResult r = Failing();
   r.invariants[1].passed = true;
   r.error = "at 20.000s: step at line 0 (crash): \"leader\": no manager is leader now";
-  EXPECT_EQ(Judge(r).outcome, Outcome::kDiscard);
+  EXPECT_EQ(Judge(r, kHeal).outcome, Outcome::kDiscard);
   r.invariants[1].passed = false;
-  EXPECT_EQ(Judge(r).outcome, Outcome::kFail);
+  EXPECT_EQ(Judge(r, kHeal).outcome, Outcome::kFail);
+}
+
+TEST(VerdictTest, ARunWhoseTriggeredStepFiredAfterHealingIsDiscarded) {
+  RunResult r;
+  TriggerResult t;
+  t.action = "crash";
+  t.event = "raft.vote";
+  t.fired_ns = kHeal - 1;
+  r.triggers.push_back(t);
+  EXPECT_EQ(Judge(r, kHeal).outcome, Outcome::kPass);
+  r.triggers[0].fired_ns = kHeal;
+  EXPECT_EQ(Judge(r, kHeal).outcome, Outcome::kDiscard);
+  EXPECT_EQ(Judge(r, kHeal).signature, "discard:a triggered step fired after healing");
+  r.triggers[0].action = "restart";  // undoes rather than does damage
+  EXPECT_EQ(Judge(r, kHeal).outcome, Outcome::kPass);
+  r.triggers[0].action = "crash";
+  r.triggers[0].fired_ns = -1;  // never fired: nothing to heal
+  EXPECT_EQ(Judge(r, kHeal).outcome, Outcome::kPass);
 }
 
 TEST(VerdictTest, AnInternalAbortIsNamedByTheFileOfItsCheck) {
@@ -53,7 +73,7 @@ TEST(VerdictTest, AnInternalAbortIsNamedByTheFileOfItsCheck) {
 }
 
 TEST(VerdictTest, AVerdictSurvivesEncoding) {
-  Verdict v = Judge(Failing());
+  Verdict v = Judge(Failing(), kHeal);
   v.digest = 0xfedcba9876543210ULL;
   v.events = 12345;
   v.wall_ns = 99;
