@@ -10,7 +10,8 @@
 // the service converged within 4 min), written as scenario file text and parsed back (so the text
 // printed on failure is exactly what ran), run, and judged (scenarios/explore/verdict.h): every
 // invariant (safety), every expectation (liveness). A run cut short by a step on `leader` when
-// there was none is checked for safety, then discarded (RC_PRE).
+// there was none, or whose triggered fault fired after the heal, is checked for safety, then
+// discarded (RC_PRE).
 //
 // On failure the shrunk case is logged as a scenario file, with the verdict and the digest, and
 // written to $TEST_UNDECLARED_OUTPUTS_DIR/failover_counterexample.textproto. For a sweep over one
@@ -113,7 +114,8 @@ RC_GTEST_PROP(FailoverPropertyTest, SafeAndLiveOnceFaultsStop, ()) {
 // Runs after the property (gtest keeps declaration order): what the cases covered.
 TEST(FailoverPropertyTest, ReportCases) {
   if (g_runs == 0) return;
-  std::printf("failover property: %d runs, %d discarded (a step on `leader` with no leader), "
+  std::printf("failover property: %d runs, %d discarded (a step found no leader, or a "
+              "triggered fault fired after healing), "
               "%d failing (incl. shrinking)\n",
               g_runs, g_discarded, g_failed);
 }
