@@ -1,4 +1,5 @@
-// The swarmsim command line: `run` one scenario, `check` a library of them, `validate` files.
+// The swarmsim command line: `run` one scenario, `check` a library of them, `validate` files,
+// `explore` random fault plans over a base (delegated to scenarios/explore/explore_cli.h).
 // Exit status: 0 when every expectation and invariant held, 1 when one failed, 2 on bad input
 // or usage (with `FILE:LINE:COL: what is wrong` for scenario files).
 //
@@ -26,6 +27,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "scenarios/explore/explore_cli.h"
 #include "scenarios/golden.h"
 #include "scenarios/loader.h"
 #include "scenarios/progress.h"
@@ -101,6 +103,8 @@ usage:
   swarmsim run FILE [flags]        run one scenario and report what happened
   swarmsim check PATH... [flags]   run every scenario under the paths (sorted) as a suite
   swarmsim validate FILE...        load and validate scenario files without running them
+  swarmsim explore BASE [flags]    random fault plans over a base scenario: find, shrink and
+                                   write a counterexample (docs/explore.md)
   swarmsim version                 the version and the build mode
   swarmsim help [COMMAND]          this text, or one command's flags (also COMMAND --help)
 
@@ -118,6 +122,7 @@ const char* CommandUsage(const std::string& command) {
   if (command == "check") return kCheckUsage;
   if (command == "validate") return kValidateUsage;
   if (command == "version") return kVersionUsage;
+  if (command == "explore") return explore::kExploreUsage;
   return nullptr;
 }
 
@@ -434,6 +439,8 @@ int Main(int argc, char** argv) {
   if (CommandUsage(command) == nullptr) {
     return UsageError(absl::StrCat("unknown command '", command, "'"));
   }
+  // explore has its own flags (scenarios/explore/explore_cli.h).
+  if (command == "explore") return explore::ExploreMain({args.begin() + 1, args.end()});
   Flags flags;
   const std::string error = ParseFlags({args.begin() + 1, args.end()}, flags);
   if (flags.help) {  // `run --help` wins over anything else on the line, even a bad flag.

@@ -442,6 +442,23 @@ void Validator::ValidateTop(const pb::Scenario& file, const Where& where, Scenar
     }
   }
   if (file.has_buggify()) ValidateBuggify(file.buggify(), where.Nested("buggify"), out.buggify);
+  if (file.has_explore()) ValidateExplore(file.explore(), where.Nested("explore"), out.explore);
+}
+
+void Validator::ValidateExplore(const pb::Explore& explore, const Where& where,
+                                ExploreConfig& out) {
+  for (int i = 0; i < explore.known_failure_size(); ++i) {
+    const std::string& signature = explore.known_failure(i);
+    const SourceLocation at = where.At("known_failure", i, explore.known_failure_size());
+    if (signature.empty()) {
+      Error(at, "known_failure: a failure signature is not empty, e.g. \"invariant:raft.election_safety\"");
+    } else if (std::find(out.known_failures.begin(), out.known_failures.end(), signature) !=
+               out.known_failures.end()) {
+      Error(at, absl::StrCat("known_failure: ", Quote(signature), " is given twice"));
+    } else {
+      out.known_failures.push_back(signature);
+    }
+  }
 }
 
 void Validator::ValidateBuggify(const pb::Buggify& buggify, const Where& where,

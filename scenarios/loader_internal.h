@@ -130,6 +130,7 @@ class Validator {
   void ValidateGroups(const pb::Cluster& cluster, const Where& where, Cluster& out);
   void ValidateServices(const pb::Scenario& file, const Where& where, Scenario& out);
   void ValidateBuggify(const pb::Buggify& buggify, const Where& where, BuggifyConfig& out);
+  void ValidateExplore(const pb::Explore& explore, const Where& where, ExploreConfig& out);
   bool IsDeclaredService(const std::string& name, SourceLocation at, absl::string_view field);
 
   // loader_steps.cc

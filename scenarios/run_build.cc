@@ -35,6 +35,7 @@ void RunState::BuildWorld() {
   checker_options.seed = scenario_.seed;
   checkers_ = std::make_unique<swarmsim::check::CheckerSet>(checker_options);
   checkers_->Install(&world_->trace());
+  if (options_.observe) world_->trace().AddObserver(options_.observe);
   // State changes that predicates read are all traced; anything else (messages, RPC
   // completions) cannot change a predicate's value.
   world_->trace().AddObserver([this](const sim::TraceRecord& record) {

@@ -152,6 +152,13 @@ struct BuggifyConfig {
   uint32_t fire_ppm = kDefaultFirePpm;
 };
 
+// `explore { known_failure: "..." }`: failure signatures an explore of this base counts and
+// reports without stopping (scenarios/explore/verdict.h says what a signature is). `run` and
+// `check` ignore it.
+struct ExploreConfig {
+  std::vector<std::string> known_failures;  // non-empty strings, in file order, no repeats
+};
+
 // ---------------------------------------------------------------------------------------------
 // Steps. `label`, where present, is empty or binds the host the selector resolved to when the
 // step ran; a label is bound by exactly one step in the whole file.
@@ -385,6 +392,7 @@ struct Scenario {
   std::vector<Step> steps;
   std::vector<Expectation> expectations;
   BuggifyConfig buggify;
+  ExploreConfig explore;
   // Empty, or 16 lowercase hex digits: the trace digest of a run with `file_seed` (runs with
   // another seed are not compared with it).
   std::string golden_digest;
