@@ -366,7 +366,7 @@ int Check(const Flags& flags) {
     RunOutput output = TimedRun(scenario, flags.check_determinism);
     if (flags.check_determinism) CheckDeterminism(scenario, output);
     RunResult& result = output.result;
-    const std::string digest = absl::StrFormat("%016x", result.digest);
+    const std::string digest = absl::StrFormat("%016x", result.semantic_digest);
     if (flags.update_golden && result.golden_digest != digest) {
       absl::StatusOr<std::string> text = ReadScenarioFile(file);
       if (!text.ok()) {

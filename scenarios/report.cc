@@ -190,7 +190,8 @@ std::vector<TimelineEntry> SummarizeTimeline(const std::vector<TimelineEntry>& e
 GoldenVerdict CompareGolden(const RunResult& r) {
   if (r.golden_digest.empty()) return GoldenVerdict::kNone;
   if (r.seed != r.golden_seed) return GoldenVerdict::kOtherSeed;
-  return r.golden_digest == DigestHex(r.digest) ? GoldenVerdict::kMatches : GoldenVerdict::kDiffers;
+  return r.golden_digest == DigestHex(r.semantic_digest) ? GoldenVerdict::kMatches
+                                                           : GoldenVerdict::kDiffers;
 }
 
 std::string SummaryJson(const RunResult& r) {
@@ -199,6 +200,7 @@ std::string SummaryJson(const RunResult& r) {
                   ",\"seed\":", r.seed, ",\"passed\":", Bool(r.passed),
                   ",\"sim_time_ns\":", r.sim_time_ns, ",\"events\":", r.events,
                   ",\"wall_ns\":", r.wall_ns, ",\"digest\":", JsonString(DigestHex(r.digest)),
+                  ",\"semantic_digest\":", JsonString(DigestHex(r.semantic_digest)),
                   ",\"golden_digest\":", JsonString(r.golden_digest),
                   ",\"trace_records\":", r.trace_records, ",\"error\":", JsonString(r.error));
   out += ",\"expectations\":[";
@@ -290,8 +292,8 @@ std::string FailureSummary(const RunResult& r) {
     if (!v.passed) what.push_back(absl::StrCat("invariant ", v.name, ": ", v.detail));
   }
   if (CompareGolden(r) == GoldenVerdict::kDiffers) {
-    what.push_back(absl::StrCat("trace digest ", DigestHex(r.digest), " differs from golden_digest ",
-                                r.golden_digest));
+    what.push_back(absl::StrCat("semantic digest ", DigestHex(r.semantic_digest),
+                                " differs from golden_digest ", r.golden_digest));
   }
   return absl::StrJoin(what, "; ");
 }
@@ -419,7 +421,7 @@ std::string HumanReport(const RunResult& r) {
                   FormatSimTime(r.sim_time_ns), " simulated in ",
                   absl::StrFormat("%d.%03ds", r.wall_ns / 1000000000, (r.wall_ns / 1000000) % 1000),
                   " wall (", SpeedRatio(r.sim_time_ns, r.wall_ns), " real time)\n");
-  absl::StrAppend(&out, "digest ", DigestHex(r.digest));
+  absl::StrAppend(&out, "digest ", DigestHex(r.digest), ", semantic ", DigestHex(r.semantic_digest));
   switch (CompareGolden(r)) {
     case GoldenVerdict::kNone:
       break;

@@ -103,7 +103,8 @@ struct RunResult {
   int64_t sim_time_ns = 0;
   uint64_t events = 0;
   int64_t wall_ns = 0;  // measured by the CLI, outside the simulation
-  uint64_t digest = 0;
+  uint64_t digest = 0;           // every trace record (sim::Trace::digest)
+  uint64_t semantic_digest = 0;  // all but transport records: what golden files pin
   std::string golden_digest;  // as pinned in the file; empty when none
   // The seed the pinned digest belongs to (the file's own `seed`). A run with another seed
   // (the CLI's --seed) is not compared with it: see CompareGolden.
@@ -122,7 +123,8 @@ struct RunResult {
   std::string error;
 };
 
-// The pinned golden digest against this run. A digest is a fingerprint of one seed's trace:
+// The pinned golden digest against this run's semantic digest. A digest is a fingerprint of one
+// seed's trace:
 // with any other seed it says nothing, so it is not compared (kOtherSeed) rather than failed.
 enum class GoldenVerdict { kNone, kMatches, kDiffers, kOtherSeed };
 GoldenVerdict CompareGolden(const RunResult& result);

@@ -252,6 +252,7 @@ void RunState::Finish(RunResult& result) {
   result.sim_time_ns = world_->now().nanos();
   result.events = world_->event_count();
   result.digest = world_->trace().digest();
+  result.semantic_digest = world_->trace().semantic_digest();
   result.trace_records = world_->trace().size();
   result.golden_digest = scenario_.golden_digest;
   result.golden_seed = scenario_.file_seed;

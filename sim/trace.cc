@@ -1,5 +1,7 @@
 #include "sim/trace.h"
 
+#include "absl/strings/match.h"
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "sim/check.h"
@@ -127,7 +129,32 @@ std::string TraceRecord::ToJson() const {
   return out;
 }
 
-Trace::Trace(TraceOptions options) : options_(options), digest_(kFnvOffsetBasis) {}
+Trace::Trace(TraceOptions options)
+    : options_(options), digest_(kFnvOffsetBasis), semantic_digest_(kFnvOffsetBasis) {}
+
+bool IsTransportKind(absl::string_view kind) {
+  return absl::StartsWith(kind, "net.") || absl::StartsWith(kind, "rpc.");
+}
+
+uint64_t Trace::HashRecord(uint64_t h, Time at, uint64_t seq, HostId host, absl::string_view kind,
+                           absl::Span<const TraceField> fields) {
+  h = HashU64(h, static_cast<uint64_t>(at.nanos()));
+  h = HashU64(h, seq);
+  h = HashU64(h, host);
+  h = HashString(h, kind);
+  h = HashU64(h, fields.size());
+  for (const TraceField& f : fields) {
+    h = HashString(h, f.key());
+    if (f.is_string()) {
+      h = HashU64(h, 1);
+      h = HashString(h, f.str_value());
+    } else {
+      h = HashU64(h, 0);
+      h = HashU64(h, static_cast<uint64_t>(f.int_value()));
+    }
+  }
+  return h;
+}
 
 uint32_t Trace::Intern(absl::string_view name) {
   auto it = name_ids_.find(name);
@@ -142,25 +169,13 @@ void Trace::Append(Time at, HostId host, absl::string_view kind,
                    absl::Span<const TraceField> fields) {
   SIM_CHECK_LT(count_, options_.record_count_max);
   const uint64_t seq = count_++;
-  // The canonical encoding: time, seq, host, kind, then each field in the order given.
-  uint64_t h = digest_;
-  h = HashU64(h, static_cast<uint64_t>(at.nanos()));
-  h = HashU64(h, seq);
-  h = HashU64(h, host);
-  h = HashString(h, kind);
-  h = HashU64(h, fields.size());
-  for (const TraceField& f : fields) {
-    SIM_CHECK_MSG(!IsReservedKey(f.key()), f.key());
-    h = HashString(h, f.key());
-    if (f.is_string()) {
-      h = HashU64(h, 1);
-      h = HashString(h, f.str_value());
-    } else {
-      h = HashU64(h, 0);
-      h = HashU64(h, static_cast<uint64_t>(f.int_value()));
-    }
+  // The canonical encoding: time, seq, host, kind, then each field in the order given. The
+  // semantic digest encodes its records the same way, with the record's index among them.
+  for (const TraceField& f : fields) SIM_CHECK_MSG(!IsReservedKey(f.key()), f.key());
+  digest_ = HashRecord(digest_, at, seq, host, kind, fields);
+  if (!IsTransportKind(kind)) {
+    semantic_digest_ = HashRecord(semantic_digest_, at, semantic_count_++, host, kind, fields);
   }
-  digest_ = h;
 
   if (options_.keep_records) {
     Header header;

@@ -9,6 +9,13 @@
 // integers, length-prefixed strings, names rather than interned ids): never a memcpy of a struct,
 // so padding and interning order cannot leak into it. The trace never reads a clock and never
 // reorders: records appear in the order they were appended.
+//
+// Two digests. `digest()` covers every record: two runs are the same run when it matches (the
+// determinism checks). `semantic_digest()` covers every record but the kernel's transport records
+// (kinds "net.*" and "rpc.*": datagrams, connection states, RPC completions), each numbered by
+// its index among the semantic records: what the model did, not how the bytes travelled. Golden
+// files pin the semantic digest, so a change to the transport's bookkeeping that leaves the
+// model's behaviour alone does not rewrite them.
 #ifndef SWARMSIM_SIM_TRACE_H_
 #define SWARMSIM_SIM_TRACE_H_
 
@@ -111,6 +118,8 @@ class Trace {
   uint64_t size() const { return count_; }
   // FNV-1a 64 over the canonical encoding of every record appended so far.
   uint64_t digest() const { return digest_; }
+  // The same over every record but transport records (see the file comment).
+  uint64_t semantic_digest() const { return semantic_digest_; }
   bool keeps_records() const { return options_.keep_records; }
 
   // REQUIRES: keeps_records() and i < size().
@@ -135,10 +144,14 @@ class Trace {
   static constexpr uint32_t kIntSlot = 0xffffffffu;
 
   uint32_t Intern(absl::string_view name);
+  static uint64_t HashRecord(uint64_t h, Time at, uint64_t seq, HostId host,
+                             absl::string_view kind, absl::Span<const TraceField> fields);
 
   TraceOptions options_;
   uint64_t count_ = 0;
   uint64_t digest_;
+  uint64_t semantic_count_ = 0;
+  uint64_t semantic_digest_;
   std::vector<Header> headers_;
   std::vector<Slot> slots_;
   std::string chars_;
@@ -146,6 +159,10 @@ class Trace {
   absl::flat_hash_map<std::string, uint32_t> name_ids_;  // Lookup only; never iterated.
   std::vector<Observer> observers_;
 };
+
+// True for the kernel's transport record kinds ("net.*", "rpc.*"), which the semantic digest
+// leaves out.
+bool IsTransportKind(absl::string_view kind);
 
 // FNV-1a 64, exposed for tests and for other canonical digests.
 inline constexpr uint64_t kFnvOffsetBasis = 0xcbf29ce484222325ULL;

@@ -35,6 +35,25 @@ TEST(TraceTest, EqualRecordsGiveEqualDigests) {
   EXPECT_FALSE(FirstDifference(a, b).has_value());
 }
 
+// The semantic digest is the full digest of the same trace with its transport records taken out
+// (numbered among the rest): transport records change only the full digest.
+TEST(TraceTest, SemanticDigestLeavesOutTransportRecords) {
+  Trace with_transport, without;
+  with_transport.Append(Time::FromNanos(1), 0, "raft.state", {{"term", 1}});
+  with_transport.Append(Time::FromNanos(2), 0, "rpc.done", {{"code", "OK"}});
+  with_transport.Append(Time::FromNanos(3), 1, "net.drop", {{"peer", 0}});
+  with_transport.Append(Time::FromNanos(4), 1, "raft.state", {{"term", 2}});
+  without.Append(Time::FromNanos(1), 0, "raft.state", {{"term", 1}});
+  without.Append(Time::FromNanos(4), 1, "raft.state", {{"term", 2}});
+  EXPECT_EQ(with_transport.semantic_digest(), without.semantic_digest());
+  EXPECT_EQ(without.semantic_digest(), without.digest());
+  EXPECT_NE(with_transport.digest(), without.digest());
+  EXPECT_TRUE(IsTransportKind("net.deliver"));
+  EXPECT_TRUE(IsTransportKind("rpc.conn"));
+  EXPECT_FALSE(IsTransportKind("raft.vote"));
+  EXPECT_FALSE(IsTransportKind("network.heal"));
+}
+
 TEST(TraceTest, DigestWithoutKeptRecordsIsTheSame) {
   TraceOptions options;
   options.keep_records = false;
