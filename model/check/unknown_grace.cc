@@ -7,9 +7,10 @@
 // dispatcher.node.unknown for that node must be at least multiplier x (period - epsilon), the
 // period being the one its dispatcher.starting announced.
 //
-// Measured in simulated time, which equals the host's elapsed local time unless its clock was set
-// (host.clock: drift changes the rate): a node whose UNKNOWN window saw its dispatcher host's
-// clock set is not judged. A paused host only fires later, which the lower bound allows.
+// Measured in simulated time, which equals the host's elapsed local time only while its clock runs
+// at the true rate: a node is not judged when its dispatcher host's clock had a drift when the
+// node was marked (host.clock set it earlier; the clock outlives the host's processes) or was set
+// during the UNKNOWN window. A paused host only fires later, which the lower bound allows.
 #include <map>
 #include <string>
 
@@ -46,8 +47,10 @@ class UnknownGraceChecker : public Checker {
                        absl::ParseDuration(detail, &period);
       h.period = period;
     } else if (r.kind == kind::kDispatcherNodeUnknown) {
-      hosts_[r.host].unknown_since[r.Str(field::kNode)] = Mark{r.at, true};
+      const bool drifting = drift_ppm_.count(r.host) != 0 && drift_ppm_.at(r.host) != 0;
+      hosts_[r.host].unknown_since[r.Str(field::kNode)] = Mark{r.at, !drifting};
     } else if (r.kind == kind::kHostClock) {
+      drift_ppm_[r.host] = r.Int(field::kDriftPpm);
       for (auto& [node, mark] : hosts_[r.host].unknown_since) mark.clock_steady = false;
     } else if (r.kind == kind::kDispatcherHeartbeatExpired) {
       OnExpired(r);
@@ -101,6 +104,7 @@ class UnknownGraceChecker : public Checker {
   const int64_t multiplier_;
   const absl::Duration epsilon_;
   std::map<sim::HostId, Host> hosts_;
+  std::map<sim::HostId, int64_t> drift_ppm_;  // the host clock's drift, from its last host.clock
   uint64_t checked_ = 0;
 };
 

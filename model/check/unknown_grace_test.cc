@@ -70,6 +70,30 @@ TEST(UnknownGraceTest, AClockSetDuringTheGraceIsNotJudged) {
   t.ExpectAllPass();
 }
 
+// A clock that runs 5 % fast fires a 27 s local grace after 25.7 s of simulated time: drift set
+// long before the mark still changes the rate.
+TEST(UnknownGraceTest, AClockDriftingSinceBeforeTheMarkIsNotJudged) {
+  TestTrace t;
+  t.trace().Append(TestTrace::Ms(10), 0, kind::kHostClock,
+                   {{field::kOffsetNs, 0}, {field::kDriftPpm, 50000}});
+  Starting(t, 1000, 0);
+  Unknown(t, 1010, 0, "w1");
+  Expired(t, 1010 + 25715, 0, "w1", true);
+  t.ExpectAllPass();
+}
+
+TEST(UnknownGraceTest, AClockBackAtTheTrueRateIsJudgedAgain) {
+  TestTrace t;
+  t.trace().Append(TestTrace::Ms(10), 0, kind::kHostClock,
+                   {{field::kOffsetNs, 0}, {field::kDriftPpm, 50000}});
+  t.trace().Append(TestTrace::Ms(500), 0, kind::kHostClock,
+                   {{field::kOffsetNs, 0}, {field::kDriftPpm, 0}});
+  Starting(t, 1000, 0);
+  Unknown(t, 1010, 0, "w1");
+  Expired(t, 1010 + 20000, 0, "w1", true);
+  t.ExpectViolated(kUnknownGrace);
+}
+
 TEST(UnknownGraceTest, ARestartedManagerForgetsItsMarks) {
   TestTrace t;
   Starting(t, 1000, 0);
