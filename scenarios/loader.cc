@@ -21,6 +21,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/io/tokenizer.h"
+#include "model/faultpoints/catalog.h"
 #include "scenarios/duration.h"
 #include "scenarios/loader_internal.h"
 #include "sim/check.h"
@@ -52,19 +53,6 @@ bool IsValidServiceName(absl::string_view name) {
   if (name.empty() || name.size() > kServiceNameMax || !IsAlnum(name[0])) return false;
   return std::all_of(name.begin(), name.end(),
                      [](char c) { return IsAlnum(c) || c == '_' || c == '-' || c == '.'; });
-}
-
-// Fault point names: dot-separated words of [a-z0-9_], e.g. "dispatcher.slow_register".
-bool IsValidFaultPoint(absl::string_view name) {
-  if (name.empty() || name.front() == '.' || name.back() == '.') return false;
-  char previous = ' ';
-  for (char c : name) {
-    const bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-    if (!word && c != '.') return false;
-    if (c == '.' && previous == '.') return false;
-    previous = c;
-  }
-  return true;
 }
 
 bool IsLowerHex16(absl::string_view s) {
@@ -160,6 +148,23 @@ std::string UnknownFieldMessage(const std::string& type, const std::string& fiel
   }
   if (!best.empty()) return absl::StrCat(out, " (did you mean \"", best, "\"?)");
   return absl::StrCat(out, "; the fields here are ", absl::StrJoin(names, ", "));
+}
+
+// "\"raft.drop_apend\" is not a fault point (did you mean \"raft.drop_append\"?)", or the
+// catalog's names when nothing is close.
+std::string UnknownFaultPointMessage(const std::string& name) {
+  std::string out = absl::StrCat(Quote(name), " is not a fault point");
+  std::string best;
+  size_t best_distance = name.size() / 4 + 1;
+  for (const swarmsim::faultpoints::FaultPointInfo& info :
+       swarmsim::faultpoints::FaultPointCatalog()) {
+    const size_t distance = EditDistance(name, info.name);
+    if (distance <= best_distance && (best.empty() || distance < EditDistance(name, best))) {
+      best = info.name;
+    }
+  }
+  if (!best.empty()) return absl::StrCat(out, " (did you mean \"", best, "\"?)");
+  return absl::StrCat(out, "; known: ", swarmsim::faultpoints::FaultPointNames());
 }
 
 // The values a file may write for the enum field `field` (any message of the schema).
@@ -442,18 +447,25 @@ void Validator::ValidateTop(const pb::Scenario& file, const Where& where, Scenar
 void Validator::ValidateBuggify(const pb::Buggify& buggify, const Where& where,
                                 BuggifyConfig& out) {
   out.all = buggify.all();
-  std::set<std::string> allow;
-  for (int i = 0; i < buggify.allow_size(); ++i) {
-    const std::string& name = buggify.allow(i);
-    if (!IsValidFaultPoint(name)) {
-      Error(where.At("allow", i, buggify.allow_size()),
-            absl::StrCat("allow: ", Quote(name),
-                         " is not a fault point name, e.g. \"dispatcher.slow_register\""));
-      continue;
+  std::set<std::string> enable;
+  // `allow` is the old spelling of `enable`; both name catalog entries.
+  for (const char* field : {"enable", "allow"}) {
+    const auto& names = std::string(field) == "enable" ? buggify.enable() : buggify.allow();
+    for (int i = 0; i < names.size(); ++i) {
+      const std::string& name = names.Get(i);
+      if (swarmsim::faultpoints::FindFaultPoint(name) == nullptr) {
+        Error(where.At(field, i, names.size()),
+              absl::StrCat("buggify.", field, "[", i, "]: ", UnknownFaultPointMessage(name)));
+        continue;
+      }
+      enable.insert(name);
     }
-    allow.insert(name);
   }
-  out.allow.assign(allow.begin(), allow.end());
+  out.enable.assign(enable.begin(), enable.end());
+  if (buggify.has_fire()) {
+    const auto ppm = Ratio(buggify.fire(), where.At("fire"), "buggify.fire");
+    if (ppm.has_value()) out.fire_ppm = *ppm;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

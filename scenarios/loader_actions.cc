@@ -158,6 +158,19 @@ std::optional<Action> Validator::NodeStep(const pb::Step& step, const Where& whe
       if (!node.has_value() || !availability.has_value()) return std::nullopt;
       return Action(SetAvailability{*node, s.label(), *availability});
     }
+    case pb::Step::kSetDisk: {
+      const pb::SetDisk& d = step.set_disk();
+      const Where w = where.Nested("set_disk");
+      const std::optional<NodeSelector> node = NodeAndLabel(*this, d, w, "set_disk");
+      std::optional<absl::Duration> latency;
+      if (d.has_sync_latency()) {
+        latency = SyncLatency(d.sync_latency(), w.At("sync_latency"));
+      } else {
+        Missing(w.self(), "set_disk", "sync_latency");
+      }
+      if (!node.has_value() || !latency.has_value()) return std::nullopt;
+      return Action(SetDisk{*node, d.label(), *latency});
+    }
     default:
       SIM_CHECK_MSG(false, absl::StrCat("not a node step: ", step.action_case()));
   }

@@ -139,6 +139,8 @@ class Validator {
   std::optional<Action> NodeStep(const pb::Step& step, const Where& where);
   std::optional<Action> NetworkStep(const pb::Step& step, const Where& where);
   std::optional<Action> ControlStep(const pb::Step& step, const Where& where);
+  // A step's `trigger`: a known trace kind, fields of that kind, a node selector, delay >= 0.
+  std::optional<Trigger> ValidateTrigger(const pb::Trigger& trigger, const Where& where);
   std::string HostRange() const;
   // "the cluster has managers m1..m3" or "the cluster has no workers".
   std::string HostRangeOf(HostRole role) const;

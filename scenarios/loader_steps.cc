@@ -5,7 +5,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "google/protobuf/message.h"
+#include "model/check/trace_schema.h"
 #include "scenarios/duration.h"
 #include "scenarios/loader_internal.h"
 
@@ -239,12 +241,17 @@ void Validator::ValidateSteps(const pb::Scenario& file, const Where& where, Scen
                                      previous_line, "); steps must be in time order"));
       at.reset();
     }
-    // `via` is read before the action binds its own label: it cannot name that label.
+    // `via` and `trigger` are read before the action binds its own label: they cannot name it.
     std::optional<NodeSelector> via;
     bool via_valid = true;
     if (step.has_via()) {
       via = Selector(step.via(), w.At("via"), "via", Use::kStep);
       via_valid = via.has_value();
+    }
+    std::optional<Trigger> trigger;
+    if (step.has_trigger()) {
+      trigger = ValidateTrigger(step.trigger(), w.Nested("trigger"));
+      via_valid = via_valid && trigger.has_value();
     }
     std::optional<Action> action = ValidateAction(step, w);
     if (action.has_value() && !IsControlAction(*action)) {
@@ -267,9 +274,80 @@ void Validator::ValidateSteps(const pb::Scenario& file, const Where& where, Scen
     typed.action = std::move(*action);
     typed.via = std::move(via);
     typed.may_be_lost = step.may_be_lost();
+    typed.trigger = std::move(trigger);
     typed.location = w.self();
     out.steps.push_back(std::move(typed));
   }
+}
+
+std::optional<Trigger> Validator::ValidateTrigger(const pb::Trigger& t, const Where& where) {
+  Trigger trigger;
+  bool valid = true;
+  const swarmsim::check::KindSpec* spec = nullptr;
+  if (!t.has_event()) {
+    Missing(where.self(), "trigger", "event");
+    valid = false;
+  } else if ((spec = swarmsim::check::FindTriggerKind(t.event())) == nullptr) {
+    Error(where.At("event"), absl::StrCat("event: unknown trace kind ", Quote(t.event()),
+                                          "; known kinds: ",
+                                          absl::StrJoin(swarmsim::check::TriggerKindNames(), ", ")));
+    valid = false;
+  } else {
+    trigger.event = t.event();
+  }
+  if (t.has_node()) {
+    trigger.node = Selector(t.node(), where.At("node"), "node", Use::kStep, Groups::kAllowed);
+    valid = valid && trigger.node.has_value();
+  }
+  const int n = t.where_size();
+  for (int i = 0; i < n; ++i) {
+    const std::string& text = t.where(i);
+    const SourceLocation at = where.At("where", i, n);
+    const size_t eq = text.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      Error(at, absl::StrCat("where: ", Quote(text), " is not field=value, e.g. \"granted=1\""));
+      valid = false;
+      continue;
+    }
+    const std::string key = text.substr(0, eq);
+    const std::string value = text.substr(eq + 1);
+    if (spec == nullptr) continue;  // The event is missing or unknown: said already.
+    const swarmsim::check::FieldSpec* field = nullptr;
+    std::vector<std::string> keys;
+    for (const swarmsim::check::FieldSpec& f : spec->fields) {
+      keys.push_back(f.key);
+      if (key == f.key) field = &f;
+    }
+    if (field == nullptr) {
+      Error(at, absl::StrCat("where: ", spec->kind, " has no field ", Quote(key), " (fields: ",
+                             absl::StrJoin(keys, ", "), ")"));
+      valid = false;
+      continue;
+    }
+    int64_t number = 0;
+    const bool is_number = absl::SimpleAtoi(value, &number);
+    using swarmsim::check::FieldType;
+    if ((field->type == FieldType::kFlag && (!is_number || (number != 0 && number != 1))) ||
+        ((field->type == FieldType::kCount || field->type == FieldType::kInt) && !is_number) ||
+        (field->type == FieldType::kCount && number < 0)) {
+      Error(at, absl::StrCat("where: ", key, " of ", spec->kind, " is ",
+                             field->type == FieldType::kFlag    ? "0 or 1"
+                             : field->type == FieldType::kCount ? "an integer >= 0"
+                                                                : "an integer",
+                             ", not ", Quote(value)));
+      valid = false;
+      continue;
+    }
+    trigger.where.emplace_back(key, value);
+  }
+  if (t.has_delay()) {
+    const std::optional<absl::Duration> delay =
+        Duration(t.delay(), where.At("delay"), "delay", Sign::kNonNegative);
+    valid = valid && delay.has_value();
+    if (delay.has_value()) trigger.delay = *delay;
+  }
+  if (!valid) return std::nullopt;
+  return trigger;
 }
 
 std::optional<Action> Validator::ValidateAction(const pb::Step& step, const Where& where) {

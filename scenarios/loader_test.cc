@@ -198,6 +198,8 @@ TEST(LoaderTest, DefaultsWhenAbsent) {
   EXPECT_TRUE(s->steps.empty());
   EXPECT_TRUE(s->expectations.empty());
   EXPECT_FALSE(s->buggify.all);
+  EXPECT_TRUE(s->buggify.enable.empty());
+  EXPECT_EQ(s->buggify.fire_ppm, 250000u);  // "25%"
   EXPECT_EQ(s->cluster.disk.sync_latency, absl::Milliseconds(1));  // a datacenter SSD
   EXPECT_TRUE(s->cluster.host_disk.empty());
 }
@@ -250,8 +252,10 @@ TEST(LoaderTest, AllFieldsLoad) {
   EXPECT_EQ(s.golden_digest_location.line, 6);
   EXPECT_EQ(s.golden_digest_location.column, 1);
   EXPECT_TRUE(s.buggify.all);
-  EXPECT_EQ(s.buggify.allow,
+  // `allow` is the old spelling of `enable`: both lists land in `enable`.
+  EXPECT_EQ(s.buggify.enable,
             (std::vector<std::string>{"dispatcher.slow_register", "raft.drop_append"}));
+  EXPECT_EQ(s.buggify.fire_ppm, 20000u);
   EXPECT_EQ(s.cluster.raft.tick_interval, absl::Milliseconds(100));
   EXPECT_EQ(s.cluster.raft.election_tick, 20);
   EXPECT_EQ(s.cluster.raft.heartbeat_tick, 2);

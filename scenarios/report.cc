@@ -194,6 +194,10 @@ GoldenVerdict CompareGolden(const RunResult& r) {
                                                            : GoldenVerdict::kDiffers;
 }
 
+std::string TriggerOutcome(const TriggerResult& t) {
+  return t.fired_ns >= 0 ? "fired" : "never fired";
+}
+
 std::string SummaryJson(const RunResult& r) {
   std::string out = "{";
   absl::StrAppend(&out, "\"scenario\":", JsonString(r.scenario), ",\"file\":", JsonString(r.file),
@@ -260,6 +264,15 @@ std::string SummaryJson(const RunResult& r) {
                     ",\"message\":", JsonString(c.message), ",\"answered_ns\":", c.answered_ns,
                     ",\"may_be_lost\":", Bool(c.may_be_lost), "}");
   }
+  out += "],\"triggers\":[";
+  for (size_t i = 0; i < r.triggers.size(); ++i) {
+    const TriggerResult& t = r.triggers[i];
+    absl::StrAppend(&out, i > 0 ? "," : "", "{\"line\":", t.line,
+                    ",\"action\":", JsonString(t.action), ",\"event\":", JsonString(t.event),
+                    ",\"armed_ns\":", t.armed_ns, ",\"record_ns\":", t.record_ns,
+                    ",\"record_host\":", JsonString(t.record_host), ",\"fired_ns\":", t.fired_ns,
+                    ",\"outcome\":", JsonString(TriggerOutcome(t)), "}");
+  }
   out += "],\"tasks\":[";
   for (size_t i = 0; i < r.tasks.size(); ++i) {
     const TaskHistory& t = r.tasks[i];
@@ -271,6 +284,13 @@ std::string SummaryJson(const RunResult& r) {
                       ",\"state\":", JsonString(t.states[k].second), "}");
     }
     out += "]}";
+  }
+  out += "],\"fault_points\":[";
+  bool first = true;
+  for (const auto& [name, count] : r.fault_points) {
+    absl::StrAppend(&out, first ? "" : ",", "{\"name\":", JsonString(name),
+                    ",\"hits\":", count.hits, ",\"fires\":", count.fires, "}");
+    first = false;
   }
   out += "]}\n";
   return out;
@@ -369,6 +389,35 @@ std::string HumanReport(const RunResult& r) {
       } else {
         absl::StrAppend(&out, "PENDING: no answer by the end of the run",
                         c.may_be_lost ? " (the step allows it: may_be_lost)" : " (FAIL)");
+      }
+      out += "\n";
+    }
+  }
+  if (r.buggify) {
+    // Which fault points misbehaved, and how often they were reached.
+    out += "\nfault points fired:";
+    bool any = false;
+    for (const auto& [name, count] : r.fault_points) {
+      if (count.fires == 0) continue;
+      absl::StrAppend(&out, "\n  ", name, ": fired ", count.fires, " of ", count.hits, " times");
+      any = true;
+    }
+    out += any ? "\n" : " none\n";
+  }
+  if (!r.triggers.empty()) {
+    out += "\ntriggered steps:\n";
+    for (const TriggerResult& t : r.triggers) {
+      absl::StrAppend(&out, "  line ", t.line, " ", t.action, " on ", t.event, " (armed at ",
+                      FormatSimTime(t.armed_ns), "): ");
+      if (t.fired_ns >= 0) {
+        absl::StrAppend(&out, "fired at ", FormatSimTime(t.fired_ns), " (record at ",
+                        FormatSimTime(t.record_ns),
+                        t.record_host.empty() ? "" : absl::StrCat(" on ", t.record_host), ")");
+      } else if (t.record_ns >= 0) {
+        absl::StrAppend(&out, "never fired: record at ", FormatSimTime(t.record_ns),
+                        ", the run ended before the delay elapsed");
+      } else {
+        out += "never fired: no matching record";
       }
       out += "\n";
     }

@@ -32,9 +32,12 @@ std::string EscapeControls(const std::string& s);
 // trace_records, services[{name, replicas, running, first_full_ns, down_ns,
 // outages[{from_ns, to_ns, lowest}]}] (ground truth), nodes_down_count, nodes_down[...],
 // node_status_changes[{node, at_ns, state}], control_calls[{what, via, at_ns, outcome, code,
-// message, answered_ns, may_be_lost}] and tasks[{service, slot, task, node,
-// states[{at_ns, state}]}].
+// message, answered_ns, may_be_lost}], triggers[{line, action, event, armed_ns, record_ns,
+// record_host, fired_ns, outcome ("fired" or "never fired")}] and tasks[{service, slot, task,
+// node, states[{at_ns, state}]}].
 std::string SummaryJson(const RunResult& result);
+// "fired" or "never fired" (the summary JSON's `outcome` of a triggered step).
+std::string TriggerOutcome(const TriggerResult& trigger);
 
 // Groups lines that repeat for many nodes: within a stretch of consecutive node status lines,
 // the lines sharing a group_key (at least kGroupMin of them) become one line, "9,998 nodes are

@@ -103,6 +103,27 @@ TEST(ReportTest, PendingControlCallIsReportedAndNamedAsAFailure) {
   EXPECT_EQ(FailureSummary(r), "");
 }
 
+// A run with buggify lists the fault points that fired (not those only reached) in the report,
+// and every one reached in the summary JSON; without buggify the report says nothing of them.
+TEST(ReportTest, FiredFaultPointsAreReportedWhenBuggifyIsOn) {
+  RunResult r;
+  EXPECT_EQ(HumanReport(r).find("fault points"), std::string::npos);
+  EXPECT_NE(SummaryJson(r).find("\"fault_points\":[]"), std::string::npos);
+  r.buggify = true;
+  EXPECT_NE(HumanReport(r).find("fault points fired: none"), std::string::npos);
+  r.fault_points["raft.drop_append"] = FaultPointCount{40, 3};
+  r.fault_points["dispatcher.slow_register"] = FaultPointCount{5, 0};
+  const std::string report = HumanReport(r);
+  EXPECT_NE(report.find("fault points fired:\n  raft.drop_append: fired 3 of 40 times\n"),
+            std::string::npos)
+      << report;
+  EXPECT_EQ(report.find("dispatcher.slow_register"), std::string::npos);
+  EXPECT_NE(SummaryJson(r).find("\"fault_points\":[{\"name\":\"dispatcher.slow_register\","
+                                "\"hits\":5,\"fires\":0},{\"name\":\"raft.drop_append\","
+                                "\"hits\":40,\"fires\":3}]"),
+            std::string::npos);
+}
+
 // A control character in an expectation name reached the terminal raw and made the JUnit XML
 // invalid (XML 1.0 cannot hold it at all).
 TEST(ReportTest, ControlCharactersAreEscapedInEveryOutput) {

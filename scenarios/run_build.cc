@@ -32,9 +32,9 @@ void RunState::BuildWorld() {
   world_ = std::make_unique<sim::World>(world_options);
   world_->network().set_default_link(ToLink(scenario_.cluster.network));
   // `buggify { all: true }` lets the seed choose which sites are active (a quarter of them);
-  // `allow` names sites that are active in this run whatever the seed, firing 1 time in 4.
-  for (const std::string& site : scenario_.buggify.allow) {
-    world_->fault_points().Force(site, sim::Ratio{1, 4});
+  // `enable` names sites that are active in this run whatever the seed, firing with `fire`.
+  for (const std::string& site : scenario_.buggify.enable) {
+    world_->fault_points().Force(site, sim::Ratio::Ppm(scenario_.buggify.fire_ppm));
   }
 
   swarmsim::check::CheckerOptions checker_options;
@@ -120,6 +120,7 @@ std::unique_ptr<sim::Process> RunState::MakeNode(sim::HostId id, bool manager, u
       static_cast<uint64_t>(cluster.raft.log_entries_for_slow_followers);
   // Workers too: a promoted worker runs Raft on its own disk.
   o.raft.sync_latency = cluster.DiskOf(host_names_[id]).sync_latency;
+  if (auto it = sync_latency_.find(id); it != sync_latency_.end()) o.raft.sync_latency = it->second;
   o.dispatcher.heartbeat_period = cluster.dispatcher.heartbeat_period;
   o.dispatcher.heartbeat_epsilon = cluster.dispatcher.heartbeat_epsilon;
   o.dispatcher.grace_period_multiplier = cluster.dispatcher.grace_period_multiplier;

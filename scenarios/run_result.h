@@ -4,6 +4,7 @@
 #define SWARMSIM_SCENARIOS_RUN_RESULT_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -62,6 +63,18 @@ struct ControlCallResult {
   bool may_be_lost = false;  // the step allows "pending" without failing the run
 };
 
+// A step with a trigger: when it was armed, the trace record that fired it and when it ran.
+// A trigger that never fires is reported ("never fired"), not a failure.
+struct TriggerResult {
+  int line = 0;          // the step's line in the file
+  std::string action;    // "crash"
+  std::string event;     // the trace kind it waits for, "raft.vote"
+  int64_t armed_ns = 0;  // the step's `at`
+  int64_t record_ns = -1;  // the matching record's time; -1 when none was seen
+  std::string record_host;  // the matching record's host ("" for the kernel's records)
+  int64_t fired_ns = -1;  // when the step ran (record_ns + delay); -1 when it never did
+};
+
 // One line of the task timeline: a task's life on one node as its agent lived it.
 struct TaskHistory {
   std::string service;  // name ("" when unknown)
@@ -95,6 +108,12 @@ struct TimelineEntry {
   std::string node;
 };
 
+// How often one fault point was reached (hits) and misbehaved (fires) in the run.
+struct FaultPointCount {
+  uint64_t hits = 0;
+  uint64_t fires = 0;
+};
+
 struct RunResult {
   std::string scenario;  // the scenario's `name`
   std::string file;      // the path it was loaded from
@@ -118,7 +137,12 @@ struct RunResult {
   std::vector<NodeStatusChange> node_status_changes;  // in time order
   std::vector<std::string> nodes_down;  // every node marked DOWN at some point, sorted
   std::vector<ControlCallResult> control_calls;
+  std::vector<TriggerResult> triggers;  // one per triggered step, in file order
   std::vector<TaskHistory> tasks;  // by service, slot, first time
+  // Every fault point reached in the run (only when buggify enabled some), by name.
+  std::map<std::string, FaultPointCount> fault_points;
+  // Whether the scenario enabled any fault point (`buggify { all | enable }`).
+  bool buggify = false;
   // Set when the run could not be completed (a step failed, e.g. `leader` with no leader).
   std::string error;
 };

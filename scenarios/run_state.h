@@ -82,6 +82,11 @@ class RunState {
   void BuildWorld();
   std::unique_ptr<sim::Process> MakeNode(sim::HostId id, bool manager, uint64_t raft_id);
   void ScheduleSteps();
+  // Applies step i now (run_steps.cc): timed steps at their `at`, triggered ones when they fire.
+  void RunStep(size_t i);
+  // Triggers (run_steps.cc): installed as a trace observer only when the scenario has a trigger.
+  void ObserveForTriggers(const sim::TraceRecord& record);
+  bool TriggerMatches(const Trigger& trigger, const sim::TraceRecord& record);
   void ScheduleChecks();
   void AfterEvent();
   void TrackLeader();
@@ -123,6 +128,13 @@ class RunState {
   std::vector<NodeStatusChange> node_changes_;
   std::vector<ServiceHealth> service_health_;  // one per declared service, in file order
   std::vector<ControlCallResult> control_calls_;
+  // Triggered steps: indexes into scenario_.steps of those armed and not fired yet, in file
+  // order (arming follows `at`, which the loader keeps in file order); their results, by the
+  // step's index.
+  std::vector<size_t> armed_triggers_;
+  std::map<size_t, TriggerResult> trigger_results_;
+  // set_disk: a host's sync latency set by a step, which a restarted process keeps.
+  std::map<sim::HostId, absl::Duration> sync_latency_;
   std::map<std::string, TaskHistory> task_log_;  // by task ID
   std::map<std::string, sim::HostId> host_ids_;  // by host name
 

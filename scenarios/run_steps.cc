@@ -3,9 +3,11 @@
 #include <type_traits>
 #include <variant>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "scenarios/duration.h"
+#include "scenarios/report.h"
 #include "scenarios/run_state.h"
 #include "sim/check.h"
 #include "sim/host.h"
@@ -363,6 +365,16 @@ class StepApplier {
                absl::StrCat("set availability ", api::NodeAvailability_Name(availability), " on"),
                [availability](api::NodeSpec& spec) { spec.set_availability(availability); });
   }
+  void Do(const SetDisk& a) {
+    ForEachHost(a.node, a.label, [&](sim::HostId id) {
+      run_.Note(absl::StrCat("set_disk ", Named(id, a.node), ": sync latency ",
+                             FormatDurationExact(a.sync_latency)));
+      run_.sync_latency_[id] = a.sync_latency;  // For the host's next processes.
+      if (swarmsim::process::NodeProcess* node = run_.Node(id)) {
+        node->SetSyncLatency(a.sync_latency);
+      }
+    });
+  }
   void Do(const TransferLeadership& a) {
     auto to = PickAndBind(a.to, a.label);
     if (!to) return;
@@ -415,18 +427,95 @@ void RunState::AnswerControlCall(size_t index, const absl::Status& status) {
   }
 }
 
+void RunState::RunStep(size_t i) {
+  const Step& s = scenario_.steps[i];
+  MarkDirty();
+  if (!error_.empty()) return;  // The run already failed; keep the record of why clean.
+  // The trace says what the scenario did, not only what followed (viz draws these). Steps are
+  // named by their position, not their line: comments and a pinned golden_digest move lines
+  // without changing the run.
+  world_->TraceWorld("scenario.step",
+                     {{"action", ActionName(s.action)}, {"step", static_cast<int64_t>(i) + 1}});
+  StepApplier(*this, s).Apply();
+}
+
+// Order at one instant: events run in the order they were scheduled (sim/event_queue.h). Timed
+// steps and the arming of triggers are all scheduled before the run starts, in file order, so
+// they run first, in file order, before anything else of that instant. A triggered step is
+// scheduled when its record is seen, so it runs after every timed step of the instant it fires
+// at; two triggered steps firing at one instant run in the order their records were seen, and
+// in file order when one record fires both.
 void RunState::ScheduleSteps() {
   for (size_t i = 0; i < scenario_.steps.size(); ++i) {
-    const Step* s = &scenario_.steps[i];
-    const int64_t index = static_cast<int64_t>(i) + 1;
-    world_->At(s->at, [this, s, index]() {
-      MarkDirty();
-      if (!error_.empty()) return;  // The run already failed; keep the record of why clean.
-      // The trace says what the scenario did, not only what followed (viz draws these). Steps
-      // are named by their position, not their line: comments and a pinned golden_digest move
-      // lines without changing the run.
-      world_->TraceWorld("scenario.step", {{"action", ActionName(s->action)}, {"step", index}});
-      StepApplier(*this, *s).Apply();
+    const Step& s = scenario_.steps[i];
+    if (!s.trigger.has_value()) {
+      world_->At(s.at, [this, i]() { RunStep(i); });
+      continue;
+    }
+    TriggerResult& result = trigger_results_[i];
+    result.line = s.location.line;
+    result.action = ActionName(s.action);
+    result.event = s.trigger->event;
+    result.armed_ns = s.at.nanos();
+    // Armed by an event of its own, so that records of earlier instants never match.
+    world_->At(s.at, [this, i]() { armed_triggers_.push_back(i); });
+  }
+  // Only a scenario with triggers pays for looking at every record; and while none is armed,
+  // looking is one emptiness test.
+  if (!trigger_results_.empty()) {
+    world_->trace().AddObserver([this](const sim::TraceRecord& record) {
+      if (!armed_triggers_.empty()) ObserveForTriggers(record);
+    });
+  }
+}
+
+bool RunState::TriggerMatches(const Trigger& trigger, const sim::TraceRecord& record) {
+  if (record.kind != trigger.event) return false;
+  for (const auto& [key, value] : trigger.where) {
+    const sim::TraceRecord::Field* field = record.Find(key);
+    if (field == nullptr) return false;
+    if (field->is_string) {
+      if (field->str_value != value) return false;
+    } else {
+      int64_t number = 0;
+      if (!absl::SimpleAtoi(value, &number) || number != field->int_value) return false;
+    }
+  }
+  if (!trigger.node.has_value()) return true;
+  if (record.host == sim::kNoHost) return false;
+  if (trigger.node->kind == NodeSelector::Kind::kGroup) {
+    for (sim::HostId id : Members(*trigger.node)) {
+      if (id == record.host) return true;
+    }
+    return false;
+  }
+  // Resolved now: `leader` is the leader at the moment of the record; an unbound label (its step
+  // has not run) names no host yet.
+  std::string why;
+  const std::optional<sim::HostId> host = Resolve(*trigger.node, why);
+  return host.has_value() && *host == record.host;
+}
+
+void RunState::ObserveForTriggers(const sim::TraceRecord& record) {
+  for (size_t k = 0; k < armed_triggers_.size();) {
+    const size_t i = armed_triggers_[k];
+    const Trigger& trigger = *scenario_.steps[i].trigger;
+    if (!TriggerMatches(trigger, record)) {
+      ++k;
+      continue;
+    }
+    armed_triggers_.erase(armed_triggers_.begin() + static_cast<std::ptrdiff_t>(k));
+    TriggerResult& result = trigger_results_[i];
+    result.record_ns = record.at.nanos();
+    result.record_host = record.host == sim::kNoHost ? "" : NameOf(record.host);
+    // A step of its own, after the event that traced the record: never inside another host's
+    // event handler.
+    world_->After(trigger.delay, [this, i]() {
+      trigger_results_[i].fired_ns = world_->now().nanos();
+      Note(absl::StrCat("trigger of the step at line ", scenario_.steps[i].location.line,
+                        " fires (", scenario_.steps[i].trigger->event, " at ",
+                        FormatSimTime(trigger_results_[i].record_ns), ")"));
+      RunStep(i);
     });
   }
 }

@@ -283,6 +283,11 @@ void RunState::Finish(RunResult& result) {
   // Every control call ends in a reported outcome; one still unanswered fails the run unless
   // its step allows it to be lost.
   result.control_calls = control_calls_;
+  result.buggify = scenario_.buggify.all || !scenario_.buggify.enable.empty();
+  for (const auto& [name, site] : world_->fault_points().sites()) {
+    result.fault_points[name] = FaultPointCount{site.hits, site.fires};
+  }
+  for (const auto& [index, trigger] : trigger_results_) result.triggers.push_back(trigger);
   for (const ControlCallResult& c : control_calls_) {
     if (c.outcome == "pending" && !c.may_be_lost) passed = false;
   }

@@ -64,7 +64,7 @@ const char* ActionName(const Action& action) {
                                            "promote",
                                            "demote",
                                            "transfer_leadership",
-                                           "set_availability"};
+                                           "set_availability", "set_disk"};
   static_assert(std::size(kNames) == std::variant_size_v<Action>, "one name per action");
   return kNames[action.index()];
 }

@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -141,10 +142,14 @@ struct Service {
   SourceLocation location;
 };
 
-// Fault points (sim::Buggify sites, by stable name) this run may enable. Off unless listed.
+// Fault points (sim::Buggify sites named in model/faultpoints/catalog.h). Off unless given.
+// `all`: the seed picks which sites are active (a quarter), each firing at a ratio the seed picks.
+// `enable`: these sites are active whatever the seed, firing with fire_ppm.
 struct BuggifyConfig {
+  static constexpr uint32_t kDefaultFirePpm = 250000;  // "25%"
   bool all = false;
-  std::vector<std::string> allow;  // sorted, unique; e.g. "dispatcher.slow_register"
+  std::vector<std::string> enable;  // sorted, unique catalog names; e.g. "raft.drop_append"
+  uint32_t fire_ppm = kDefaultFirePpm;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -242,10 +247,30 @@ struct SetAvailability {
   Availability availability = Availability::kActive;
 };
 
+// From now on, one fsync of the host's Raft WAL takes `sync_latency` (a sync already under way
+// keeps the latency it started with). Power-off already loses unsynced writes (sim/disk.h).
+struct SetDisk {
+  NodeSelector node;
+  std::string label;
+  absl::Duration sync_latency;  // 0..1m
+};
+
 // One alternative per member of scenario.proto's `action` oneof.
-using Action =
-    std::variant<Crash, Stop, Restart, Pause, Isolate, Partition, Cut, Heal, SetNetwork, Clock,
-                 ScaleService, RemoveService, Promote, Demote, TransferLeadership, SetAvailability>;
+using Action = std::variant<Crash, Stop, Restart, Pause, Isolate, Partition, Cut, Heal,
+                            SetNetwork, Clock, ScaleService, RemoveService, Promote, Demote,
+                            TransferLeadership, SetAvailability, SetDisk>;
+
+// A step that fires on a protocol event: armed from the step's `at`, it fires once, `delay` after
+// the first trace record at or after `at` whose kind is `event`, whose host `node` stands for
+// (when set; resolved when the record is seen: `leader` is the Raft leader at that moment) and
+// whose fields match every `where` pair (the field's value as the trace writes it). A step that
+// never fires is reported, not failed.
+struct Trigger {
+  std::string event;  // a kind known to model/check/trace_schema.h (FindTriggerKind)
+  std::optional<NodeSelector> node;  // a host, label, group or leader
+  std::vector<std::pair<std::string, std::string>> where;  // (field of `event`, value)
+  absl::Duration delay = absl::ZeroDuration();              // >= 0
+};
 
 // Steps are sorted by `at` (file order among equal times) and 0 <= at <= the run's end.
 struct Step {
@@ -259,6 +284,9 @@ struct Step {
   std::optional<NodeSelector> via = std::nullopt;
   // Control-API actions only: an unanswered call at the end of the run does not fail the run.
   bool may_be_lost = false;
+  // When set, `at` is when the trigger is armed, not when the step runs; labels the step binds
+  // are bound when it fires.
+  std::optional<Trigger> trigger = std::nullopt;
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -144,7 +144,24 @@ struct ActionWriter {
     f.push_back(absl::StrCat("availability: ", AvailabilityName(a.availability)));
     return Block("set_availability", f);
   }
+  std::string operator()(const sc::SetDisk& a) const {
+    std::vector<std::string> f = NodeFields(a.node, a.label);
+    f.push_back(absl::StrCat("sync_latency: ", Dur(a.sync_latency)));
+    return Block("set_disk", f);
+  }
 };
+
+// `trigger { event: ... }` followed by a space, or nothing for a timed step.
+std::string TriggerText(const std::optional<sc::Trigger>& t) {
+  if (!t.has_value()) return "";
+  std::vector<std::string> f = {absl::StrCat("event: ", Quoted(t->event))};
+  if (t->node) f.push_back(absl::StrCat("node: ", Sel(*t->node)));
+  for (const auto& [key, value] : t->where) {
+    f.push_back(absl::StrCat("where: ", Quoted(absl::StrCat(key, "=", value))));
+  }
+  if (t->delay != absl::ZeroDuration()) f.push_back(absl::StrCat("delay: ", Dur(t->delay)));
+  return absl::StrCat(Block("trigger", f), " ");
+}
 
 std::string ExceptBlock(absl::string_view name, const std::vector<sc::NodeSelector>& except) {
   if (except.empty()) return Block(name, {});
@@ -340,7 +357,18 @@ struct ActionDescriber {
     return absl::StrCat(Node("set_availability", a.node, a.label),
                         " availability=", static_cast<int>(a.availability));
   }
+  std::string operator()(const sc::SetDisk& a) const {
+    return absl::StrCat(Node("set_disk", a.node, a.label), " sync_latency=", D(a.sync_latency));
+  }
 };
+
+std::string D(const std::optional<sc::Trigger>& t) {
+  if (!t.has_value()) return "";
+  std::vector<std::string> where;
+  for (const auto& [key, value] : t->where) where.push_back(absl::StrCat(key, "='", value, "'"));
+  return absl::StrCat("trigger(event='", t->event, "' node=", t->node ? D(*t->node) : "unset",
+                      " where=[", absl::StrJoin(where, ","), "] delay=", D(t->delay), ") ");
+}
 
 struct PredicateDescriber {
   std::string operator()(const sc::LeaderElected& p) const {
@@ -427,8 +455,9 @@ std::vector<std::string> DescribeAll(const sc::Scenario& s) {
     lines.push_back(absl::StrCat("services[", i, "]: name='", s.services[i].name,
                                  "' replicas=", s.services[i].replicas));
   }
-  lines.push_back(absl::StrCat("buggify: all=", static_cast<int>(s.buggify.all), " allow=[",
-                               absl::StrJoin(s.buggify.allow, ","), "]"));
+  lines.push_back(absl::StrCat("buggify: all=", static_cast<int>(s.buggify.all), " enable=[",
+                               absl::StrJoin(s.buggify.enable, ","),
+                               "] fire=", s.buggify.fire_ppm, "ppm"));
   lines.push_back(absl::StrCat("golden_digest: '", s.golden_digest, "'"));
   lines.push_back(absl::StrCat("steps: ", s.steps.size()));
   for (size_t i = 0; i < s.steps.size(); ++i) {
@@ -436,6 +465,7 @@ std::vector<std::string> DescribeAll(const sc::Scenario& s) {
                                  s.steps[i].via ? absl::StrCat("via=", D(*s.steps[i].via), " ")
                                                 : "",
                                  s.steps[i].may_be_lost ? "may_be_lost " : "",
+                                 D(s.steps[i].trigger),
                                  std::visit(ActionDescriber{}, s.steps[i].action)));
   }
   lines.push_back(absl::StrCat("expectations: ", s.expectations.size()));
@@ -469,21 +499,23 @@ std::string ScenarioText(const sc::Scenario& s, const std::string& header) {
                                             absl::StrCat("replicas: ", service.replicas)}),
                     "\n");
   }
-  if (s.buggify.all || !s.buggify.allow.empty()) {
+  const bool fire_set = s.buggify.fire_ppm != sc::BuggifyConfig::kDefaultFirePpm;
+  if (s.buggify.all || !s.buggify.enable.empty() || fire_set) {
     std::vector<std::string> f;
     if (s.buggify.all) f.push_back("all: true");
-    if (!s.buggify.allow.empty()) {
+    if (!s.buggify.enable.empty()) {
       std::vector<std::string> names;
-      for (const std::string& name : s.buggify.allow) names.push_back(Quoted(name));
-      f.push_back(absl::StrCat("allow: [", absl::StrJoin(names, ", "), "]"));
+      for (const std::string& name : s.buggify.enable) names.push_back(Quoted(name));
+      f.push_back(absl::StrCat("enable: [", absl::StrJoin(names, ", "), "]"));
     }
+    if (fire_set) f.push_back(absl::StrCat("fire: ", Ratio(s.buggify.fire_ppm)));
     absl::StrAppend(&out, "\n", Block("buggify", f), "\n");
   }
   if (!s.steps.empty()) out += "\n";
   for (const sc::Step& step : s.steps) {
     absl::StrAppend(&out, "step { at: ", Instant(step.at), " ",
                     step.via ? absl::StrCat("via: ", Sel(*step.via), " ") : "",
-                    step.may_be_lost ? "may_be_lost: true " : "",
+                    step.may_be_lost ? "may_be_lost: true " : "", TriggerText(step.trigger),
                     std::visit(ActionWriter{}, step.action), " }\n");
   }
   for (const sc::Expectation& e : s.expectations) {

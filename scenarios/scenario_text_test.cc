@@ -29,10 +29,11 @@ cluster {
                rate_limit_period: "0s" }
   agent { initial_backoff: "50ms" max_backoff: "30s" rpc_timeout: "1.5s" }
   network { latency: "250us" jitter: "3ms" drop: "0.5%" duplicate: "0.0001%" }
+  group { name: "rack" nodes: ["w1", "w2"] }
 }
 service { name: "web" replicas: 10 }
 service { name: "db.1" replicas: 0 }
-buggify { all: true allow: ["dispatcher.slow_register", "agent.x"] }
+buggify { all: true enable: ["dispatcher.slow_register", "raft.drop_append"] allow: "worker.task_start_fails" fire: "2%" }
 step { at: "0s" crash { node: "leader" label: "old_leader" } }
 step { at: "1s" stop { node: "follower" label: "f" } }
 step { at: "2s" restart { node: "old_leader" } }
@@ -55,6 +56,11 @@ step { at: "15s" transfer_leadership { to: "follower" } }
 step { at: "16s" set_availability { node: "w7" availability: DRAIN } }
 step { at: "16s" set_availability { node: "w8" label: "paused_node" availability: PAUSE } }
 step { at: "17s" set_availability { node: "paused_node" availability: ACTIVE } }
+step { at: "18s" set_disk { node: "m2" sync_latency: "50ms" } }
+step { at: "18s" set_disk { node: "m3" label: "slow_disk" sync_latency: "0s" } }
+step { at: "19s" trigger { event: "raft.vote" node: "m2" where: "granted=1" where: "pre_vote=0" delay: "1ms" } crash { node: "m2" label: "voter" } }
+step { at: "19s" trigger { event: "dispatcher.status_batch.started" node: "leader" } isolate { node: "leader" duration: "5s" } }
+step { at: "20s" trigger { event: "task.state" node: "rack" where: "state=TASK_STARTING" } pause { node: "w1" duration: "2s" } }
 expect { name: "a" eventually { within: "0s" } leader {} }
 expect { name: "b" eventually { after: "1m" within: "30s" } leader { not: "old_leader" } }
 expect { name: "c" eventually { after: "2m" within: "1h" } leader { is: "new_leader" } }

@@ -79,7 +79,7 @@ TEST(CheckerSetTest, RecordsOfOtherKindsAreIgnored) {
   TestTrace t;
   t.trace().Append(TestTrace::Ms(1), 0, "net.deliver", {{"to", 1}, {"type", "append"}});
   t.trace().Append(TestTrace::Ms(1), sim::kNoHost, "scenario.step", {{"name", "x"}});
-  t.trace().Append(TestTrace::Ms(1), 0, "raft.vote", {{"term", "not even an int"}});
+  t.trace().Append(TestTrace::Ms(1), 0, "raft.heartbeat", {{"term", "not even an int"}});
   t.ExpectAllPass();
 }
 

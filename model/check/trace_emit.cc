@@ -65,6 +65,14 @@ void EmitRaftWipe(Sink sink, absl::string_view reason) {
   Emit(sink, kind::kRaftWipe, {{field::kReason, reason}});
 }
 
+void EmitRaftVote(Sink sink, uint64_t term, uint64_t candidate, bool granted, bool pre_vote) {
+  Emit(sink, kind::kRaftVote,
+       {{field::kTerm, I(term)},
+        {field::kCandidate, I(candidate)},
+        {field::kGranted, I(granted ? 1 : 0)},
+        {field::kPreVote, I(pre_vote ? 1 : 0)}});
+}
+
 void EmitDispatcherStart(Sink sink, uint64_t term) {
   Emit(sink, kind::kDispatcherStart, {{field::kTerm, I(term)}});
 }

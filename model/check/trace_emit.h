@@ -61,6 +61,7 @@ struct RaftRecovery {
 void EmitRaftRestart(Sink sink, const RaftRecovery& recovery);
 void EmitRaftRecovered(Sink sink, uint64_t index, uint64_t term, uint64_t entry_digest);
 void EmitRaftWipe(Sink sink, absl::string_view reason);
+void EmitRaftVote(Sink sink, uint64_t term, uint64_t candidate, bool granted, bool pre_vote);
 
 // Dispatcher.
 void EmitDispatcherStart(Sink sink, uint64_t term);

@@ -1,5 +1,7 @@
 #include "model/check/trace_schema.h"
 
+#include <algorithm>
+
 namespace swarmsim {
 namespace check {
 
@@ -34,6 +36,11 @@ const std::vector<KindSpec>& KindSpecs() {
         {kind::kRaftRecovered,
          {{field::kIndex, F::kCount}, {field::kTerm, F::kCount}, {field::kDigest, F::kInt}}},
         {kind::kRaftWipe, {{field::kReason, F::kString}}},
+        {kind::kRaftVote,
+         {{field::kTerm, F::kCount},
+          {field::kCandidate, F::kCount},
+          {field::kGranted, F::kFlag},
+          {field::kPreVote, F::kFlag}}},
         {kind::kDispatcherStart, {{field::kTerm, F::kCount}}},
         {kind::kDispatcherStop, {{field::kTerm, F::kCount}}},
         {kind::kDispatcherRegister,
@@ -78,6 +85,50 @@ const KindSpec* FindKindSpec(absl::string_view kind) {
     if (kind == spec.kind) return &spec;
   }
   return nullptr;
+}
+
+const std::vector<KindSpec>& ObservedKindSpecs() {
+  // Emitted by model/process (dispatcher notes, agent, manager, node) and the kernel. Fields as the
+  // emitters write them; a dispatcher note always carries node, session and detail.
+  static const std::vector<KindSpec>* const specs = [] {
+    using F = FieldType;
+    const std::vector<FieldSpec> note = {
+        {"node", F::kString}, {"session", F::kString}, {"detail", F::kString}};
+    return new std::vector<KindSpec>{
+        {"agent.session_end",
+         {{"manager", F::kString},
+          {"session", F::kString},
+          {"code", F::kString},
+          {"reason", F::kString}}},
+        {"agent.session_start", {{"manager", F::kString}, {"session", F::kString}}},
+        {"dispatcher.assignments.ended", note},
+        {"dispatcher.assignments.started", note},
+        {"dispatcher.heartbeat.expired", note},
+        {"dispatcher.node.not_ready", note},
+        {"dispatcher.registration.pending", note},
+        {"dispatcher.session.started", note},
+        {"dispatcher.status_batch.done", note},
+        {"dispatcher.status_batch.started", note},
+        {"manager.leadership", {{"leader", F::kFlag}, {"term", F::kCount}}},
+    };
+  }();
+  return *specs;
+}
+
+const KindSpec* FindTriggerKind(absl::string_view kind) {
+  if (const KindSpec* spec = FindKindSpec(kind)) return spec;
+  for (const KindSpec& spec : ObservedKindSpecs()) {
+    if (kind == spec.kind) return &spec;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> TriggerKindNames() {
+  std::vector<std::string> names;
+  for (const KindSpec& spec : KindSpecs()) names.push_back(spec.kind);
+  for (const KindSpec& spec : ObservedKindSpecs()) names.push_back(spec.kind);
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 }  // namespace check

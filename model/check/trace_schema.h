@@ -21,6 +21,7 @@
 #ifndef SWARMSIM_MODEL_CHECK_TRACE_SCHEMA_H_
 #define SWARMSIM_MODEL_CHECK_TRACE_SCHEMA_H_
 
+#include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -76,6 +77,12 @@ inline constexpr char kRaftRecovered[] = "raft.recovered";
 // raft.wipe {reason}: the host deliberately deleted its Raft state (removed from the cluster,
 // demoted); nothing it held before is expected to survive. It rejoins as a fresh member.
 inline constexpr char kRaftWipe[] = "raft.wipe";
+// raft.vote {term, candidate, granted, pre_vote}: the node answers a vote or pre-vote request, at
+// the moment the answer is handed to the transport (after the Ready that holds it is durably
+// synced, as etcd requires: a granted vote is persisted before it leaves). term = the answer's
+// term; candidate = the Raft ID of the requester; granted = 1 when the vote is given; pre_vote = 1
+// for a pre-vote answer. Scenario triggers use it ("crash right after it votes").
+inline constexpr char kRaftVote[] = "raft.vote";
 
 // --- Dispatcher (manager adapters) -----------------------------------------------------------
 // dispatcher.start {term}: the dispatcher was started (leadership gained; Dispatcher::Start), as
@@ -165,6 +172,9 @@ inline constexpr char kTask[] = "task";
 inline constexpr char kService[] = "service";
 inline constexpr char kSlot[] = "slot";
 inline constexpr char kViolation[] = "violation";
+inline constexpr char kCandidate[] = "candidate";
+inline constexpr char kGranted[] = "granted";
+inline constexpr char kPreVote[] = "pre_vote";
 inline constexpr char kDetail[] = "detail";
 inline constexpr char kOffsetNs[] = "offset_ns";
 inline constexpr char kDriftPpm[] = "drift_ppm";
@@ -202,6 +212,18 @@ struct KindSpec {
 const std::vector<KindSpec>& KindSpecs();
 // The spec of `kind`, or nullptr when the kind is not part of this schema.
 const KindSpec* FindKindSpec(absl::string_view kind);
+
+// Kinds outside the checkers' contract that the model also traces and that scenario triggers
+// (`step { trigger { event: ... } }`) may name, with the fields they always carry. No checker
+// reads them and the well-formedness check does not require them; they are listed so that a
+// trigger naming a misspelt kind or field is rejected when the file is loaded, not silently never
+// fired. Sorted by kind.
+const std::vector<KindSpec>& ObservedKindSpecs();
+// The spec of `kind` in KindSpecs() or ObservedKindSpecs(), or nullptr: the kinds a trigger may
+// name.
+const KindSpec* FindTriggerKind(absl::string_view kind);
+// Every kind FindTriggerKind knows, sorted: for "unknown event" messages.
+std::vector<std::string> TriggerKindNames();
 
 }  // namespace check
 }  // namespace swarmsim

@@ -1,6 +1,7 @@
 #include "model/process/agent_host.h"
 
 #include <type_traits>
+#include <iterator>
 #include <utility>
 #include <variant>
 
@@ -66,17 +67,51 @@ void AgentHost::Apply(sim::Context& ctx, agent::AgentOutput out) {
     ctx.CloseConn(it->second);
     session_conns_.erase(it);
   }
+  // A call still held back by a fault point dies with its session, as it would in flight.
+  for (uint64_t seq : out.closed_sessions) {
+    for (auto it = delayed_.begin(); it != delayed_.end();) {
+      it = it->second == seq ? delayed_.erase(it) : std::next(it);
+    }
+  }
   for (const agent::RpcCall& call : out.calls) StartCall(ctx, call);
   for (const agent::TimerRequest& timer : out.timers) {
     loop_->At(ctx, timer.at, [this, timer](sim::Context& c) {
-            Apply(c, agent_.OnTimer(c.LocalNow(), timer));
+      if (StartFails(c, timer)) {
+        Apply(c, agent_.FailTask(c.LocalNow(), timer.task_id, kStartFailedMessage));
+        return;
+      }
+      Apply(c, agent_.OnTimer(c.LocalNow(), timer));
     });
   }
   for (const agent::Note& note : out.notes) TraceNote(ctx, note);
   if (out.node_changed.has_value() && node_changed_) node_changed_(ctx, *out.node_changed);
 }
 
+bool AgentHost::StartFails(sim::Context& ctx, const agent::TimerRequest& timer) {
+  if (timer.kind != agent::TimerKind::kTaskStep) return false;
+  const agent::WorkerTask* task = agent_.worker().Find(timer.task_id);
+  // Only the step that ends STARTING (the container start), and only while it is current.
+  if (task == nullptr || task->step_target != api::TASK_RUNNING ||
+      task->step_generation != timer.generation) {
+    return false;
+  }
+  return ctx.Buggify("worker.task_start_fails");
+}
+
 void AgentHost::StartCall(sim::Context& ctx, const agent::RpcCall& call) {
+  // Fault point: the status reporter stalls before the call leaves.
+  if (call.kind == agent::CallKind::kUpdateTaskStatus &&
+      ctx.Buggify("agent.task_status_report_late")) {
+    delayed_[call.id] = call.session_seq;
+    loop_->After(ctx, kStatusReportLateDelay, [this, call](sim::Context& c) {
+      if (delayed_.erase(call.id) != 0) SendCall(c, call);
+    });
+    return;
+  }
+  SendCall(ctx, call);
+}
+
+void AgentHost::SendCall(sim::Context& ctx, const agent::RpcCall& call) {
   const agent::CallId id = call.id;
   DispatcherCall wrapped;
   wrapped.node_id = agent_.config().node_id;
@@ -137,6 +172,7 @@ sim::ConnId AgentHost::SessionConn(sim::Context& ctx, const agent::RpcCall& call
 }
 
 void AgentHost::Cancel(sim::Context& ctx, agent::CallId id) {
+  if (delayed_.erase(id) != 0) return;
   auto it = calls_.find(id);
   if (it == calls_.end()) return;
   const OpenCall call = it->second;

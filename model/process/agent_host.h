@@ -13,6 +13,10 @@
 // keeps its agent and only sets or clears its connection broker's local connection). The node
 // calls SetLocalConnection when its manager's control API becomes healthy and when the manager
 // stops; local calls go through the LocalLink, which the node only uses while it runs a manager.
+//
+// Fault points (model/faultpoints/catalog.h): agent.task_status_report_late holds an
+// UpdateTaskStatus call back before it leaves (a cancel or the session's end drops it), and
+// worker.task_start_fails fails a container start in place of the step that ends STARTING.
 #ifndef SWARMSIM_MODEL_PROCESS_AGENT_HOST_H_
 #define SWARMSIM_MODEL_PROCESS_AGENT_HOST_H_
 
@@ -39,6 +43,11 @@ struct LocalLink {
       call;
   std::function<void(sim::Context&, uint64_t handle)> cancel;
 };
+
+// How late agent.task_status_report_late sends a status report, and what
+// worker.task_start_fails says (the wrapping of a failed container start in SwarmKit).
+inline constexpr absl::Duration kStatusReportLateDelay = absl::Seconds(2);
+inline constexpr char kStartFailedMessage[] = "starting container failed";
 
 class AgentHost {
  public:
@@ -67,6 +76,9 @@ class AgentHost {
 
   void Apply(sim::Context& ctx, agent::AgentOutput out);
   void StartCall(sim::Context& ctx, const agent::RpcCall& call);
+  void SendCall(sim::Context& ctx, const agent::RpcCall& call);
+  // True when the worker.task_start_fails fault point fails this container start.
+  bool StartFails(sim::Context& ctx, const agent::TimerRequest& timer);
   void Cancel(sim::Context& ctx, agent::CallId id);
   sim::ConnId SessionConn(sim::Context& ctx, const agent::RpcCall& call);
   // A message (end = false) or the end / unary reply (end = true) of one of the agent's calls.
@@ -81,6 +93,8 @@ class AgentHost {
   NodeChanged node_changed_;
   std::map<agent::CallId, OpenCall> calls_;
   std::map<uint64_t, sim::ConnId> session_conns_;  // by session_seq
+  // Calls agent.task_status_report_late holds back: id -> session_seq.
+  std::map<agent::CallId, uint64_t> delayed_;
 };
 
 }  // namespace process

@@ -302,6 +302,11 @@ void LeaderSubsystems::NextRoleDecision(sim::Context& ctx) {
       ctx.Trace("rolemanager.transfer_leadership", {{"node", decision.node_id}});
       const uint64_t self = decision.raft_id;
       const std::string node_id = decision.node_id;
+      // Fault point: the transfer fails (no transferee catches up in time).
+      if (ctx.Buggify("rolemanager.demote_transfer_fails")) {
+        RemoveMember(ctx, self, node_id);
+        return;
+      }
       m_.mutable_raft().TransferLeadership(
           ctx, 0, [this, step, self, node_id](sim::Context& c, absl::Status status) {
             if (!active_ || step != role_step_) return;

@@ -54,6 +54,12 @@ inline constexpr char kErrJoinUnreachable[] =
 inline constexpr char kErrJoinLostLeadership[] =
     "raft: failed to process the request: node lost leader status";
 
+// How late the fault points of model/faultpoints/catalog.h make things when they fire.
+// dispatcher.heartbeat_reply_late: past the agent's 5 s dispatcher RPC deadline.
+inline constexpr absl::Duration kHeartbeatReplyLateDelay = absl::Seconds(6);
+inline constexpr absl::Duration kSlowRegisterDelay = absl::Seconds(1);
+inline constexpr absl::Duration kStatusBatchLateDelay = absl::Milliseconds(500);
+
 struct ManagerStart {
   uint64_t raft_id = 0;
   bool bootstrap = false;
@@ -131,12 +137,15 @@ class Manager : public ProxyTarget {
   // Writes (manager_writes.cc).
   void PumpWrites(sim::Context& ctx);
   void ProposeNext(sim::Context& ctx);
+  void ProposeNow(sim::Context& ctx);
   void OnProposed(sim::Context& ctx, absl::Status status);
   void FailQueuedWrites(sim::Context& ctx, const absl::Status& status);
 
   // Dispatcher hosting (manager_dispatcher.cc).
   void ServeDispatcher(sim::Context& ctx, InboundId id, const RaftProxy::Inbound& in);
   void ApplyDispatcher(sim::Context& ctx, dispatcher::DispatcherOutput out);
+  // Dispatcher.Session for an open inbound call (possibly after dispatcher.slow_register).
+  void ServeSession(sim::Context& ctx, InboundId id);
   void TraceDispatcherNote(sim::Context& ctx, const dispatcher::Note& note);
   // The dispatcher's invariants after a step, on a budget (see the .cc); a violation is traced.
   void CheckDispatcherInvariants(sim::Context& ctx);
@@ -146,6 +155,9 @@ class Manager : public ProxyTarget {
   void ServeJoin(sim::Context& ctx, InboundId id, const RaftProxy::Inbound& in);
   // Join after the joiner passed the health check.
   void AddJoiner(sim::Context& ctx, InboundId id, const RaftJoinRequest& join);
+  // Join refused: the joiner's health check failed with `health`.
+  void RefuseJoin(sim::Context& ctx, InboundId id, const RaftJoinRequest& join,
+                  const sim::RpcStatus& health);
   void ServeNodeCertificate(sim::Context& ctx, InboundId id, const RaftProxy::Inbound& in);
 
   const NodeOptions& options_;
@@ -173,6 +185,7 @@ class Manager : public ProxyTarget {
 
   std::deque<Write> writes_;
   bool write_in_flight_ = false;
+  uint64_t write_generation_ = 0;  // Bumped per proposal: a late one checks it is still due.
   bool pumping_ = false;
   InFlight in_flight_;
   uint64_t next_id_ = 1;

@@ -92,6 +92,15 @@ void Manager::ServeJoin(sim::Context& ctx, InboundId id, const RaftProxy::Inboun
   // §10.2 checkHealth: the leader dials the joiner's advertised address and asks its Raft health
   // (5 s) before anything else; unreachable, the join is refused and the membership unchanged.
   ctx.Trace("manager.join_health_check", {{"node", join.node_id}, {"addr", join.addr}});
+  // Fault point: the health check gets no answer within its timeout (a slow or lossy path).
+  if (ctx.Buggify("manager.join_health_check_timeout")) {
+    loop_->After(ctx, kJoinHealthCheckTimeout, [this, id, join](sim::Context& c) {
+      if (!active_) return;
+      RefuseJoin(c, id, join,
+                 sim::RpcStatus::Error(sim::StatusCode::kDeadlineExceeded, kContextDeadline));
+    });
+    return;
+  }
   const sim::ConnId conn = ctx.Dial(options_.resolve(join.addr));
   ctx.Call(conn, kHealthMethod, sim::Payload(), kJoinHealthCheckTimeout,
            [this, id, join, conn](sim::Context& c, const sim::RpcStatus& status,
@@ -99,14 +108,19 @@ void Manager::ServeJoin(sim::Context& ctx, InboundId id, const RaftProxy::Inboun
              c.CloseConn(conn);
              if (!active_) return;  // Shutdown failed the inbound call already.
              if (!status.ok()) {
-               c.Trace("manager.join_refused", {{"node", join.node_id}, {"reason", status.message}});
-               proxy_->Fail(c, id,
-                            sim::RpcStatus::Error(
-                                status.code, absl::StrCat(kErrJoinUnreachable, ": ", status.message)));
+               RefuseJoin(c, id, join, status);
                return;
              }
              AddJoiner(c, id, join);
            });
+}
+
+void Manager::RefuseJoin(sim::Context& ctx, InboundId id, const RaftJoinRequest& join,
+                         const sim::RpcStatus& health) {
+  ctx.Trace("manager.join_refused", {{"node", join.node_id}, {"reason", health.message}});
+  proxy_->Fail(ctx, id,
+               sim::RpcStatus::Error(health.code,
+                                     absl::StrCat(kErrJoinUnreachable, ": ", health.message)));
 }
 
 void Manager::AddJoiner(sim::Context& ctx, InboundId id, const RaftJoinRequest& join) {
@@ -154,6 +168,13 @@ void Manager::AddJoiner(sim::Context& ctx, InboundId id, const RaftJoinRequest& 
 void Manager::ServeNodeCertificate(sim::Context& ctx, InboundId id, const RaftProxy::Inbound& in) {
   // The CA signs with the node object's observed role (ca/server.go); the proxy brought the call
   // to the leader, whose store is read.
+  // Fault point: the renewal fails once (the connection to the CA breaks); the node retries
+  // with its renewal backoff.
+  if (ctx.Buggify("ca.node_certificate_fails")) {
+    proxy_->Fail(ctx, id,
+                 sim::RpcStatus::Error(sim::StatusCode::kUnavailable, "transport is closing"));
+    return;
+  }
   const api::Node* node = store_.GetNode(in.call.node_id);
   if (node == nullptr) {
     proxy_->Fail(ctx, id, sim::RpcStatus::Error(sim::StatusCode::kNotFound, "node not found"));

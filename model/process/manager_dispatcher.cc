@@ -76,8 +76,11 @@ void Manager::ServeDispatcher(sim::Context& ctx, InboundId id, const RaftProxy::
   if (in.method == kSessionMethod) {
     if (!request.Holds<api::SessionRequest>()) return proxy_->Fail(ctx, id, malformed);
     proxy_->SetOnCancel(id, cancel_stream);
-    ApplyDispatcher(ctx, dispatcher_->Session(now, id, node, /*remote_addr=*/node,
-                                              request.As<api::SessionRequest>()));
+    if (ctx.Buggify("dispatcher.slow_register")) {
+      loop_->After(ctx, kSlowRegisterDelay, [this, id](sim::Context& c) { ServeSession(c, id); });
+      return;
+    }
+    ServeSession(ctx, id);
   } else if (in.method == kAssignmentsMethod) {
     if (!request.Holds<api::AssignmentsRequest>()) return proxy_->Fail(ctx, id, malformed);
     proxy_->SetOnCancel(id, cancel_stream);
@@ -96,11 +99,32 @@ void Manager::ServeDispatcher(sim::Context& ctx, InboundId id, const RaftProxy::
   }
 }
 
+void Manager::ServeSession(sim::Context& ctx, InboundId id) {
+  const RaftProxy::Inbound* in = proxy_->Find(id);
+  if (in == nullptr) return;  // The caller went away while the registration waited.
+  if (!active_) {
+    proxy_->Fail(ctx, id,
+                 sim::RpcStatus::Error(sim::StatusCode::kUnavailable, "manager is not running"));
+    return;
+  }
+  const std::string node = in->call.node_id;
+  ApplyDispatcher(ctx, dispatcher_->Session(ctx.LocalNow(), id, node, /*remote_addr=*/node,
+                                            in->call.request.As<api::SessionRequest>()));
+}
+
 void Manager::ApplyDispatcher(sim::Context& ctx, dispatcher::DispatcherOutput out) {
+  // Streams a fault point breaks once this output is applied (as a broken connection would).
+  std::vector<InboundId> broken;
   for (dispatcher::Envelope& e : out.envelopes) {
     const sim::RpcStatus status = ToRpc(e.status);
     switch (e.kind) {
       case dispatcher::EnvelopeKind::kHeartbeatReply:
+        if (status.ok() && ctx.Buggify("dispatcher.heartbeat_reply_late")) {
+          loop_->After(ctx, kHeartbeatReplyLateDelay,
+                       [this, call = e.call, reply = MessagePayload(std::move(e.heartbeat))](
+                           sim::Context& c) { proxy_->Reply(c, call, sim::RpcStatus::Ok(), reply); });
+          break;
+        }
         proxy_->Reply(ctx, e.call, status,
                       status.ok() ? MessagePayload(std::move(e.heartbeat)) : sim::Payload());
         break;
@@ -110,10 +134,16 @@ void Manager::ApplyDispatcher(sim::Context& ctx, dispatcher::DispatcherOutput ou
             status.ok() ? MessagePayload(api::UpdateTaskStatusResponse()) : sim::Payload());
         break;
       case dispatcher::EnvelopeKind::kSessionMessage:
-        proxy_->Send(ctx, e.call, MessagePayload(std::move(e.session)));
+        if (proxy_->Send(ctx, e.call, MessagePayload(std::move(e.session))) &&
+            ctx.Buggify("dispatcher.session_closed_after_register")) {
+          broken.push_back(e.call);
+        }
         break;
       case dispatcher::EnvelopeKind::kAssignmentsMessage:
-        proxy_->Send(ctx, e.call, MessagePayload(std::move(e.assignments)));
+        if (proxy_->Send(ctx, e.call, MessagePayload(std::move(e.assignments))) &&
+            ctx.Buggify("dispatcher.assignments_stream_restart")) {
+          broken.push_back(e.call);
+        }
         break;
       case dispatcher::EnvelopeKind::kStreamEnd:
         proxy_->Finish(ctx, e.call, status);
@@ -139,6 +169,15 @@ void Manager::ApplyDispatcher(sim::Context& ctx, dispatcher::DispatcherOutput ou
   }
   for (const dispatcher::Note& note : out.notes) TraceDispatcherNote(ctx, note);
   CheckDispatcherInvariants(ctx);
+  // The caller sees the stream end with a transport error; the dispatcher sees its stream
+  // context cancelled, as when a proxying manager's connection to the leader breaks.
+  for (InboundId call : broken) {
+    if (!proxy_->Finish(ctx, call, sim::RpcStatus::Error(sim::StatusCode::kUnavailable,
+                                                         "transport is closing"))) {
+      continue;
+    }
+    if (active_) ApplyDispatcher(ctx, dispatcher_->CancelStream(ctx.LocalNow(), call));
+  }
 }
 
 // The check is O(registered nodes). With up to kInvariantEveryStepNodes nodes (every cluster the

@@ -48,6 +48,20 @@ void Manager::PumpWrites(sim::Context& ctx) {
 void Manager::ProposeNext(sim::Context& ctx) {
   SIM_CHECK_LT(in_flight_.next, in_flight_.requests.size());
   write_in_flight_ = true;
+  const uint64_t generation = ++write_generation_;
+  // Fault point: the dispatcher's batch holds the write lock a while before it is proposed (a
+  // slow store.Batch commit); writes queued behind it wait, as behind SwarmKit's update lock.
+  if (in_flight_.next == 0 && in_flight_.source == "dispatcher" &&
+      ctx.Buggify("dispatcher.status_batch_late")) {
+    loop_->After(ctx, kStatusBatchLateDelay, [this, generation](sim::Context& c) {
+      if (active_ && write_in_flight_ && generation == write_generation_) ProposeNow(c);
+    });
+    return;
+  }
+  ProposeNow(ctx);
+}
+
+void Manager::ProposeNow(sim::Context& ctx) {
   api::InternalRaftRequest request = in_flight_.requests[in_flight_.next++];
   raft_->ProposeValue(ctx, std::move(request), [this](sim::Context& c, absl::Status status) {
     if (active_) OnProposed(c, std::move(status));

@@ -298,6 +298,13 @@ const agent::Agent& NodeProcess::agent() const {
 
 bool NodeProcess::is_manager() const { return manager_ != nullptr && manager_->active(); }
 
+void NodeProcess::SetSyncLatency(absl::Duration latency) {
+  options_.raft.sync_latency = latency;
+  if (manager_ != nullptr && manager_->raft() != nullptr) {
+    manager_->mutable_raft().SetSyncLatency(latency);
+  }
+}
+
 const RaftHost* NodeProcess::raft() const { return is_manager() ? manager_->raft() : nullptr; }
 
 const store::MemoryStore* NodeProcess::store() const {

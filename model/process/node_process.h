@@ -112,6 +112,10 @@ class NodeProcess : public sim::Process {
   // REQUIRES: this node is the leader (else FAILED_PRECONDITION).
   void TransferLeadership(sim::Context& ctx, uint64_t to_raft_id,
                           std::function<void(sim::Context&, absl::Status)> done);
+  // Fault injection: the host's disk now takes `latency` per fsync, for the running manager's
+  // Raft and for any manager this process starts later (promotion). A new process of the host
+  // (restart) takes its options from whoever builds it.
+  void SetSyncLatency(absl::Duration latency);
   // Fault injection: a task's container fails on this node.
   void FailTask(sim::Context& ctx, const std::string& task_id, const std::string& message);
 

@@ -491,7 +491,37 @@ void RaftHost::Impl::SendMessage(sim::Context& ctx, raft::Message m) {
     }
     transport_->AddPeer(ctx, to, it->second);
   }
+  if (m.type == raft::MessageType::kVoteResp || m.type == raft::MessageType::kPreVoteResp) {
+    // The answer is decided and leaves now (its Ready was synced first: FinishReady runs after
+    // the sync); the fault point below may still lose it on the way.
+    check::EmitRaftVote(TraceSink{&ctx}, m.term, to, !m.reject,
+                        m.type == raft::MessageType::kPreVoteResp);
+  }
+  if (LoseBeforeSend(ctx, m)) {
+    // As when the transport refuses a message (queue full): Raft hears the peer is unreachable.
+    unreachable_.emplace_back(to, snap);
+    return;
+  }
   if (!transport_->Send(ctx, std::move(m))) unreachable_.emplace_back(to, snap);
+}
+
+bool RaftHost::Impl::LoseBeforeSend(sim::Context& ctx, const raft::Message& m) {
+  // Fault points (model/faultpoints/catalog.h): a message of these kinds lost on the way out.
+  switch (m.type) {
+    case raft::MessageType::kApp:
+      return ctx.Buggify("raft.drop_append");
+    case raft::MessageType::kAppResp:
+      return ctx.Buggify("raft.append_response_lost");
+    case raft::MessageType::kHeartbeat:
+      return ctx.Buggify("raft.heartbeat_lost");
+    case raft::MessageType::kSnap:
+      return ctx.Buggify("raft.snapshot_send_fails");
+    case raft::MessageType::kVoteResp:
+    case raft::MessageType::kPreVoteResp:
+      return ctx.Buggify("raft.vote_response_lost");
+    default:
+      return false;
+  }
 }
 
 void RaftHost::Impl::OnSendResult(sim::Context& ctx, const raft::Message& sent,
@@ -568,6 +598,7 @@ void RaftHost::Impl::StepVoteAfterHealthCheck(sim::Context& ctx, sim::ServerCall
                                               bool healthy) {
   if (stopped_) return;
   // A vote is counted only if the candidate is reachable back (asymmetric partitions).
+  if (healthy && ctx.Buggify("raft.vote_health_check_fails")) healthy = false;
   if (healthy && m->to == opt_.raft_id && removed_ids_.count(m->from) == 0) node_->Step(*m);
   ctx.Reply(call, sim::RpcStatus::Ok());
   Drive(ctx);
@@ -649,6 +680,7 @@ uint64_t RaftHost::last_index() const { return impl_->last_index(); }
 uint64_t RaftHost::snapshot_index() const { return impl_->snapshot_index(); }
 uint64_t RaftHost::raft_id() const { return impl_->raft_id(); }
 int RaftHost::ticks_without_leader() const { return impl_->ticks_without_leader(); }
+void RaftHost::SetSyncLatency(absl::Duration latency) { impl_->set_sync_latency(latency); }
 std::vector<api::RaftMember> RaftHost::Members() const { return impl_->Members(); }
 bool RaftHost::IsMember(uint64_t raft_id) const { return impl_->IsMember(raft_id); }
 bool RaftHost::PeerActive(uint64_t raft_id) const { return impl_->PeerActive(raft_id); }

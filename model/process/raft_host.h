@@ -195,6 +195,9 @@ class RaftHost {
   uint64_t raft_id() const;
   // Ticks in a row without a known leader (the raft proxy's errLostQuorum after > 10).
   int ticks_without_leader() const;
+  // A slower (or faster) disk from now on: every fsync started after this takes `latency` (a
+  // scenario's set_disk step). A sync already under way completes on its original timer.
+  void SetSyncLatency(absl::Duration latency);
   std::vector<swarmsim::api::RaftMember> Members() const;  // sorted by raft_id
   bool IsMember(uint64_t raft_id) const;
   // Transport's view of a peer (last send succeeded / health check passed).

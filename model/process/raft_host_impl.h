@@ -104,6 +104,8 @@ class RaftHost::Impl {
   uint64_t snapshot_index() const { return snapshot_index_; }
   uint64_t raft_id() const { return opt_.raft_id; }
   int ticks_without_leader() const { return ticks_without_leader_; }
+  // The next fsync takes `latency`; one under way keeps its timer.
+  void set_sync_latency(absl::Duration latency) { opt_.sync_latency = latency; }
   std::vector<api::RaftMember> Members() const {
     std::vector<api::RaftMember> out;
     for (const auto& [id, m] : members_) out.push_back(m);
@@ -138,6 +140,8 @@ class RaftHost::Impl {
   void FinishReady(sim::Context& ctx, raft::Ready rd);
   void TraceStateIfChanged(sim::Context& ctx);
   void SendMessage(sim::Context& ctx, raft::Message m);
+  // True when a fault point loses `m` before the transport sees it.
+  bool LoseBeforeSend(sim::Context& ctx, const raft::Message& m);
   void OnSendResult(sim::Context& ctx, const raft::Message& sent, const sim::RpcStatus& status);
   void RestoreFromSnapshot(sim::Context& ctx, const raft::Snapshot& snapshot);
   void ApplyEntry(sim::Context& ctx, const raft::Entry& e);

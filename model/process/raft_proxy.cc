@@ -212,10 +212,17 @@ void RaftProxy::Forward(sim::Context& ctx, InboundId id, sim::HostId leader) {
   }
   const sim::CallId forwarded = ctx.Call(
       conn, in.method, std::move(payload), timeout,
-      [this, id](sim::Context& c, const sim::RpcStatus& status, const sim::Payload& response) {
+      [this, id](sim::Context& c, const sim::RpcStatus& reply, const sim::Payload& response) {
         auto it = inbound_.find(id);
         if (it == inbound_.end()) return;
         it->second.on_cancel = nullptr;
+        // Fault point: the connection breaks after the leader served the call, so its reply is
+        // lost and the call is retried (the leader may serve it twice, as in SwarmKit).
+        const sim::RpcStatus status =
+            reply.ok() && !it->second.retried && absl::StartsWith(it->second.method, "Dispatcher.") &&
+                    c.Buggify("raftproxy.forward_reply_lost")
+                ? sim::RpcStatus::Error(sim::StatusCode::kUnavailable, "connection reset")
+                : reply;
         if (!status.ok() && IsConnectionError(status) && !it->second.retried) {
           it->second.retried = true;
           PollNewLeader(c, id);

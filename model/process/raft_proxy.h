@@ -17,6 +17,9 @@
 //     500 ms, then LeaderConn again (locally if this node became the leader, errLostQuorum past
 //     10 leaderless ticks). Simplification: the Health.Check("Raft") of the new leader's conn
 //     is not made (a peer the transport marks active answers it).
+// Fault point raftproxy.forward_reply_lost: a forwarded unary call's OK reply is lost as if the
+// connection broke after the leader served it, so the retry above runs (the leader may serve
+// the call twice, as in SwarmKit).
 // Remote calls arrive as sim server calls; local ones (the manager's own agent, scenario control
 // steps) arrive in-process and get their replies from later events (HostLoop::Post), never
 // inline. The proxy owns the table of inbound calls: whoever serves one answers through it.
