@@ -103,7 +103,6 @@ const std::vector<KindSpec>& ObservedKindSpecs() {
         {"agent.session_start", {{"manager", F::kString}, {"session", F::kString}}},
         {"dispatcher.assignments.ended", note},
         {"dispatcher.assignments.started", note},
-        {"dispatcher.heartbeat.expired", note},
         {"dispatcher.node.not_ready", note},
         {"dispatcher.registration.pending", note},
         {"dispatcher.session.started", note},
