@@ -16,6 +16,12 @@ sim::LinkConfig ToLink(const LinkConfig& config) {
   link.duplicate = sim::Ratio::Ppm(config.duplicate_ppm);
   return link;
 }
+
+// SwarmKit's UNKNOWN grace is twice the normal one (gracePeriodMultiplierUnknown = 2 × 3): what
+// the managers use and what dispatcher.unknown_grace judges them by.
+int64_t UnknownGraceMultiplier(const Cluster& cluster) {
+  return 2 * cluster.dispatcher.grace_period_multiplier;
+}
 }  // namespace
 
 void RunState::BuildWorld() {
@@ -33,6 +39,8 @@ void RunState::BuildWorld() {
 
   swarmsim::check::CheckerOptions checker_options;
   checker_options.seed = scenario_.seed;
+  checker_options.unknown_grace_multiplier = UnknownGraceMultiplier(scenario_.cluster);
+  checker_options.heartbeat_epsilon = scenario_.cluster.dispatcher.heartbeat_epsilon;
   checkers_ = std::make_unique<swarmsim::check::CheckerSet>(checker_options);
   checkers_->Install(&world_->trace());
   if (options_.observe) world_->trace().AddObserver(options_.observe);
@@ -117,8 +125,7 @@ std::unique_ptr<sim::Process> RunState::MakeNode(sim::HostId id, bool manager, u
   o.dispatcher.heartbeat_period = cluster.dispatcher.heartbeat_period;
   o.dispatcher.heartbeat_epsilon = cluster.dispatcher.heartbeat_epsilon;
   o.dispatcher.grace_period_multiplier = cluster.dispatcher.grace_period_multiplier;
-  // SwarmKit's UNKNOWN grace is twice the normal one (gracePeriodMultiplierUnknown = 2 × 3).
-  o.dispatcher.unknown_grace_period_multiplier = 2 * cluster.dispatcher.grace_period_multiplier;
+  o.dispatcher.unknown_grace_period_multiplier = UnknownGraceMultiplier(cluster);
   o.dispatcher.rate_limit_period = cluster.dispatcher.rate_limit_period;
   o.agent.backoff.initial = cluster.agent.initial_backoff;
   o.agent.backoff.max = cluster.agent.max_backoff;

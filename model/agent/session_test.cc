@@ -114,6 +114,28 @@ TEST(SessionTest, SessionReconnectsWithSameSessionId) {
   EXPECT_EQ(registered[1].note.session_id, "s1");
 }
 
+// Conn.Close(false): a session that ends is a bad observation of its manager (Observe −10,
+// reference §1.5), so an agent does not keep dialing a manager that just failed it. m1 stops
+// after the registration: its weight drops from 8 to ceil((8 − 10) / 2) = −1, and once the agent
+// registers elsewhere (m2 or m3, whose message lists all three, +10 each) it is ceil((−1 + 10) / 2)
+// = 5 against 8 for the others. Without the penalty m1 would lead with 9.
+TEST(SessionTest, FailedSessionDownweightsItsManager) {
+  FakeCluster c(WorkerConfigWith({"m1"}), 1);
+  const std::vector<api::WeightedPeer> all = {
+      FakeCluster::Manager("m1"), FakeCluster::Manager("m2"), FakeCluster::Manager("m3")};
+  for (const char* m : {"m1", "m2", "m3"}) c.dispatcher(m).managers = all;
+  c.Start();
+  c.RunUntil(T(absl::Seconds(1)));
+  ASSERT_EQ(c.agent().remotes().WeightOf(PeerOf("m1")), 8);
+  c.KillDispatcher("m1");
+  c.RunUntil(T(absl::Seconds(2)));
+  ASSERT_TRUE(c.agent().registered());
+  const Remotes& r = c.agent().remotes();
+  EXPECT_EQ(r.WeightOf(PeerOf("m1")), 5);
+  EXPECT_LT(r.WeightOf(PeerOf("m1")), r.WeightOf(PeerOf("m2")));
+  EXPECT_LT(r.WeightOf(PeerOf("m1")), r.WeightOf(PeerOf("m3")));
+}
+
 TEST(SessionTest, SessionMessagePrunesUnlistedManagers) {
   FakeCluster c(WorkerConfigWith({"m1"}), 1);
   c.dispatcher("m1").managers = {FakeCluster::Manager("m1"), FakeCluster::Manager("m2"),

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "sim/time.h"
 #include "sim/trace.h"
 #include "sim/types.h"
@@ -97,6 +98,8 @@ std::unique_ptr<Checker> NewDispatcherInvariantsChecker();
 std::unique_ptr<Checker> NewStoreAgreementChecker();
 std::unique_ptr<Checker> NewSingleRunningTaskPerSlotChecker();
 std::unique_ptr<Checker> NewAssignOnlyToReadyNodeChecker();
+// `multiplier` x (the announced heartbeat period - `epsilon`): the least UNKNOWN grace.
+std::unique_ptr<Checker> NewUnknownGraceChecker(int64_t multiplier, absl::Duration epsilon);
 
 // Invariant names, as verdicts carry them.
 inline constexpr char kElectionSafety[] = "raft.election_safety";
@@ -114,6 +117,7 @@ inline constexpr char kDispatcherInvariants[] = "dispatcher.invariants";
 inline constexpr char kStoreAgreement[] = "store.agreement";
 inline constexpr char kSingleRunningTaskPerSlot[] = "task.single_running_per_slot";
 inline constexpr char kAssignOnlyToReadyNode[] = "task.assigned_to_ready_node";
+inline constexpr char kUnknownGrace[] = "dispatcher.unknown_grace";
 inline constexpr char kTraceWellFormed[] = "trace.well_formed";
 
 }  // namespace check

@@ -27,6 +27,7 @@ CheckerSet::CheckerSet(CheckerOptions options) : options_(options) {
   Add(NewStoreAgreementChecker());
   Add(NewSingleRunningTaskPerSlotChecker());
   Add(NewAssignOnlyToReadyNodeChecker());
+  Add(NewUnknownGraceChecker(options_.unknown_grace_multiplier, options_.heartbeat_epsilon));
 }
 
 void CheckerSet::Add(std::unique_ptr<Checker> checker) {

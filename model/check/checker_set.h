@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/time/time.h"
 #include "model/check/checker.h"
 #include "model/check/raft_logs.h"
 #include "model/check/trace_schema.h"
@@ -38,6 +39,10 @@ struct CheckerOptions {
   // Abort (SIM_CHECK) at the first violation, printing its verdict: for property tests and
   // debugging, where the run should stop where it went wrong.
   bool abort_on_violation = false;
+  // The dispatcher settings dispatcher.unknown_grace judges by (SwarmKit's defaults; a run
+  // passes its cluster's): gracePeriodMultiplierUnknown and the heartbeat epsilon.
+  int64_t unknown_grace_multiplier = 6;
+  absl::Duration heartbeat_epsilon = absl::Milliseconds(500);
 };
 
 class CheckerSet {

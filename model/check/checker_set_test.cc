@@ -36,7 +36,7 @@ TEST(CheckerSetTest, EveryInvariantHasAVerdictAndACleanRunPassesThemAll) {
                        kOneDispatcherPerTerm, kUniqueSessionIds, kBackoffBounds,
                        kNoRegistrationWhenStopped, kDispatcherLeaderOnly, kDispatcherInvariants,
                        kStoreAgreement, kSingleRunningTaskPerSlot,
-                       kAssignOnlyToReadyNode}));
+                       kAssignOnlyToReadyNode, kUnknownGrace}));
 }
 
 TEST(CheckerSetTest, ViolationNamesTheInvariantTimeHostsAndSeed) {

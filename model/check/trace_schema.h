@@ -38,6 +38,9 @@ namespace kind {
 inline constexpr char kHostStart[] = "host.start";
 inline constexpr char kHostStop[] = "host.stop";
 inline constexpr char kHostCrash[] = "host.crash";
+// host.clock {offset_ns, drift_ppm}: a step set the host's clock (World::SetClock); from now on
+// its local time runs with this offset and drift.
+inline constexpr char kHostClock[] = "host.clock";
 
 // --- Raft (manager adapters) ---------------------------------------------------------------
 // raft.state {node, term, role, lead}: whenever the node's term, role or known leader changes
@@ -100,6 +103,19 @@ inline constexpr char kDispatcherSessionEnd[] = "dispatcher.session_end";
 // only on a violation, at most once per manager process.
 inline constexpr char kDispatcherInvariant[] = "dispatcher.invariant";
 
+// dispatcher.starting {detail}: the dispatcher was started and marks every node UNKNOWN; detail =
+// "heartbeat_period=<absl duration>", the heartbeat period its registry uses from then on.
+// dispatcher.node.unknown {node, detail}: the starting dispatcher put `node` in UNKNOWN and armed
+// its expiry (SwarmKit's markNodesUnknown); detail = "deadline_ns=<local deadline>".
+// dispatcher.heartbeat.expired {node, detail}: the node's heartbeat deadline passed and it is
+// being marked DOWN; detail = the status message ("heartbeat failure", or 'heartbeat failure for
+// node in "unknown" state' when it never heartbeated since it was put in UNKNOWN).
+// These three are the dispatcher's own notes (Manager::TraceDispatcherNote), listed here because
+// dispatcher.unknown_grace reads them.
+inline constexpr char kDispatcherStarting[] = "dispatcher.starting";
+inline constexpr char kDispatcherNodeUnknown[] = "dispatcher.node.unknown";
+inline constexpr char kDispatcherHeartbeatExpired[] = "dispatcher.heartbeat.expired";
+
 // --- Agent (worker and manager adapters, for the agent on that host) --------------------------
 // agent.backoff {backoff_ns, delay_ns, initial_ns, max_ns}: every time the agent begins a new
 // session: the current session-failure backoff, the delay drawn from it, and the configured
@@ -159,6 +175,9 @@ inline constexpr char kViolation[] = "violation";
 inline constexpr char kCandidate[] = "candidate";
 inline constexpr char kGranted[] = "granted";
 inline constexpr char kPreVote[] = "pre_vote";
+inline constexpr char kDetail[] = "detail";
+inline constexpr char kOffsetNs[] = "offset_ns";
+inline constexpr char kDriftPpm[] = "drift_ppm";
 }  // namespace field
 
 // Values of string fields the checkers compare.
