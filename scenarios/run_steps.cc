@@ -277,15 +277,10 @@ class StepApplier {
     call.may_be_lost = step_.may_be_lost;
     call.via = host == sim::kNoHost ? "" : run_.NameOf(host);
     const size_t index = run_.AddControlCall(call);
-    swarmsim::process::NodeProcess* node = host == sim::kNoHost ? nullptr : run_.Node(host);
-    if (node == nullptr || !node->is_manager()) {
-      const std::string reason =
-          host == sim::kNoHost ? why
-                               : absl::StrCat("cannot reach the control API on ", run_.NameOf(host),
-                                              ": ", node == nullptr ? "the host is down"
-                                                                    : "it runs no manager");
-      run_.Note(absl::StrCat(what, " (control API): refused: UNAVAILABLE: ", reason));
-      run_.AnswerControlCall(index, absl::UnavailableError(reason));
+    const std::string unreachable =
+        host == sim::kNoHost ? why : ControlApiUnreachable(&run_, host);
+    if (!unreachable.empty()) {
+      RefuseControlCall(&run_, index, what, unreachable);
       return;
     }
     const bool paused = world().host(host).state() == sim::HostState::kPaused;
@@ -293,6 +288,18 @@ class StepApplier {
                            paused ? " (paused: the call waits for it)" : "",
                            step_.may_be_lost ? " (may be lost)" : ""));
     HandControlCall(&run_, host, std::move(request), std::move(what), index);
+  }
+  // Why the control API on `host` cannot take a call now, or "" when it can.
+  static std::string ControlApiUnreachable(RunState* run, sim::HostId host) {
+    swarmsim::process::NodeProcess* node = run->Node(host);
+    if (node != nullptr && node->is_manager()) return "";
+    return absl::StrCat("cannot reach the control API on ", run->NameOf(host), ": ",
+                        node == nullptr ? "the host is down" : "it runs no manager");
+  }
+  static void RefuseControlCall(RunState* run, size_t index, const std::string& what,
+                                const std::string& reason) {
+    run->Note(absl::StrCat(what, " (control API): refused: UNAVAILABLE: ", reason));
+    run->AnswerControlCall(index, absl::UnavailableError(reason));
   }
   // Hands the call to the entry manager's control API. A paused host takes it once it resumes
   // (the request waits in its socket, as with a frozen daemon: checked every
@@ -308,15 +315,12 @@ class StepApplier {
       });
       return;
     }
-    swarmsim::process::NodeProcess* node = run->Node(host);
-    if (node == nullptr || !node->is_manager()) {
-      const std::string reason =
-          absl::StrCat("cannot reach the control API on ", run->NameOf(host), ": ",
-                       node == nullptr ? "the host is down" : "it runs no manager");
-      run->Note(absl::StrCat(what, " (control API): refused: UNAVAILABLE: ", reason));
-      run->AnswerControlCall(index, absl::UnavailableError(reason));
+    const std::string unreachable = ControlApiUnreachable(run, host);
+    if (!unreachable.empty()) {
+      RefuseControlCall(run, index, what, unreachable);
       return;
     }
+    swarmsim::process::NodeProcess* node = run->Node(host);
     node->SubmitControl(world.host(host).context(), std::move(request),
                         [run, what, index](sim::Context&, absl::Status status) {
                           run->Note(status.ok()

@@ -479,13 +479,16 @@ std::vector<std::string> DescribeAll(const sc::Scenario& s) {
 
 }  // namespace
 
-std::string ScenarioText(const sc::Scenario& s, const std::string& header) {
+std::string CommentLines(const std::string& text) {
   std::string out;
-  if (!header.empty()) {
-    for (absl::string_view line : absl::StrSplit(header, '\n')) {
-      absl::StrAppend(&out, line.empty() ? "#" : absl::StrCat("# ", line), "\n");
-    }
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    absl::StrAppend(&out, line.empty() ? "#" : absl::StrCat("# ", line), "\n");
   }
+  return out;
+}
+
+std::string ScenarioText(const sc::Scenario& s, const std::string& header) {
+  std::string out = header.empty() ? "" : CommentLines(header);
   absl::StrAppend(&out, "name: ", Quoted(s.name), "\n");
   if (!s.description.empty()) absl::StrAppend(&out, "description: ", Quoted(s.description), "\n");
   absl::StrAppend(&out, "seed: ", s.seed, "\n");

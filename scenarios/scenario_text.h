@@ -20,6 +20,10 @@ namespace scenarios {
 // first as `#` comment lines (one per line of `header`).
 std::string ScenarioText(const scenarios::Scenario& scenario, const std::string& header = "");
 
+// `text` as `#` comment lines, one per line of `text` ("#" alone for an empty line). For notes
+// appended after a scenario's text, where they do not move the lines its trace records.
+std::string CommentLines(const std::string& text);
+
 // Empty when `a` and `b` agree in every field a scenario file carries (everything but `file`,
 // source locations and `seed_overridden`); otherwise the first difference, e.g.
 // "steps[2] (crash): node: \"m1\" vs \"leader\"".

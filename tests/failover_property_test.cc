@@ -69,17 +69,6 @@ int g_runs = 0;
 int g_discarded = 0;
 int g_failed = 0;
 
-std::string Comments(const std::string& text) {
-  std::string out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    const size_t end = std::min(text.find('\n', start), text.size());
-    absl::StrAppend(&out, "# ", text.substr(start, end - start), "\n");
-    start = end + 1;
-  }
-  return out;
-}
-
 RC_GTEST_PROP(FailoverPropertyTest, SafeAndLiveOnceFaultsStop, ()) {
   const sc::Scenario base = *GenBase();
   const ex::Plan plan = *ex::GenPlan(ex::SpaceOf(base, PropertyTiming()));
@@ -100,7 +89,7 @@ RC_GTEST_PROP(FailoverPropertyTest, SafeAndLiveOnceFaultsStop, ()) {
   ++g_failed;
   const std::string file = absl::StrCat(
       text, "\n",
-      Comments(absl::StrCat("Failed: ", verdict.signature, "\n  ", verdict.detail,
+      sc::CommentLines(absl::StrCat("Failed: ", verdict.signature, "\n  ", verdict.detail,
                             "\nReplay: swarmsim run FILE  (trace digest ",
                             absl::StrFormat("%016x", verdict.digest), ")")));
   if (const char* dir = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR")) {
