@@ -141,6 +141,9 @@ struct RunResult {
   std::vector<TaskHistory> tasks;  // by service, slot, first time
   // Every fault point reached in the run (only when buggify enabled some), by name.
   std::map<std::string, FaultPointCount> fault_points;
+  // Run statistics, never part of the trace: the model's named counters ("agent.heartbeat") and
+  // where the world's events went ("events.timers", "events.stale_timers", ...). By name.
+  std::map<std::string, uint64_t> counters;
   // Whether the scenario enabled any fault point (`buggify { all | enable }`).
   bool buggify = false;
   // Set when the run could not be completed (a step failed, e.g. `leader` with no leader).

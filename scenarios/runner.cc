@@ -251,6 +251,16 @@ void RunState::Finish(RunResult& result) {
   result.seed = scenario_.seed;
   result.sim_time_ns = world_->now().nanos();
   result.events = world_->event_count();
+  for (const auto& [name, n] : world_->counters()) result.counters[name] = n;
+  const sim::World::EventStats& stats = world_->event_stats();
+  result.counters["events.deliveries"] = stats.deliveries;
+  result.counters["events.host_actions"] = stats.host_actions;
+  result.counters["events.moved_timers"] = stats.moved_timers;
+  result.counters["events.retransmits"] = stats.retransmits;
+  result.counters["events.stale_host_actions"] = stats.stale_host_actions;
+  result.counters["events.stale_timers"] = stats.stale_timers;
+  result.counters["events.timers"] = stats.timers;
+  result.counters["events.world_actions"] = stats.world_actions;
   result.digest = world_->trace().digest();
   result.semantic_digest = world_->trace().semantic_digest();
   result.trace_records = world_->trace().size();

@@ -35,8 +35,8 @@ void Context::SetTimerAt(TimerKey key, Time local_deadline) {
 }
 
 void Context::CancelTimer(TimerKey key) {
-  // No search in the queue: forgetting the generation makes the pending event stale.
-  host_->SetTimerGeneration(key, 0);
+  // No search in the queue: forgetting the timer makes its queued event stale.
+  host_->ForgetTimer(key);
 }
 
 bool Context::TimerPending(TimerKey key) const { return host_->TimerGeneration(key) != 0; }
@@ -104,6 +104,8 @@ bool Context::Buggify(absl::string_view site) {
   if (fire) Trace("buggify", {{"site", site}});
   return fire;
 }
+
+void Context::Count(absl::string_view name, uint64_t n) { world_->Count(name, n); }
 
 void Context::Trace(absl::string_view kind, std::initializer_list<TraceField> fields) {
   world_->trace().Append(world_->now(), host_->id(), kind, fields);

@@ -42,8 +42,9 @@ class Context {
   Prng& prng();
   Disk& disk();
 
-  // Timers. Setting a key again supersedes the earlier deadline; the superseded event still
-  // fires in the queue and is ignored. Delays are measured on the local clock (drift applies).
+  // Timers. Setting a key again supersedes the earlier deadline. Pushing a deadline later costs
+  // no event (the queued one moves itself when it comes up); pulling it earlier queues a new
+  // one and the old one is skipped. Delays are measured on the local clock (drift applies).
   void SetTimer(TimerKey key, absl::Duration delay);
   void SetTimerAt(TimerKey key, Time local_deadline);
   void CancelTimer(TimerKey key);
@@ -80,6 +81,10 @@ class Context {
 
   // A named fault site (see fault_points.h).
   bool Buggify(absl::string_view site);
+
+  // Bumps a named run counter (World::counters): statistics for benchmarks and reports, never
+  // part of the trace, so counting changes no digest.
+  void Count(absl::string_view name, uint64_t n = 1);
 
   // A trace record stamped with world time and this host.
   void Trace(absl::string_view kind, std::initializer_list<TraceField> fields);

@@ -24,6 +24,7 @@
 #include "sim/process.h"
 #include "sim/prng.h"
 #include "sim/rpc_endpoint.h"
+#include "sim/time.h"
 #include "sim/types.h"
 
 namespace sim {
@@ -56,24 +57,47 @@ class Host {
   friend class World;
   friend class Context;
 
-  // The generation of the live timer per key (0: none); events carrying another generation are
-  // stale. Generations come from one counter per host that never resets, so a timer set by an
-  // earlier incarnation can never match. Small keys (the usual enum values) index a vector;
-  // others go to a lookup-only hash map (never iterated).
+  // One keyed timer's state. `generation` is the live timer's (0: none), bumped by every
+  // SetTimer from one counter per host that never resets, so a timer set by an earlier
+  // incarnation can never match. `queued` names the one event in the world's queue that stands
+  // for this timer (its `b`); any other event for the key is stale. A SetTimer to a deadline at
+  // or after the queued event's time pushes nothing: when that event comes up early it moves
+  // itself to `deadline` (World::Dispatch), so a timer pushed back on every heartbeat costs one
+  // event per period it actually covers, not one per push.
+  struct TimerState {
+    uint64_t generation = 0;
+    uint64_t queued = 0;
+    Time deadline;   // world time the live timer is due
+    Time queued_at;  // world time of the queued event (<= deadline while live)
+  };
+  // Small keys (the usual enum values) index a vector; others go to a lookup-only hash map
+  // (never iterated).
   static constexpr TimerKey kDenseTimerKeys = 256;
-  uint64_t TimerGeneration(TimerKey key) const {
-    if (key < kDenseTimerKeys) return key < dense_timers_.size() ? dense_timers_[key] : 0;
+  TimerState* FindTimer(TimerKey key) {
+    if (key < kDenseTimerKeys) return key < dense_timers_.size() ? &dense_timers_[key] : nullptr;
     auto it = sparse_timers_.find(key);
-    return it == sparse_timers_.end() ? 0 : it->second;
+    return it == sparse_timers_.end() ? nullptr : &it->second;
   }
-  void SetTimerGeneration(TimerKey key, uint64_t generation) {
+  TimerState& Timer(TimerKey key) {
     if (key < kDenseTimerKeys) {
-      if (key >= dense_timers_.size()) dense_timers_.resize(key + 1, 0);
-      dense_timers_[key] = generation;
-    } else if (generation == 0) {
-      sparse_timers_.erase(key);
+      if (key >= dense_timers_.size()) dense_timers_.resize(key + 1);
+      return dense_timers_[key];
+    }
+    return sparse_timers_[key];
+  }
+  uint64_t TimerGeneration(TimerKey key) const {
+    if (key < kDenseTimerKeys) {
+      return key < dense_timers_.size() ? dense_timers_[key].generation : 0;
+    }
+    auto it = sparse_timers_.find(key);
+    return it == sparse_timers_.end() ? 0 : it->second.generation;
+  }
+  // The timer fired or was cancelled: its queued event, wherever it is, is now stale.
+  void ForgetTimer(TimerKey key) {
+    if (key < kDenseTimerKeys) {
+      if (key < dense_timers_.size()) dense_timers_[key] = TimerState();
     } else {
-      sparse_timers_[key] = generation;
+      sparse_timers_.erase(key);
     }
   }
   void ClearTimers() {
@@ -87,13 +111,13 @@ class Host {
   HostId id_;
   uint64_t incarnation_ = 0;
   std::unique_ptr<Process> process_;
-  std::vector<uint64_t> dense_timers_;
+  std::vector<TimerState> dense_timers_;
   uint64_t timer_generation_counter_ = 0;
   HostClock clock_;
   Context context_;
   Prng prng_;
   // Colder state.
-  absl::flat_hash_map<TimerKey, uint64_t> sparse_timers_;
+  absl::flat_hash_map<TimerKey, TimerState> sparse_timers_;
   // Events that arrived while paused, in arrival order.
   std::vector<Event> held_;
   std::string name_;

@@ -63,12 +63,12 @@ CallId RpcEndpoint::StartCall(ConnId conn, absl::string_view method, Payload req
     return id;
   }
   ClientCall& stored = calls_.emplace(id, std::move(call)).first->second;
+  calls_by_conn_.emplace(conn, id);
   if (timeout > absl::ZeroDuration()) {
-    world_->PostToHost(*host_, timeout, [this, id](Context&) {
+    stored.deadline = world_->PostToHost(*host_, timeout, [this, id](Context&) {
       auto it = calls_.find(id);
       if (it == calls_.end()) return;
-      ClientCall expired = std::move(it->second);
-      calls_.erase(it);
+      ClientCall expired = TakeCall(it);
       // gRPC propagates the deadline: the server's call is cancelled too.
       auto c = conns_.find(expired.conn);
       if (expired.sent && c != conns_.end() && c->second.state == ConnState::kReady) {
@@ -104,8 +104,7 @@ void RpcEndpoint::SendRequest(CallId id, ClientCall& call) {
 void RpcEndpoint::CancelCall(CallId id) {
   auto it = calls_.find(id);
   if (it == calls_.end()) return;
-  ClientCall call = std::move(it->second);
-  calls_.erase(it);
+  ClientCall call = TakeCall(it);
   auto c = conns_.find(call.conn);
   if (call.sent && c != conns_.end() && c->second.state == ConnState::kReady) {
     const uint32_t slot = NewPacket(call.conn, c->second, PacketType::kCancel);
@@ -389,8 +388,7 @@ void RpcEndpoint::HandleClientReply(Packet& p) {
     if (on_message) on_message(host_->context(), p.payload);
     return;
   }
-  ClientCall call = std::move(it->second);
-  calls_.erase(it);
+  ClientCall call = TakeCall(it);
   Complete(p.call, std::move(call), p.status, p.payload);
 }
 
@@ -434,15 +432,16 @@ void RpcEndpoint::CloseLocal(ConnId conn, const RpcStatus& conn_status,
       on_state(ctx, ConnState::kClosed, conn_status);
     });
   }
-  for (auto cit = calls_.begin(); cit != calls_.end();) {
-    if (cit->second.conn != conn) {
-      ++cit;
-      continue;
-    }
-    const CallId id = cit->first;
-    ClientCall call = std::move(cit->second);
-    cit = calls_.erase(cit);
-    PostFailure(id, std::move(call), call_status);
+  // In CallId order, as a scan of every call would go.
+  std::vector<CallId> failing;
+  for (auto idx = calls_by_conn_.lower_bound({conn, CallId{0}});
+       idx != calls_by_conn_.end() && idx->first == conn; ++idx) {
+    failing.push_back(idx->second);
+  }
+  for (CallId id : failing) {
+    auto cit = calls_.find(id);
+    SIM_CHECK(cit != calls_.end());
+    PostFailure(id, TakeCall(cit), call_status);
   }
   // The conn's server calls come from the (conn, client call) index, not a scan of every call:
   // a leader holds one open stream per agent. They are cancelled in ServerCallId order, as a
@@ -461,6 +460,15 @@ void RpcEndpoint::CloseLocal(ConnId conn, const RpcStatus& conn_status,
     server_calls_.erase(sit);
     if (on_cancel) world_->PostToHost(*host_, absl::ZeroDuration(), std::move(on_cancel));
   }
+}
+
+RpcEndpoint::ClientCall RpcEndpoint::TakeCall(std::map<CallId, ClientCall>::iterator it) {
+  ClientCall call = std::move(it->second);
+  calls_by_conn_.erase({call.conn, it->first});
+  calls_.erase(it);
+  world_->CancelHostAction(call.deadline);
+  call.deadline = kNoHostAction;
+  return call;
 }
 
 void RpcEndpoint::Complete(CallId id, ClientCall call, const RpcStatus& status,
@@ -508,6 +516,7 @@ void RpcEndpoint::Crash() {
   }
   conns_.clear();
   calls_.clear();
+  calls_by_conn_.clear();
   server_calls_.clear();
   server_call_index_.clear();
   handlers_.clear();

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -84,6 +85,7 @@ class RpcEndpoint {
     bool streaming = false;
     bool sent = false;
     Payload request;  // Kept only until sent.
+    HostActionId deadline = kNoHostAction;  // Cancelled when the call ends otherwise.
     UnaryCallback done;
     StreamCallbacks stream;
   };
@@ -113,6 +115,8 @@ class RpcEndpoint {
   // Closes a connection here: removes it and its calls, then runs on_state(kClosed,
   // conn_status), client callbacks with call_status, and server on-cancel callbacks.
   void CloseLocal(ConnId conn, const RpcStatus& conn_status, const RpcStatus& call_status);
+  // Removes an ended client call (from calls_ and its conn's index) and cancels its deadline.
+  ClientCall TakeCall(std::map<CallId, ClientCall>::iterator it);
   void Complete(CallId id, ClientCall call, const RpcStatus& status, const Payload& response);
   void PostFailure(CallId id, ClientCall call, RpcStatus status);
   void TraceConn(ConnId conn, const Conn& c, const RpcStatus& status);
@@ -121,6 +125,9 @@ class RpcEndpoint {
   Host* host_;
   std::map<ConnId, Conn> conns_;
   std::map<CallId, ClientCall> calls_;
+  // (conn, call) for every entry of calls_: a conn's calls without a scan of every call (a
+  // follower forwards one call per agent to the leader on a single conn).
+  std::set<std::pair<ConnId, CallId>> calls_by_conn_;
   std::map<ServerCallId, ServerCall> server_calls_;
   // (conn, client call id) -> server call.
   std::map<std::pair<ConnId, CallId>, ServerCallId> server_call_index_;

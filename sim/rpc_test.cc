@@ -138,6 +138,38 @@ TEST_F(RpcFixture, UnaryCallGetsTheAnswerAfterOneRoundTrip) {
   EXPECT_EQ(conn_states_[0].first, ConnState::kReady);
 }
 
+TEST_F(RpcFixture, AnsweredCallCancelsItsDeadline) {
+  DialAt(Ms(0));
+  CallAt(Ms(10), "Echo", absl::Seconds(1), "ping");
+  world_.RunUntil(Sec(5));
+  ASSERT_EQ(outcomes_.size(), 1u);
+  EXPECT_EQ(outcomes_[0].code, StatusCode::kOk);
+  // The deadline's event was still queued when the answer came: skipped, never run.
+  EXPECT_EQ(world_.event_stats().stale_host_actions, 1u);
+}
+
+TEST_F(RpcFixture, ClosingAConnFailsItsCallsInCallOrderAndNoOthers) {
+  DialAt(Ms(0));
+  CallAt(Ms(10), "Slow", absl::Seconds(30), "a");
+  CallAt(Ms(11), "Slow", absl::Seconds(30), "b");
+  ConnId first = 0;
+  world_.At(Ms(20), [&] {
+    first = conn_;
+    DialOptions o;
+    conn_ = client().Dial(server_, o);
+  });
+  CallAt(Ms(30), "Slow", absl::Seconds(30), "c");
+  world_.At(Ms(40), [&] { client().CloseConn(first); });
+  world_.RunUntil(Sec(1));
+  ASSERT_EQ(outcomes_.size(), 2u);
+  EXPECT_EQ(outcomes_[0].code, StatusCode::kCancelled);
+  EXPECT_EQ(outcomes_[1].code, StatusCode::kCancelled);
+  world_.RunUntil(Sec(10));
+  ASSERT_EQ(outcomes_.size(), 3u);  // "c", on the other conn, is answered.
+  EXPECT_EQ(outcomes_[2].code, StatusCode::kOk);
+  EXPECT_EQ(outcomes_[2].body, "late");
+}
+
 TEST_F(RpcFixture, CallsMadeWhileConnectingAreSentOnceReady) {
   DialAt(Ms(0));
   CallAt(Ms(0), "Echo", absl::Seconds(1));

@@ -9,20 +9,33 @@
 namespace sim {
 namespace {
 
-constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
-
-uint64_t HashU64(uint64_t hash, uint64_t v) {
-  // Little-endian byte by byte: the encoding must not depend on the host's byte order.
-  for (int i = 0; i < 8; ++i) {
-    hash ^= (v >> (8 * i)) & 0xff;
-    hash *= kFnvPrime;
-  }
-  return hash;
+// The digest's mixer, part of the trace format (changing it rewrites every golden digest): xor
+// the word in, multiply by 2^64 / phi (odd), fold the high half down so that the next multiply
+// spreads every bit of this one.
+uint64_t DigestWord(uint64_t hash, uint64_t word) {
+  hash ^= word;
+  hash *= 0x9e3779b97f4a7c15ULL;
+  return hash ^ (hash >> 32);
 }
 
+uint64_t HashU64(uint64_t hash, uint64_t v) { return DigestWord(hash, v); }
+
 uint64_t HashString(uint64_t hash, absl::string_view s) {
-  hash = HashU64(hash, s.size());
-  return Fnv1a64(hash, s);
+  hash = DigestWord(hash, s.size());
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  std::size_t n = s.size();
+  // Little-endian words assembled byte by byte: the same digest on any host.
+  for (; n >= 8; n -= 8, p += 8) {
+    uint64_t w = 0;
+    for (int i = 7; i >= 0; --i) w = (w << 8) | p[i];
+    hash = DigestWord(hash, w);
+  }
+  if (n > 0) {
+    uint64_t w = 0;
+    for (std::size_t i = n; i-- > 0;) w = (w << 8) | p[i];
+    hash = DigestWord(hash, w);
+  }
+  return hash;
 }
 
 bool IsReservedKey(absl::string_view key) {
@@ -86,7 +99,7 @@ std::string DescribeRecordDifference(const TraceRecord& a, const TraceRecord& b)
 uint64_t Fnv1a64(uint64_t hash, absl::string_view bytes) {
   for (char c : bytes) {
     hash ^= static_cast<unsigned char>(c);
-    hash *= kFnvPrime;
+    hash *= 0x100000001b3ULL;  // The FNV-1a 64 prime.
   }
   return hash;
 }
@@ -202,20 +215,28 @@ void Trace::Append(Time at, HostId host, absl::string_view kind,
   }
 
   if (!observers_.empty()) {
-    TraceRecord record;
+    // Observers see one reused record (its strings and field vector keep their capacity, so a
+    // record costs no allocation once warm). An observer that appends to the trace (a triggered
+    // step acting inline) gets a fresh record for the nested append, so the outer one is intact.
+    TraceRecord fresh;
+    TraceRecord& record = observing_ ? fresh : scratch_record_;
+    const bool outermost = !observing_;
+    observing_ = true;
     record.at = at;
     record.seq = seq;
     record.host = host;
-    record.kind = std::string(kind);
-    for (const TraceField& f : fields) {
-      TraceRecord::Field field;
-      field.key = std::string(f.key());
+    record.kind.assign(kind.data(), kind.size());
+    record.fields.resize(fields.size());
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      const TraceField& f = fields[i];
+      TraceRecord::Field& field = record.fields[i];
+      field.key.assign(f.key().data(), f.key().size());
       field.is_string = f.is_string();
       field.int_value = f.int_value();
-      field.str_value = std::string(f.str_value());
-      record.fields.push_back(std::move(field));
+      field.str_value.assign(f.str_value().data(), f.str_value().size());
     }
     for (const Observer& observer : observers_) observer(record);
+    if (outermost) observing_ = false;
   }
 }
 

@@ -17,6 +17,11 @@ inline constexpr HostId kNoHost = std::numeric_limits<uint32_t>::max();
 // enum value combined with a peer id). Setting a timer again with the same key supersedes it.
 using TimerKey = uint64_t;
 
+// A posted host action (World::PostToHost): its slot in the low 32 bits, the slot's generation
+// in the high 32. 0 is never a live handle (generations start at 1).
+using HostActionId = uint64_t;
+inline constexpr HostActionId kNoHostAction = 0;
+
 }  // namespace sim
 
 #endif  // SWARMSIM_SIM_TYPES_H_

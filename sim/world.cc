@@ -68,6 +68,12 @@ HostId World::FindHost(absl::string_view name) const {
   return it == host_ids_.end() ? kNoHost : it->second;
 }
 
+void World::Count(absl::string_view name, uint64_t n) {
+  auto it = counters_.find(name);
+  if (it == counters_.end()) it = counters_.emplace(std::string(name), 0).first;
+  it->second += n;
+}
+
 void World::TraceWorld(absl::string_view kind, std::initializer_list<TraceField> fields) {
   trace_.Append(now_, kNoHost, kind, fields);
 }
@@ -90,9 +96,8 @@ void World::DropHeld(Host& host) {
   // Held packets must return to the slab; held timers and actions simply die.
   for (const Event& e : host.held_) {
     if (e.kind == kDeliverEvent) FreePacket(static_cast<uint32_t>(e.a));
-    if (e.kind == kHostActionEvent) {
-      host_actions_[e.a].fn = nullptr;
-      free_host_actions_.push_back(static_cast<uint32_t>(e.a));
+    if (e.kind == kHostActionEvent && host_actions_[e.a].generation == e.b) {
+      FreeHostAction(static_cast<uint32_t>(e.a));
     }
   }
   host.held_.clear();
@@ -185,24 +190,48 @@ void World::At(Time at, std::function<void()> action) {
 }
 
 void World::SetTimer(Host& host, TimerKey key, Time world_deadline) {
-  const uint64_t generation = ++host.timer_generation_counter_;
-  host.SetTimerGeneration(key, generation);
-  Schedule(world_deadline < now_ ? now_ : world_deadline, kTimerEvent, host.id_, key, generation);
+  Host::TimerState& timer = host.Timer(key);
+  timer.generation = ++host.timer_generation_counter_;
+  timer.deadline = world_deadline < now_ ? now_ : world_deadline;
+  // The queued event comes up first and moves itself to the new deadline (Dispatch).
+  if (timer.queued != 0 && timer.queued_at <= timer.deadline) return;
+  timer.queued = timer.generation;
+  timer.queued_at = timer.deadline;
+  Schedule(timer.deadline, kTimerEvent, host.id_, key, timer.generation);
 }
 
-void World::PostToHost(Host& host, absl::Duration local_delay, std::function<void(Context&)> fn) {
+HostActionId World::PostToHost(Host& host, absl::Duration local_delay,
+                               std::function<void(Context&)> fn) {
   uint32_t slot;
   if (free_host_actions_.empty()) {
     slot = static_cast<uint32_t>(host_actions_.size());
     host_actions_.emplace_back();
+    host_actions_[slot].generation = 1;
   } else {
     slot = free_host_actions_.back();
     free_host_actions_.pop_back();
   }
-  host_actions_[slot].incarnation = host.incarnation_;
-  host_actions_[slot].fn = std::move(fn);
+  HostAction& action = host_actions_[slot];
+  action.incarnation = host.incarnation_;
+  action.fn = std::move(fn);
   const absl::Duration delay = host.clock_.WorldDelay(now_, local_delay);
-  Schedule(now_ + delay, kHostActionEvent, host.id_, slot, 0);
+  Schedule(now_ + delay, kHostActionEvent, host.id_, slot, action.generation);
+  return (HostActionId{action.generation} << 32) | slot;
+}
+
+void World::FreeHostAction(uint32_t slot) {
+  HostAction& action = host_actions_[slot];
+  action.fn = nullptr;
+  ++action.generation;
+  if (action.generation == 0) action.generation = 1;  // 0 stays "no action".
+  free_host_actions_.push_back(slot);
+}
+
+void World::CancelHostAction(HostActionId id) {
+  const uint32_t slot = static_cast<uint32_t>(id);
+  if (id == kNoHostAction || slot >= host_actions_.size()) return;
+  if (host_actions_[slot].generation != static_cast<uint32_t>(id >> 32)) return;
+  FreeHostAction(slot);
 }
 
 bool World::Step() {
@@ -224,6 +253,7 @@ void World::RunUntil(Time deadline) {
 void World::Dispatch(const Event& event) {
   switch (event.kind) {
     case kWorldActionEvent: {
+      ++event_stats_.world_actions;
       // Move out first: the action may schedule more actions and grow the slab.
       std::function<void()> action = std::move(world_actions_[event.a]);
       world_actions_[event.a] = nullptr;
@@ -232,9 +262,29 @@ void World::Dispatch(const Event& event) {
       return;
     }
     case kRetransmitEvent:
+      ++event_stats_.retransmits;
       // The sender's kernel retransmits even while its process is paused.
       Retransmit(static_cast<uint32_t>(event.a));
       return;
+    case kTimerEvent: {
+      // Before any pause check: a timer moved later is re-queued at its deadline even while its
+      // host is paused, so it is held (and replayed) in the position of the time it is due.
+      Host& host = *hosts_[event.target];
+      Host::TimerState* timer = host.FindTimer(event.a);
+      if (timer == nullptr || timer->queued != event.b) {
+        ++event_stats_.stale_timers;  // Superseded, cancelled, fired, or of an ended incarnation.
+        return;
+      }
+      if (event.at < timer->deadline) {
+        ++event_stats_.moved_timers;
+        timer->queued = timer->generation;
+        timer->queued_at = timer->deadline;
+        Schedule(timer->deadline, kTimerEvent, host.id_, event.a, timer->generation);
+        return;
+      }
+      DispatchToHost(host, event);
+      return;
+    }
     default:
       DispatchToHost(*hosts_[event.target], event);
   }
@@ -242,17 +292,20 @@ void World::Dispatch(const Event& event) {
 
 void World::DispatchToHost(Host& host, const Event& event) {
   if (host.state_ == HostState::kPaused) {
-    host.held_.push_back(event);
+    host.held_.push_back(event);  // Counted when it runs, after the resume.
     return;
   }
   switch (event.kind) {
     case kTimerEvent:
+      ++event_stats_.timers;
       FireTimer(host, event);
       return;
     case kDeliverEvent:
+      ++event_stats_.deliveries;
       Deliver(host, static_cast<uint32_t>(event.a));
       return;
     case kHostActionEvent:
+      ++event_stats_.host_actions;
       RunHostAction(host, event);
       return;
     default:
@@ -261,18 +314,28 @@ void World::DispatchToHost(Host& host, const Event& event) {
 }
 
 void World::FireTimer(Host& host, const Event& event) {
-  if (host.state_ != HostState::kRunning) return;
-  // Superseded (a later SetTimer) or cancelled: the event is stale and ignored.
-  if (host.TimerGeneration(event.a) != event.b) return;
-  host.SetTimerGeneration(event.a, 0);
+  // Checked again: a held event replays after the resume, and a stop or crash may have come first.
+  Host::TimerState* timer = host.FindTimer(event.a);
+  if (host.state_ != HostState::kRunning || timer == nullptr || timer->queued != event.b) {
+    ++event_stats_.stale_timers;
+    return;
+  }
+  host.ForgetTimer(event.a);
   host.process_->OnTimer(host.context_, event.a);
 }
 
 void World::RunHostAction(Host& host, const Event& event) {
-  HostAction action = std::move(host_actions_[event.a]);
-  host_actions_[event.a].fn = nullptr;
-  free_host_actions_.push_back(static_cast<uint32_t>(event.a));
-  if (host.state_ != HostState::kRunning || action.incarnation != host.incarnation_) return;
+  const uint32_t slot = static_cast<uint32_t>(event.a);
+  if (host_actions_[slot].generation != event.b) {
+    ++event_stats_.stale_host_actions;  // Cancelled; the slot may already serve another action.
+    return;
+  }
+  HostAction action = std::move(host_actions_[slot]);
+  FreeHostAction(slot);
+  if (host.state_ != HostState::kRunning || action.incarnation != host.incarnation_) {
+    ++event_stats_.stale_host_actions;
+    return;
+  }
   action.fn(host.context_);
 }
 

@@ -71,6 +71,22 @@ class World {
   Trace& trace() { return trace_; }
   FaultPoints& fault_points() { return fault_points_; }
   uint64_t event_count() const { return event_count_; }
+  // Where the events went (a benchmark's events-per-heartbeat, a profile without a profiler).
+  // Never part of the trace or the digest.
+  struct EventStats {
+    uint64_t timers = 0;          // timer events popped, stale ones included
+    uint64_t stale_timers = 0;    // superseded or cancelled: popped, not dispatched
+    uint64_t moved_timers = 0;    // came up before their pushed-back deadline: re-queued
+    uint64_t deliveries = 0;      // datagrams and connection packets reaching a host
+    uint64_t retransmits = 0;
+    uint64_t world_actions = 0;   // scenario steps, fault plans
+    uint64_t host_actions = 0;    // RPC deadlines, keepalives, outcomes, model closures
+    uint64_t stale_host_actions = 0;  // cancelled, or their incarnation ended: not run
+  };
+  const EventStats& event_stats() const { return event_stats_; }
+  // Named counters that the model bumps (Context::Count): "agent.heartbeat", ... In name order.
+  const std::map<std::string, uint64_t, std::less<>>& counters() const { return counters_; }
+  void Count(absl::string_view name, uint64_t n = 1);
   std::size_t queue_size() const { return queue_.size(); }
 
   // Hosts are created stopped; StartHost runs a fresh process from `factory`.
@@ -103,6 +119,17 @@ class World {
     At(now_ + delay, std::move(action));
   }
 
+  // Runs `fn` on the host's current incarnation after a local-clock delay (held while paused,
+  // dropped if the host stops or crashes first). The RPC layer's deadlines and keepalives.
+  // Returns a handle for CancelHostAction.
+  HostActionId PostToHost(Host& host, absl::Duration local_delay,
+                          std::function<void(Context&)> fn);
+  // Cancels a posted action that has not run: its closure is destroyed now and its event, still
+  // in the queue, is skipped when popped (counted as events.stale_host_actions, never
+  // dispatched). A no-op for an action that already ran or was cancelled (the slot's generation
+  // moved on). An RPC's deadline is cancelled when the call ends otherwise.
+  void CancelHostAction(HostActionId id);
+
   // The time of the next event, or nullopt when the queue is empty. Lets a driver stop exactly at
   // a deadline and inspect the world between events (the scenario runner's expectations).
   std::optional<Time> NextEventTime() const {
@@ -131,8 +158,12 @@ class World {
   };
   struct HostAction {
     uint64_t incarnation = 0;
+    // Bumped whenever the slot is freed (run or cancelled): an event carrying an older
+    // generation is stale, so a slot can be reused at once after a cancel.
+    uint32_t generation = 0;
     std::function<void(Context&)> fn;
   };
+  void FreeHostAction(uint32_t slot);
 
   void Schedule(Time at, uint32_t kind, uint32_t target, uint64_t a, uint64_t b);
   void Dispatch(const Event& event);
@@ -144,9 +175,6 @@ class World {
 
   // Timers (Context).
   void SetTimer(Host& host, TimerKey key, Time world_deadline);
-  // Runs `fn` on the host's current incarnation after a local-clock delay (held while paused,
-  // dropped if the host stops or crashes first). The RPC layer's deadlines and keepalives.
-  void PostToHost(Host& host, absl::Duration local_delay, std::function<void(Context&)> fn);
 
   // Packets (world_net.cc).
   uint32_t AllocPacket();
@@ -176,6 +204,8 @@ class World {
   Prng prng_;
   EventQueue queue_;
   uint64_t event_count_ = 0;
+  EventStats event_stats_;
+  std::map<std::string, uint64_t, std::less<>> counters_;
   Network network_;
   FaultPoints fault_points_;
   Trace trace_;

@@ -51,6 +51,85 @@ TEST(WorldTest, SupersededTimerIsIgnored) {
   EXPECT_EQ(fired_at, (std::vector<int64_t>{Sec(3).nanos()}));
 }
 
+TEST(WorldTest, TimerPushedLaterCostsNoEventAndFiresAtTheNewDeadline) {
+  World world;
+  std::vector<int64_t> fired_at;
+  LambdaProcessSpec spec;
+  spec.on_start = [](Context& ctx) { ctx.SetTimer(7, absl::Seconds(1)); };
+  spec.on_timer = [&](Context& ctx, TimerKey) { fired_at.push_back(ctx.LocalNow().nanos()); };
+  const HostId h = world.AddHost("h", LambdaFactory(spec));
+  world.StartHost(h);
+  // Pushed back nine times before it is due: one queued event, moved once when it comes up.
+  for (int i = 1; i <= 9; ++i) {
+    world.At(Time::FromNanos(i * 100000000), [&world, h, i] {
+      world.host(h).context().SetTimer(7, absl::Seconds(2) + absl::Milliseconds(i));
+    });
+  }
+  world.RunUntil(Time::FromNanos(950000000));
+  EXPECT_EQ(world.queue_size(), 1u);  // Still the one event from on_start.
+  world.RunUntil(Sec(10));
+  EXPECT_EQ(fired_at, (std::vector<int64_t>{Time::FromNanos(900000000).nanos() +
+                                            absl::ToInt64Nanoseconds(absl::Seconds(2) +
+                                                                     absl::Milliseconds(9))}));
+  EXPECT_EQ(world.event_stats().moved_timers, 1u);
+  EXPECT_EQ(world.event_stats().stale_timers, 0u);
+}
+
+TEST(WorldTest, TimerPulledEarlierFiresOnceAtTheEarlierDeadline) {
+  World world;
+  std::vector<int64_t> fired_at;
+  LambdaProcessSpec spec;
+  spec.on_start = [](Context& ctx) {
+    ctx.SetTimer(7, absl::Seconds(5));
+    ctx.SetTimer(7, absl::Seconds(2));
+  };
+  spec.on_timer = [&](Context& ctx, TimerKey) { fired_at.push_back(ctx.LocalNow().nanos()); };
+  world.StartHost(world.AddHost("h", LambdaFactory(spec)));
+  world.RunUntil(Sec(10));
+  EXPECT_EQ(fired_at, (std::vector<int64_t>{Sec(2).nanos()}));
+  EXPECT_EQ(world.event_stats().stale_timers, 1u);  // The 5 s event, skipped.
+}
+
+TEST(WorldTest, PushedBackTimerOfAPausedHostReplaysInTheOrderOfItsDeadline) {
+  // A moved timer is re-queued even while its host is paused, so on resume it runs where its
+  // deadline puts it among the held events: after a message that arrived before it.
+  World world;
+  std::vector<std::string> order;
+  LambdaProcessSpec receiver;
+  receiver.on_start = [](Context& ctx) { ctx.SetTimer(1, absl::Seconds(1)); };
+  receiver.on_timer = [&](Context&, TimerKey) { order.push_back("timer"); };
+  receiver.on_message = [&](Context&, const Message&) { order.push_back("message"); };
+  LambdaProcessSpec sender;
+  const HostId r = world.AddHost("r", LambdaFactory(receiver));
+  const HostId s = world.AddHost("s", LambdaFactory(sender));
+  world.StartHost(r);
+  world.StartHost(s);
+  world.At(Time::FromNanos(500000000), [&] {
+    world.host(r).context().SetTimer(1, absl::Seconds(3));  // Due at 3.5 s.
+    world.PauseHost(r);
+  });
+  world.At(Sec(2), [&] { world.host(s).context().Send(r, "m", Payload::Bytes("x")); });
+  world.At(Sec(5), [&] { world.ResumeHost(r); });
+  world.RunUntil(Sec(10));
+  EXPECT_EQ(order, (std::vector<std::string>{"message", "timer"}));
+}
+
+TEST(WorldTest, CancelledHostActionNeverRunsAndItsSlotIsReused) {
+  World world;
+  LambdaProcessSpec spec;
+  const HostId h = world.AddHost("h", LambdaFactory(spec));
+  world.StartHost(h);
+  std::vector<std::string> ran;
+  const HostActionId first = world.PostToHost(world.host(h), absl::Seconds(1),
+                                              [&](Context&) { ran.push_back("first"); });
+  world.CancelHostAction(first);
+  world.PostToHost(world.host(h), absl::Seconds(2), [&](Context&) { ran.push_back("second"); });
+  world.CancelHostAction(first);  // Already cancelled: must not touch the reused slot.
+  world.RunUntil(Sec(5));
+  EXPECT_EQ(ran, (std::vector<std::string>{"second"}));
+  EXPECT_EQ(world.event_stats().stale_host_actions, 1u);
+}
+
 TEST(WorldTest, CancelledTimerNeverFires) {
   World world;
   int fired = 0;

@@ -73,8 +73,18 @@ void AgentHost::Apply(sim::Context& ctx, agent::AgentOutput out) {
       it = it->second == seq ? delayed_.erase(it) : std::next(it);
     }
   }
-  for (const agent::RpcCall& call : out.calls) StartCall(ctx, call);
+  // The session arms its own heartbeat deadline beside the call's (SwarmKit has one: the call's
+  // context deadline). For a call that crosses the network the RPC layer enforces that same
+  // deadline and its event is posted first (calls start before timers), so the session's timer
+  // could only ever fire stale: it is not armed. A local call (a manager's own agent) has no
+  // transport deadline and keeps it.
+  bool remote_heartbeat = false;
+  for (const agent::RpcCall& call : out.calls) {
+    if (call.kind == agent::CallKind::kHeartbeat && !call.target.local) remote_heartbeat = true;
+    StartCall(ctx, call);
+  }
   for (const agent::TimerRequest& timer : out.timers) {
+    if (remote_heartbeat && timer.kind == agent::TimerKind::kHeartbeatDeadline) continue;
     loop_->At(ctx, timer.at, [this, timer](sim::Context& c) {
       if (StartFails(c, timer)) {
         Apply(c, agent_.FailTask(c.LocalNow(), timer.task_id, kStartFailedMessage));
@@ -113,6 +123,8 @@ void AgentHost::StartCall(sim::Context& ctx, const agent::RpcCall& call) {
 
 void AgentHost::SendCall(sim::Context& ctx, const agent::RpcCall& call) {
   const agent::CallId id = call.id;
+  // Benchmarks report events per heartbeat (//tests/bench:cluster_bench).
+  if (call.kind == agent::CallKind::kHeartbeat) ctx.Count("agent.heartbeat");
   DispatcherCall wrapped;
   wrapped.node_id = agent_.config().node_id;
   wrapped.forwarded = false;

@@ -13,6 +13,9 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <string>
+
+#include "absl/strings/string_view.h"
 
 #include "absl/time/time.h"
 #include "sim/context.h"
@@ -33,12 +36,25 @@ class HostLoop {
   // At a local-clock instant (at once if it has passed).
   void At(sim::Context& ctx, sim::Time local_at, Fn fn);
   void Post(sim::Context& ctx, Fn fn);
+  // A deadline slot, re-armed in place: runs `fn` at local instant `at` unless the slot is armed
+  // again first, in which case only the latest (at, fn) counts. The slot is one keyed host timer
+  // (Context::SetTimerAt), so pushing its deadline later costs no event: a heartbeat that extends
+  // a node's expiry 3 periods ahead every period makes one event per expiry window, not one per
+  // heartbeat that fires only to be ignored. Slots are named by the caller ("expiry/<node>"),
+  // live until they fire, and die with the process.
+  void ArmSlot(sim::Context& ctx, absl::string_view slot, sim::Time at, Fn fn);
   // False when `key` is not one of the loop's.
   bool HandleTimer(sim::Context& ctx, sim::TimerKey key);
 
-  size_t pending() const { return timers_.size() + mailbox_.size(); }
+  size_t pending() const { return timers_.size() + mailbox_.size() + slots_.size(); }
 
  private:
+  struct Slot {
+    sim::TimerKey key = 0;
+    Fn fn;
+  };
+  std::map<std::string, Slot, std::less<>> slots_;
+  std::map<sim::TimerKey, std::string> slot_names_;  // key -> slots_ entry
   uint64_t next_key_ = kDynamicBase;
   std::map<sim::TimerKey, Fn> timers_;
   std::deque<Fn> mailbox_;

@@ -163,9 +163,17 @@ void Manager::ApplyDispatcher(sim::Context& ctx, dispatcher::DispatcherOutput ou
     EnqueueWrite(ctx, std::move(write));
   }
   for (const dispatcher::TimerRequest& timer : out.timers) {
-    loop_->At(ctx, timer.deadline, [this, timer](sim::Context& c) {
+    auto fire = [this, timer](sim::Context& c) {
       if (active_) ApplyDispatcher(c, dispatcher_->OnTimer(c.LocalNow(), timer));
-    });
+    };
+    // A node's heartbeat expiry supersedes its previous one (the dispatcher ignores all but the
+    // latest generation), so it is one slot re-armed in place: one event per expiry window
+    // instead of one per heartbeat. The dispatcher sees the same live timer at the same instant.
+    if (timer.kind == dispatcher::TimerKind::kHeartbeatExpiry) {
+      loop_->ArmSlot(ctx, absl::StrCat("expiry/", timer.node_id), timer.deadline, std::move(fire));
+    } else {
+      loop_->At(ctx, timer.deadline, std::move(fire));
+    }
   }
   for (const dispatcher::Note& note : out.notes) TraceDispatcherNote(ctx, note);
   CheckDispatcherInvariants(ctx);

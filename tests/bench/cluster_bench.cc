@@ -2,12 +2,16 @@
 // runner as `swarmsim run`, timed from outside with a wall clock, one JSON line per run.
 //
 //   cluster_bench [--managers=3] [--workers=1000] [--minutes=60] [--failover=1] [--replicas=0]
-//                 [--expect=1] [--seed=1] [--progress=0]
+//                 [--expect=1] [--seed=1] [--progress=0] [--breakdown=0]
 //
 // --failover=1 crashes the leader at a third of the run and restarts it at two thirds (20 and
 // 40 min of an hour). --replicas=N adds a service with N replicas. --expect=1 adds the
 // expectations a user would write for that run (a new leader after the crash, every node ready
 // after the restart, the service converged), evaluated online as `swarmsim run` does.
+//
+// --breakdown=1 prints the run's counters to stderr (events by kind, stale ones, heartbeats), each
+// also per agent heartbeat: where the events go. events_per_heartbeat = events / heartbeats sent
+// by agents, the unit of a quiet cluster's work.
 //
 // Memory: peak RSS (VmHWM) minus the RSS before the run (VmRSS at start), per worker. Peak RSS
 // is per process: run each size in its own process (tests/bench/cluster_scale.sh does).
@@ -44,6 +48,7 @@ struct Options {
   int64_t expect = 1;
   int64_t seed = 1;
   int64_t progress = 0;
+  int64_t breakdown = 0;
 };
 
 bool ParseFlag(const char* arg, const char* name, int64_t* out) {
@@ -134,11 +139,12 @@ int main(int argc, char** argv) {
     if (!ParseFlag(a, "--managers", &o.managers) && !ParseFlag(a, "--workers", &o.workers) &&
         !ParseFlag(a, "--minutes", &o.minutes) && !ParseFlag(a, "--failover", &o.failover) &&
         !ParseFlag(a, "--replicas", &o.replicas) && !ParseFlag(a, "--expect", &o.expect) &&
-        !ParseFlag(a, "--seed", &o.seed) && !ParseFlag(a, "--progress", &o.progress)) {
+        !ParseFlag(a, "--seed", &o.seed) && !ParseFlag(a, "--progress", &o.progress) &&
+        !ParseFlag(a, "--breakdown", &o.breakdown)) {
       std::fprintf(stderr,
                    "unknown flag %s\nusage: cluster_bench [--managers=3] [--workers=1000] "
                    "[--minutes=60] [--failover=1] [--replicas=0] [--expect=1] [--seed=1] "
-                   "[--progress=0]\n",
+                   "[--progress=0] [--breakdown=0]\n",
                    a);
       return 2;
     }
@@ -175,6 +181,8 @@ int main(int argc, char** argv) {
 
   const sc::RunResult& r = out.result;
   const double sim_s = static_cast<double>(r.sim_time_ns) / 1e9;
+  auto hb = r.counters.find("agent.heartbeat");
+  const uint64_t heartbeats = hb == r.counters.end() ? 0 : hb->second;
   const double worker_hours = static_cast<double>(o.workers) * sim_s / 3600.0;
   std::printf(
       "{\"workload\":\"cluster\",\"managers\":%lld,\"workers\":%lld,\"sim_seconds\":%.0f,"
@@ -182,7 +190,8 @@ int main(int argc, char** argv) {
       "\"trace_records\":%llu,\"wall_seconds\":%.3f,\"events_per_second\":%.0f,"
       "\"sim_seconds_per_wall_second\":%.1f,\"wall_seconds_per_worker_hour\":%.6f,"
       "\"rss_before_kb\":%lld,\"peak_rss_kb\":%lld,\"rss_per_worker_kb\":%.2f,"
-      "\"leader_changes\":%zu,\"passed\":%s,\"digest\":\"%016llx\"}\n",
+      "\"leader_changes\":%zu,\"heartbeats\":%llu,\"events_per_heartbeat\":%.2f,\"passed\":%s,"
+      "\"digest\":\"%016llx\"}\n",
       static_cast<long long>(o.managers), static_cast<long long>(o.workers), sim_s,
       o.failover != 0 ? "true" : "false", static_cast<long long>(o.replicas),
       scenario.expectations.size(), static_cast<long long>(o.seed),
@@ -192,7 +201,16 @@ int main(int argc, char** argv) {
       static_cast<long long>(peak_kb),
       o.workers > 0 ? static_cast<double>(peak_kb - rss_before_kb) / static_cast<double>(o.workers)
                     : 0.0,
-      r.leaders.size(), r.passed ? "true" : "false", static_cast<unsigned long long>(r.digest));
+      r.leaders.size(), static_cast<unsigned long long>(heartbeats),
+      heartbeats > 0 ? static_cast<double>(r.events) / static_cast<double>(heartbeats) : 0.0,
+      r.passed ? "true" : "false", static_cast<unsigned long long>(r.digest));
+  if (o.breakdown != 0) {
+    for (const auto& [name, n] : r.counters) {
+      std::fprintf(stderr, "  %-28s %12llu  %6.2f per heartbeat\n", name.c_str(),
+                   static_cast<unsigned long long>(n),
+                   heartbeats > 0 ? static_cast<double>(n) / static_cast<double>(heartbeats) : 0.0);
+    }
+  }
   if (!r.passed) {
     for (const sc::ExpectationResult& e : r.expectations) {
       if (!e.passed) std::fprintf(stderr, "FAIL %s: %s\n", e.name.c_str(), e.detail.c_str());

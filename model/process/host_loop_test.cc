@@ -1,0 +1,70 @@
+// HostLoop's deadline slots: re-armed in place on the host's keyed timers.
+#include "model/process/host_loop.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "sim/lambda_process.h"
+#include "sim/world.h"
+
+namespace swarmsim {
+namespace process {
+namespace {
+
+sim::Time Ms(int64_t ms) { return sim::Time::FromNanos(ms * 1000000); }
+
+// A host whose timers go to one HostLoop; tests arm slots through world actions.
+struct LoopHost {
+  LoopHost() {
+    sim::LambdaProcessSpec spec;
+    spec.on_timer = [this](sim::Context& ctx, sim::TimerKey key) { loop.HandleTimer(ctx, key); };
+    host = world.AddHost("h", sim::LambdaFactory(spec));
+    world.StartHost(host);
+  }
+  void ArmAt(sim::Time when, const std::string& slot, sim::Time at, const std::string& label) {
+    world.At(when, [this, slot, at, label] {
+      loop.ArmSlot(world.host(host).context(), slot, at,
+                   [this, label](sim::Context&) { ran.push_back({label, world.now().nanos()}); });
+    });
+  }
+  sim::World world;
+  sim::HostId host = 0;
+  HostLoop loop;
+  std::vector<std::pair<std::string, int64_t>> ran;
+};
+
+TEST(HostLoopTest, SlotArmedLaterRunsOnceWithTheLatestClosureAtTheLatestInstant) {
+  LoopHost h;
+  h.ArmAt(Ms(0), "expiry/w1", Ms(1000), "first");
+  h.ArmAt(Ms(500), "expiry/w1", Ms(1500), "second");
+  h.ArmAt(Ms(900), "expiry/w1", Ms(1900), "third");
+  h.world.RunUntil(Ms(5000));
+  EXPECT_EQ(h.ran, (std::vector<std::pair<std::string, int64_t>>{{"third", Ms(1900).nanos()}}));
+  EXPECT_EQ(h.world.event_stats().moved_timers, 1u);  // Not one event per arming.
+}
+
+TEST(HostLoopTest, SlotArmedEarlierRunsAtTheEarlierInstant) {
+  LoopHost h;
+  h.ArmAt(Ms(0), "expiry/w1", Ms(3000), "late");
+  h.ArmAt(Ms(100), "expiry/w1", Ms(1000), "early");
+  h.world.RunUntil(Ms(5000));
+  EXPECT_EQ(h.ran, (std::vector<std::pair<std::string, int64_t>>{{"early", Ms(1000).nanos()}}));
+}
+
+TEST(HostLoopTest, SlotsAreIndependentAndReusableAfterTheyFire) {
+  LoopHost h;
+  h.ArmAt(Ms(0), "expiry/w1", Ms(1000), "w1");
+  h.ArmAt(Ms(0), "expiry/w2", Ms(800), "w2");
+  h.ArmAt(Ms(2000), "expiry/w1", Ms(2500), "w1 again");
+  h.world.RunUntil(Ms(5000));
+  EXPECT_EQ(h.ran, (std::vector<std::pair<std::string, int64_t>>{{"w2", Ms(800).nanos()},
+                                                                  {"w1", Ms(1000).nanos()},
+                                                                  {"w1 again", Ms(2500).nanos()}}));
+}
+
+}  // namespace
+}  // namespace process
+}  // namespace swarmsim
