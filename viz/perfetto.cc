@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -91,6 +92,14 @@ class Exporter {
   Exporter(const Timeline& t, Writer* w) : t_(t), w_(w) {
     // Process ids follow lane order: lane i is pid i + 2.
     for (size_t i = 0; i < t_.lanes.size(); ++i) pids_[t_.lanes[i].name] = static_cast<int>(i) + 2;
+    // Indexed once: a lane must not scan every marker and flow (100,000 workers).
+    for (const Marker& m : t_.markers) {
+      if (!m.lane.empty()) host_markers_[m.lane].push_back(&m);
+    }
+    for (const Flow& f : t_.flows) {
+      flow_lanes_.insert(f.from.lane);
+      flow_lanes_.insert(f.to.lane);
+    }
   }
 
   void Run() {
@@ -137,10 +146,11 @@ class Exporter {
     w_->Meta("process_sort_index", pid, Tid(pid, 0), "sort_index", std::to_string(index + 1));
     bool host_row = !l.life.empty();
     Bands(pid, kHostRow, "host", l.life);
-    for (const Marker& m : t_.markers) {
-      if (m.lane != l.name) continue;
+    if (auto it = host_markers_.find(l.name); it != host_markers_.end()) {
       host_row = true;
-      w_->Instant(pid, Tid(pid, kHostRow), "fault", m.label, m.at_ns, "t", m.tip);
+      for (const Marker* m : it->second) {
+        w_->Instant(pid, Tid(pid, kHostRow), "fault", m->label, m->at_ns, "t", m->tip);
+      }
     }
     if (host_row) Thread(pid, kHostRow, kRowNames[kHostRow]);
     if (!l.raft.empty()) Thread(pid, kRaftRow, kRowNames[kRaftRow]);
@@ -154,14 +164,11 @@ class Exporter {
     for (const Tick& k : l.session_ends) {
       w_->Instant(pid, Tid(pid, kAgentRow), "agent", "session end " + k.kind, k.at_ns, "t", k.tip);
     }
-    bool rpc_row = !l.calls.empty();
+    const bool rpc_row = !l.calls.empty() || flow_lanes_.count(l.name) != 0;
     for (const Tick& k : l.calls) {
       // Named "Method CODE" (the tip without its call id), so that like calls share a name.
       w_->Instant(pid, Tid(pid, kRpcRow), "rpc", k.tip.substr(0, k.tip.find(" (call")), k.at_ns,
                   "t", k.tip);
-    }
-    for (const Flow& f : t_.flows) {
-      rpc_row = rpc_row || f.from.lane == l.name || f.to.lane == l.name;
     }
     if (rpc_row) Thread(pid, kRpcRow, kRowNames[kRpcRow]);
   }
@@ -182,6 +189,8 @@ class Exporter {
   const Timeline& t_;
   Writer* w_;
   std::map<std::string, int> pids_;  // lane name -> pid
+  std::map<std::string, std::vector<const Marker*>> host_markers_;  // lane name -> its markers
+  std::set<std::string> flow_lanes_;  // lanes with a flow end
 };
 
 }  // namespace

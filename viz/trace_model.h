@@ -1,7 +1,9 @@
 // Turns trace records (sim/trace's JSON Lines, vocabulary in model/check/trace_schema.h) into
-// what the timeline draws: one lane per host with intervals ("bands") for the host's lifecycle,
+// what the pictures draw: one lane per host with intervals ("bands") for the host's lifecycle,
 // its Raft role, its node status as a manager's store saw it and its agent's session, plus
-// instants (session ends, faults). Reads records only; knows nothing of the model's code.
+// instants (session ends, RPC completions, faults, steps) and flows (records on two hosts paired
+// by an ID). Reads records only; knows nothing of the model's code. Every output (the HTML page,
+// Perfetto JSON, the ShiViz log) is drawn from a Timeline.
 #ifndef SWARMSIM_VIZ_TRACE_MODEL_H_
 #define SWARMSIM_VIZ_TRACE_MODEL_H_
 
