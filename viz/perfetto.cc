@@ -117,7 +117,7 @@ class Exporter {
     }
     if (steps) Thread(kClusterPid, kStepsTid, "steps");
 
-    for (size_t i = 0; i < t_.lanes.size(); ++i) Lane(static_cast<int>(i));
+    for (size_t i = 0; i < t_.lanes.size(); ++i) HostProcess(static_cast<int>(i));
     for (size_t i = 0; i < t_.flows.size(); ++i) FlowEnds(t_.flows[i], static_cast<int>(i + 1));
   }
 
@@ -138,8 +138,9 @@ class Exporter {
     }
   }
 
-  void Lane(int index) {
-    const struct Lane& l = t_.lanes[index];
+  // Lane `index` as a process (pid index + 2) with a thread per row that has anything.
+  void HostProcess(int index) {
+    const Lane& l = t_.lanes[index];
     const int pid = index + 2;
     w_->Meta("process_name", pid, Tid(pid, 0), "name",
              JsonQuote(l.manager ? l.name + " (manager)" : l.name));

@@ -64,7 +64,8 @@ mkdir -p "$wd/sub" && cp viz/testdata/small.jsonl "$wd/sub/t.jsonl"
 err="$(cd / && BUILD_WORKING_DIRECTORY="$wd" "$bin" sub/none.jsonl x.html 2>&1 >/dev/null)"
 [ "$err" = "sub/none.jsonl: no such file" ] || { echo "FAIL: message names '$err'"; fail=1; }
 
-for args in "" "only_one.jsonl" "a b c" "--bogus a b" "--max-lanes=0 a b"; do
+for args in "" "only_one.jsonl" "a b c" "--bogus a b" "--max-lanes=0 a b" "--max-bytes=x a b" \
+  "--perfetto --shiviz viz/testdata/small.jsonl x"; do
   # shellcheck disable=SC2086
   "$bin" $args >/dev/null 2>&1
   status=$?
