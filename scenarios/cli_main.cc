@@ -33,6 +33,9 @@
 #include "scenarios/progress.h"
 #include "scenarios/report.h"
 #include "scenarios/runner.h"
+#include "sim/check.h"
+#include "viz/perfetto.h"
+#include "viz/trace_file.h"
 
 namespace scenarios {
 namespace {
@@ -67,8 +70,10 @@ constexpr char kRunUsage[] = R"(usage: swarmsim run FILE [flags]
                          file's own seed and is not compared under another
   --summary=PATH         write the summary JSON (docs/summary-json.md) to PATH
   --trace=PATH           write every trace record as JSON Lines to PATH
-                         (PATH `-` is standard output, for either flag; the report then goes
-                         to stderr)
+  --perfetto=PATH        write the trace as Chrome trace-event JSON to PATH, to open in
+                         ui.perfetto.dev or chrome://tracing (docs/perfetto.md)
+                         (PATH `-` is standard output, for any of these flags; the report then
+                         goes to stderr)
   --json                 print the summary JSON on stdout instead of the report
   --check-determinism    run twice and fail, naming the first differing trace record, if the
                          two traces differ
@@ -131,6 +136,7 @@ struct Flags {
   std::optional<uint64_t> seed;
   std::string summary_path;
   std::string trace_path;
+  std::string perfetto_path;
   std::string junit_path;
   bool json = false;
   bool check_determinism = false;
@@ -187,6 +193,9 @@ std::string ParseFlags(const std::vector<std::string>& args, Flags& flags) {
     } else if (name == "trace") {
       if (!need_value().empty()) return need_value();
       flags.trace_path = value;
+    } else if (name == "perfetto") {
+      if (!need_value().empty()) return need_value();
+      flags.perfetto_path = value;
     } else if (name == "junit") {
       if (!need_value().empty()) return need_value();
       flags.junit_path = value;
@@ -266,12 +275,29 @@ bool CheckDeterminism(const Scenario& scenario, RunOutput& first) {
   return verdict.passed;
 }
 
+// The trace as Chrome trace-event JSON, through viz's reader (the same code as
+// `viz_timeline --perfetto` on the --trace file, so the two outputs cannot disagree).
+std::string PerfettoJson(const sim::Trace& trace, const std::string& scenario_file) {
+  std::ostringstream text;
+  trace.WriteJsonLines(text);
+  const std::string name = std::filesystem::path(scenario_file).filename().string() + " trace";
+  swarmsim::viz::LoadedTrace loaded;
+  std::string error;
+  // The simulator's own trace is well formed; a failure here is a bug, reported rather than
+  // hidden in an empty file.
+  SIM_CHECK_MSG(swarmsim::viz::LoadTraceText(text.str(), name, &loaded, &error), error);
+  swarmsim::viz::PerfettoOptions options;
+  options.source = name;
+  return swarmsim::viz::RenderPerfetto(loaded.timeline, options);
+}
+
 int Run(const Flags& flags) {
   if (flags.positional.size() != 1) return UsageError("run takes exactly one scenario FILE");
-  const int to_stdout =
-      (flags.trace_path == kStdout) + (flags.summary_path == kStdout) + (flags.json ? 1 : 0);
+  const int to_stdout = (flags.trace_path == kStdout) + (flags.summary_path == kStdout) +
+                        (flags.perfetto_path == kStdout) + (flags.json ? 1 : 0);
   if (to_stdout > 1) {
-    return UsageError("only one of --trace=-, --summary=- and --json can write to stdout", "run");
+    return UsageError(
+        "only one of --trace=-, --perfetto=-, --summary=- and --json can write to stdout", "run");
   }
   absl::StatusOr<Scenario> loaded = LoadScenario(flags.positional[0]);
   if (!loaded.ok()) {
@@ -280,7 +306,8 @@ int Run(const Flags& flags) {
   }
   Scenario scenario = *std::move(loaded);
   ApplySeedOverride(flags.seed, scenario);
-  const bool keep = !flags.trace_path.empty() || flags.check_determinism;
+  const bool keep =
+      !flags.trace_path.empty() || !flags.perfetto_path.empty() || flags.check_determinism;
   RunOutput output = TimedRun(scenario, keep);
   if (flags.check_determinism) CheckDeterminism(scenario, output);
   const RunResult& result = output.result;
@@ -294,6 +321,10 @@ int Run(const Flags& flags) {
     output.trace->WriteJsonLines(out);
     out.flush();
     if (!out) return UsageError(absl::StrCat("cannot write ", flags.trace_path));
+  }
+  if (!flags.perfetto_path.empty() &&
+      !WriteFile(flags.perfetto_path, PerfettoJson(*output.trace, scenario.file))) {
+    return kExitUsage;
   }
   // With a data file on stdout, the report goes to stderr.
   std::FILE* report = to_stdout > 0 && !flags.json ? stderr : stdout;

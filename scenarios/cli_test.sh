@@ -42,7 +42,7 @@ done
 for ask in "run --help" "run -h" "help run" "run x.textproto --no-such-flag --help"; do
   # shellcheck disable=SC2086
   out="$("$bin" $ask)" || { echo "FAIL: 'swarmsim $ask' exited non-zero"; fail=1; }
-  for flag in --seed --summary --trace --json --check-determinism --quiet; do
+  for flag in --seed --summary --trace --perfetto --json --check-determinism --quiet; do
     grep -q -- "$flag" <<<"$out" || { echo "FAIL: 'swarmsim $ask' does not document $flag"; fail=1; }
   done
   grep -q -- "--junit" <<<"$out" && { echo "FAIL: 'swarmsim $ask' shows check's flags"; fail=1; }
@@ -131,6 +131,17 @@ err="$(timeout 20 "$bin" validate /dev/zero 2>&1 >/dev/null)"
 [ $? -eq 2 ] && grep -q "^/dev/zero: is not a regular file" <<<"$err" || {
   echo "FAIL: validate /dev/zero: $err"; fail=1; }
 grep -q -- "4 MiB" <<<"$help" || { echo "FAIL: --help does not state the 4 MiB limit"; fail=1; }
+
+# --perfetto: the run's trace as Chrome trace-event JSON, valid (viz/check_trace_events.py), and
+# the same as viz_timeline --perfetto makes of the --trace file (one reader; only the source
+# name in otherData differs).
+"$bin" run "$example" --trace="$tmp/p.jsonl" --perfetto="$tmp/run.json" --quiet >/dev/null ||
+  { echo "FAIL: run --perfetto"; fail=1; }
+python3 viz/check_trace_events.py "$tmp/run.json" --process=cluster || fail=1
+viz/timeline --perfetto "$tmp/p.jsonl" "$tmp/viz.json" >/dev/null || { echo "FAIL: viz/timeline"; fail=1; }
+cmp -s <(tail -n +2 "$tmp/run.json") <(tail -n +2 "$tmp/viz.json") ||
+  { echo "FAIL: run --perfetto and viz_timeline --perfetto disagree"; fail=1; }
+expect_usage run "$example" --perfetto=- --trace=-
 
 # `-` is standard output: --trace=- writes JSON Lines there (and no file named `-`), the report
 # goes to stderr; two outputs cannot both have stdout.

@@ -3,17 +3,11 @@
 #include "scenarios/loader.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <map>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
@@ -24,6 +18,7 @@
 #include "model/faultpoints/catalog.h"
 #include "scenarios/duration.h"
 #include "scenarios/loader_internal.h"
+#include "util/regular_file.h"
 #include "sim/check.h"
 
 namespace scenarios {
@@ -816,85 +811,9 @@ absl::StatusOr<Scenario> ParseScenario(absl::string_view text, absl::string_view
   return scenario;
 }
 
-namespace {
-
-// What is wrong with `path` as a scenario file, from a stat() or open() errno.
-absl::Status FileError(const std::string& path, int error) {
-  switch (error) {
-    case ENOENT:
-      return absl::NotFoundError(absl::StrCat(path, ": no such file"));
-    case ENOTDIR:
-      return absl::NotFoundError(
-          absl::StrCat(path, ": no such file (a parent is not a directory)"));
-    case EACCES:
-    case EPERM:
-      return absl::PermissionDeniedError(absl::StrCat(path, ": permission denied"));
-    default:
-      return absl::FailedPreconditionError(
-          absl::StrCat(path, ": cannot read file (", std::strerror(error), ")"));
-  }
-}
-
-absl::Status TooLarge(const std::string& path) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(path, ": is larger than the ", kScenarioFileMaxBytes / (1024 * 1024),
-                   " MiB (", kScenarioFileMaxBytes, " bytes) a scenario file may be"));
-}
-
-// Refuses anything but a regular file of at most kScenarioFileMaxBytes, from its stat.
-absl::Status CheckFileKind(const std::string& path, const struct stat& st) {
-  if (S_ISDIR(st.st_mode)) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": is a directory, not a scenario file"));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": is not a regular file (a FIFO, a device or a socket); scenarios are read from "
-              "regular files only"));
-  }
-  if (st.st_size > static_cast<off_t>(kScenarioFileMaxBytes)) {
-    return TooLarge(path);
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
-
 absl::StatusOr<std::string> ReadScenarioFile(const std::string& path) {
-  // stat() first: opening a FIFO blocks until a writer comes and opening a device can have
-  // effects, so neither is opened at all.
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return FileError(path, errno);
-  if (absl::Status kind = CheckFileKind(path, st); !kind.ok()) return kind;
-  // O_NONBLOCK and a second look at the opened file: the path may have been replaced by a FIFO
-  // since the stat().
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return FileError(path, errno);
-  std::string text;
-  absl::Status status;
-  if (::fstat(fd, &st) != 0) {
-    status = FileError(path, errno);
-  } else {
-    status = CheckFileKind(path, st);
-  }
-  // Read at most one byte past the limit whatever the size said: a file may grow, and some
-  // (under /proc) report size 0.
-  char buffer[64 * 1024];
-  while (status.ok()) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      status = FileError(path, errno);
-    } else if (n == 0) {
-      break;
-    } else if (text.size() + static_cast<size_t>(n) > kScenarioFileMaxBytes) {
-      status = TooLarge(path);
-    } else {
-      text.append(buffer, static_cast<size_t>(n));
-    }
-  }
-  ::close(fd);
-  if (!status.ok()) return status;
-  return text;
+  return swarmsim::ReadRegularFile(
+      path, swarmsim::FileKind{"a scenario file", "scenarios", kScenarioFileMaxBytes});
 }
 
 absl::StatusOr<Scenario> LoadScenario(const std::string& path) {

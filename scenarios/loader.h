@@ -28,9 +28,10 @@ namespace scenarios {
 // path (a log, an image) from costing seconds and gigabytes before it is refused.
 inline constexpr size_t kScenarioFileMaxBytes = size_t{4} * 1024 * 1024;  // 4 MiB
 
-// The bytes of the scenario file at `path`. Only a regular file of at most
-// kScenarioFileMaxBytes is read; a FIFO, device or socket is refused without being opened (a
-// FIFO would block, /dev/zero never ends). Each error is one line saying what is wrong:
+// The bytes of the scenario file at `path`, through util/regular_file.h (shared with viz's trace
+// reader). Only a regular file of at most kScenarioFileMaxBytes is read; a FIFO, device or socket
+// is refused without being opened (a FIFO would block, /dev/zero never ends). Each error is one
+// line saying what is wrong:
 // `FILE: no such file` (NotFound), `FILE: permission denied` (PermissionDenied),
 // `FILE: is a directory, ...`, `FILE: is not a regular file (...)`, `FILE: is larger than
 // the 4 MiB ...` (InvalidArgument), or `FILE: cannot read file (REASON)`.

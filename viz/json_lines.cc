@@ -243,24 +243,54 @@ std::string ParseJsonObject(std::string_view text, JsonObject* out) {
   return Parser(text).ParseObject(out);
 }
 
-bool ReadJsonLines(std::istream& in, std::vector<JsonLine>* out, int* error_line,
-                   std::string* error) {
-  std::string text;
+std::string JsonQuote(std::string_view text) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (char c : text) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      out += "\\u00";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+  return out;
+}
+
+JsonLines ReadJsonLines(std::string_view text) {
+  JsonLines out;
   int line = 0;
-  while (std::getline(in, text)) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const size_t newline = text.find('\n', pos);
+    const bool last_unterminated = newline == std::string_view::npos;
+    const std::string_view row =
+        text.substr(pos, last_unterminated ? std::string_view::npos : newline - pos);
+    pos = last_unterminated ? text.size() : newline + 1;
     ++line;
-    if (IsBlank(text)) continue;
+    if (IsBlank(row)) continue;
     JsonLine parsed;
     parsed.line = line;
-    std::string err = ParseJsonObject(text, &parsed.object);
-    if (!err.empty()) {
-      *error_line = line;
-      *error = err;
-      return false;
+    std::string err = ParseJsonObject(row, &parsed.object);
+    if (!err.empty() && last_unterminated) {
+      out.cut_line = line;
+      out.cut_error = std::move(err);
+      break;
     }
-    out->push_back(std::move(parsed));
+    if (!err.empty()) {
+      out.error_line = line;
+      out.error = std::move(err);
+      break;
+    }
+    out.lines.push_back(std::move(parsed));
   }
-  return true;
+  return out;
 }
 
 }  // namespace viz

@@ -5,7 +5,6 @@
 #define SWARMSIM_VIZ_JSON_LINES_H_
 
 #include <cstdint>
-#include <istream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -53,10 +52,28 @@ struct JsonLine {
   JsonObject object;
 };
 
-// Reads every line of `in`; blank lines are skipped. On the first malformed line returns false
-// with its number in `*error_line` and the message in `*error`.
-bool ReadJsonLines(std::istream& in, std::vector<JsonLine>* out, int* error_line,
-                   std::string* error);
+// `text` as a quoted JSON string: quote and backslash escaped, control characters as \uXXXX
+// (bytes >= 0x80 pass through: the trace's strings are UTF-8).
+std::string JsonQuote(std::string_view text);
+
+// What ReadJsonLines found.
+struct JsonLines {
+  std::vector<JsonLine> lines;  // every good record, up to the first malformed line
+  // The first malformed line (0: none) and what is wrong with it ("column 6: ...").
+  int error_line = 0;
+  std::string error;
+  // A last line that has no newline and does not parse is a record cut by a killed writer
+  // (sim/trace ends every record with a newline, so only an interrupted write leaves one
+  // unfinished): it is set aside here instead of being an error, and `lines` holds every record
+  // before it. 0: the text was not cut.
+  int cut_line = 0;
+  std::string cut_error;
+
+  bool ok() const { return error_line == 0; }
+};
+
+// Reads every line of `text`; blank lines are skipped. Stops at the first malformed line.
+JsonLines ReadJsonLines(std::string_view text);
 
 }  // namespace viz
 }  // namespace swarmsim

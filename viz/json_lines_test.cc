@@ -1,6 +1,5 @@
 #include "viz/json_lines.h"
 
-#include <sstream>
 
 #include "gtest/gtest.h"
 
@@ -89,26 +88,42 @@ TEST(JsonLinesTest, RejectsMalformedLines) {
 }
 
 TEST(JsonLinesTest, ReadsLinesSkippingBlankOnes) {
-  std::istringstream in("{\"a\":1}\n\n  \r\n{\"a\":2}\r\n{\"a\":3}");
-  std::vector<JsonLine> lines;
-  int bad = 0;
-  std::string error;
-  ASSERT_TRUE(ReadJsonLines(in, &lines, &bad, &error)) << error;
+  const JsonLines read = ReadJsonLines("{\"a\":1}\n\n  \r\n{\"a\":2}\r\n{\"a\":3}");
+  ASSERT_TRUE(read.ok()) << read.error;
+  const std::vector<JsonLine>& lines = read.lines;
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(lines[0].line, 1);
   EXPECT_EQ(lines[1].line, 4);
   EXPECT_EQ(lines[1].object.GetInt("a"), 2);
   EXPECT_EQ(lines[2].line, 5);
+  EXPECT_EQ(read.cut_line, 0);  // a complete last record without a newline is not cut
 }
 
 TEST(JsonLinesTest, ReportsTheFirstMalformedLine) {
-  std::istringstream in("{\"a\":1}\n{\"a\":2}\n{\"a\":\n{\"a\":x}\n");
-  std::vector<JsonLine> lines;
-  int bad = 0;
-  std::string error;
-  EXPECT_FALSE(ReadJsonLines(in, &lines, &bad, &error));
-  EXPECT_EQ(bad, 3);
-  EXPECT_EQ(error, "column 6: expected a value, found end of line");
+  const JsonLines read = ReadJsonLines("{\"a\":1}\n{\"a\":2}\n{\"a\":\n{\"a\":x}\n");
+  EXPECT_FALSE(read.ok());
+  EXPECT_EQ(read.error_line, 3);
+  EXPECT_EQ(read.error, "column 6: expected a value, found end of line");
+  EXPECT_EQ(read.lines.size(), 2u);
+}
+
+// A killed run leaves its last record half written, with no newline after it: the records before
+// it are read and the cut one is set aside, not reported as malformed.
+TEST(JsonLinesTest, UnterminatedBadLastLineIsACutRecordNotAnError) {
+  const JsonLines read = ReadJsonLines("{\"a\":1}\n{\"a\":2}\n{\"a\":3,\"kin");
+  EXPECT_TRUE(read.ok()) << read.error;
+  ASSERT_EQ(read.lines.size(), 2u);
+  EXPECT_EQ(read.lines[1].object.GetInt("a"), 2);
+  EXPECT_EQ(read.cut_line, 3);
+  EXPECT_EQ(read.cut_error, "column 12: unterminated string");
+}
+
+// The same bad line followed by a newline was written whole: it is malformed, not cut.
+TEST(JsonLinesTest, TerminatedBadLastLineIsAnError) {
+  const JsonLines read = ReadJsonLines("{\"a\":1}\n{\"a\":3,\"kin\n");
+  EXPECT_FALSE(read.ok());
+  EXPECT_EQ(read.error_line, 2);
+  EXPECT_EQ(read.cut_line, 0);
 }
 
 }  // namespace

@@ -397,6 +397,7 @@ std::string RenderHtml(const Timeline& t, const RenderOptions& o) {
        "text.tick{font-size:10px;text-anchor:middle;fill:#374151}\n"
        "text.marker{font-size:10px}\n"
        "text.omitted{font-size:12px;fill:#b91c1c}\n"
+       ".warning{font-size:13px;color:#b91c1c;font-weight:bold;margin:0 0 6px}\n"
        "line.axis{stroke:#6b7280}line.grid{stroke:#e5e7eb}line.sep{stroke:#e5e7eb}\n"
        "line.marker-line{stroke-dasharray:3 3;stroke-width:1.2}\n"
        "</style></head><body>\n";
@@ -417,6 +418,7 @@ std::string RenderHtml(const Timeline& t, const RenderOptions& o) {
          Seconds(t.status_sources[i].at_ns);
   }
   s += " (the leader's store when there is one). Hover over anything for details.</p>\n";
+  if (!o.warning.empty()) s += "<p class=\"warning\">" + EscapeHtml(o.warning) + "</p>\n";
   s += Legend(t);
   s += svg.Render();
   s += "</body></html>\n";

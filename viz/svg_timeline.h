@@ -14,6 +14,7 @@ struct RenderOptions {
   std::string title;    // shown in the header (the trace file's name)
   int width = 1400;     // of the SVG, in pixels
   int max_lanes = 60;   // lanes beyond this are omitted, and the page says how many
+  std::string warning;  // a note on the input shown in red under the header (a cut trace)
 };
 
 std::string RenderHtml(const Timeline& timeline, const RenderOptions& options);

@@ -63,8 +63,8 @@ TEST(SvgTimelineTest, CapsLanesAndSaysHowManyWereOmitted) {
 
 TEST(SvgTimelineTest, MarkersOfOneKindAtOneInstantShareALabel) {
   Timeline t = Small();
-  t.markers.push_back(Marker{5000, "crash", "crash m2", "host.crash"});
-  t.markers.push_back(Marker{5000, "stop", "stop w1", "host.stop"});
+  t.markers.push_back(Marker{5000, "crash", "crash m2", "host.crash", "m2"});
+  t.markers.push_back(Marker{5000, "stop", "stop w1", "host.stop", "w1"});
   const std::string html = RenderHtml(t, RenderOptions());
   EXPECT_NE(html.find(">crash m1 m2<title>"), std::string::npos);
   EXPECT_NE(html.find(">stop w1<title>"), std::string::npos);
@@ -79,6 +79,17 @@ TEST(SvgTimelineTest, EscapesText) {
   const std::string html = RenderHtml(t, RenderOptions());
   EXPECT_NE(html.find(">&lt;w1&amp;&gt;</text>"), std::string::npos);
   EXPECT_EQ(html.find("<w1&>"), std::string::npos);
+}
+
+// A cut trace's warning is a visible note under the header, escaped like everything else.
+TEST(SvgTimelineTest, ShowsTheInputWarningAsANote) {
+  RenderOptions o;
+  EXPECT_EQ(RenderHtml(Small(), o).find("class=\"warning\""), std::string::npos);
+  o.warning = "t.jsonl:31: the last record is cut short (<cut>)";
+  const std::string html = RenderHtml(Small(), o);
+  EXPECT_NE(html.find("<p class=\"warning\">t.jsonl:31: the last record is cut short "
+                      "(&lt;cut&gt;)</p>"),
+            std::string::npos);
 }
 
 }  // namespace

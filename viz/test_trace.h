@@ -15,12 +15,10 @@ namespace swarmsim {
 namespace viz {
 
 inline std::vector<JsonLine> ReadText(const std::string& text) {
-  std::istringstream in(text);
-  std::vector<JsonLine> lines;
-  int bad = 0;
-  std::string error;
-  EXPECT_TRUE(ReadJsonLines(in, &lines, &bad, &error)) << bad << ": " << error;
-  return lines;
+  JsonLines read = ReadJsonLines(text);
+  EXPECT_TRUE(read.ok()) << read.error_line << ": " << read.error;
+  EXPECT_EQ(read.cut_line, 0) << read.cut_error;
+  return std::move(read.lines);
 }
 
 inline std::vector<JsonLine> ReadSmallTrace() {

@@ -102,13 +102,37 @@ class Builder {
       NodeStatus(t, HostLane(host).lane.name, r);
     } else if (kind.rfind("agent.", 0) == 0 && host >= 0) {
       Agent(t, HostLane(host), kind, r);
+    } else if (kind == "rpc.conn" && host >= 0) {
+      Conn(t, HostLane(host).lane.name, r);
+    } else if (kind == "rpc.done" && host >= 0) {
+      const std::string code = r.GetString("code", "?");
+      HostLane(host).lane.calls.push_back(
+          Tick{t, code, r.GetString("method") + " " + code + " (call " +
+                            std::to_string(r.GetInt("call")) + ")"});
+    } else if (kind == "dispatcher.register" && host >= 0) {
+      if (r.GetInt("accepted") == 1) {
+        registered_[r.GetString("session")] =
+            FlowEnd{HostLane(host).lane.name, t, "dispatcher.register " + r.GetString("node")};
+      }
+    } else if (kind == "task.assign" && host >= 0) {
+      assigned_[r.GetString("task")] = FlowEnd{HostLane(host).lane.name, t,
+                                               "task.assign to " + r.GetString("node")};
+    } else if (kind == "task.state" && host >= 0) {
+      const std::string task = r.GetString("task");
+      EndFlow("task", task, &assigned_, task, t, HostLane(host).lane.name,
+              "task.state " + r.GetString("state"));
     } else if (kind == "scenario.step" || kind.rfind("step.", 0) == 0 ||
                kind.find("fault") != std::string::npos) {
+      // scenario.step {action, step} is labelled "step 2: partition"; others by name or fault.
       std::string what = r.GetString("name", r.GetString("fault", kind));
+      if (r.HasString("action")) {
+        what = r.GetString("action");
+        if (r.HasInt("step")) what = "step " + std::to_string(r.GetInt("step")) + ": " + what;
+      }
       std::string tip = kind;
       const std::string extra = ExtraFields(r, {});
       if (!extra.empty()) tip += " " + extra;
-      AddMarker(t, kind, what, tip);
+      AddMarker(t, kind, what, tip, host >= 0 ? HostLane(host).lane.name : "");
     }
   }
 
@@ -155,8 +179,39 @@ class Builder {
     return l;
   }
 
-  void AddMarker(int64_t t, std::string kind, std::string label, std::string tip) {
-    out_->markers.push_back(Marker{t, std::move(kind), std::move(label), std::move(tip)});
+  void AddMarker(int64_t t, std::string kind, std::string label, std::string tip,
+                 std::string lane) {
+    out_->markers.push_back(
+        Marker{t, std::move(kind), std::move(label), std::move(tip), std::move(lane)});
+  }
+
+  // Ends the flow waiting in `pending` under `key` (if any) at this record, and forgets it: each
+  // start pairs with the first end that follows it.
+  void EndFlow(const std::string& name, const std::string& id, std::map<std::string, FlowEnd>* pending,
+               const std::string& key, int64_t t, const std::string& lane, std::string what) {
+    auto it = pending->find(key);
+    if (it == pending->end()) return;
+    out_->flows.push_back(Flow{name, id, std::move(it->second), FlowEnd{lane, t, std::move(what)}});
+    pending->erase(it);
+  }
+
+  // rpc.conn: the client's CONNECTING and the server's READY carry the same conn id; the client's
+  // READY answers the server's.
+  void Conn(int64_t t, const std::string& lane, const JsonObject& r) {
+    const std::string id = "conn " + std::to_string(r.GetInt("conn"));
+    const std::string state = r.GetString("state");
+    const bool client = r.GetInt("client") == 1;
+    const std::string what = std::string("rpc.conn ") + (client ? "client " : "server ") + state;
+    if (client && state == "CONNECTING") {
+      connecting_[id] = FlowEnd{lane, t, what};
+    } else if (!client && state == "READY") {
+      if (connecting_.count(id) != 0) {
+        EndFlow("connect", id, &connecting_, id, t, lane, what);
+        accepted_[id] = FlowEnd{lane, t, what};
+      }
+    } else if (client && state == "READY") {
+      EndFlow("accept", id, &accepted_, id, t, lane, what);
+    }
   }
 
   void HostRecord(int64_t t, int64_t host, const std::string& kind, const JsonObject& r) {
@@ -165,13 +220,15 @@ class Builder {
     const std::string inc = "incarnation " + std::to_string(r.GetInt("incarnation"));
     if (kind == "host.start") {
       l.life.Set(t, "up", "", name + " up, " + inc, "");
-      if (r.GetInt("incarnation") > 1) AddMarker(t, "restart", "restart " + name, "host.start " + inc);
+      if (r.GetInt("incarnation") > 1) {
+        AddMarker(t, "restart", "restart " + name, "host.start " + inc, name);
+      }
     } else if (kind == "host.resume") {
       l.life.Set(t, "up", "", name + " up (resumed), " + inc, "");
-      AddMarker(t, "resume", "resume " + name, "host.resume " + ExtraFields(r, {}));
+      AddMarker(t, "resume", "resume " + name, "host.resume " + ExtraFields(r, {}), name);
     } else if (kind == "host.pause") {
       l.life.Set(t, "paused", "", name + " paused, " + inc, "");
-      AddMarker(t, "pause", "pause " + name, "host.pause " + inc);
+      AddMarker(t, "pause", "pause " + name, "host.pause " + inc, name);
     } else if (kind == "host.stop" || kind == "host.crash") {
       const bool crash = kind == "host.crash";
       l.life.Set(t, crash ? "crashed" : "stopped", "",
@@ -179,9 +236,9 @@ class Builder {
       StopRaft(t, l);
       l.session.Close(t);
       AddMarker(t, crash ? "crash" : "stop", (crash ? "crash " : "stop ") + name,
-                kind + " " + ExtraFields(r, {}));
+                kind + " " + ExtraFields(r, {}), name);
     } else if (kind == "host.clock") {
-      AddMarker(t, "clock", "clock " + name, "host.clock " + ExtraFields(r, {}));
+      AddMarker(t, "clock", "clock " + name, "host.clock " + ExtraFields(r, {}), name);
     }
   }
 
@@ -254,6 +311,8 @@ class Builder {
                         (session.empty() ? "" : " (reusing session " + session + ")"),
                     l.session_peer);
     } else if (kind == "agent.registered") {
+      const std::string session = r.GetString("session");
+      EndFlow("session", session, &registered_, session, t, name, "agent.registered");
       l.session.Set(t, "session", l.session_peer,
                     name + ": session " + r.GetString("session") + " with " + l.session_peer,
                     l.session_peer);
@@ -280,6 +339,11 @@ class Builder {
   std::vector<std::unique_ptr<LaneBuild>> lanes_;  // on the heap: Tracks point into them
   std::map<std::string, std::map<std::string, NodeView>> views_;  // manager -> node -> status
   std::string viewer_;
+  // Flow starts waiting for their end, by the ID that pairs them.
+  std::map<std::string, FlowEnd> connecting_;  // "conn N" -> the client's CONNECTING
+  std::map<std::string, FlowEnd> accepted_;    // "conn N" -> the server's READY
+  std::map<std::string, FlowEnd> registered_;  // session id -> the dispatcher's registration
+  std::map<std::string, FlowEnd> assigned_;    // task id -> the scheduler's assignment
 };
 
 bool Check(const JsonLine& l, TraceError* error) {

@@ -1,7 +1,9 @@
 // Turns trace records (sim/trace's JSON Lines, vocabulary in model/check/trace_schema.h) into
-// what the timeline draws: one lane per host with intervals ("bands") for the host's lifecycle,
+// what the pictures draw: one lane per host with intervals ("bands") for the host's lifecycle,
 // its Raft role, its node status as a manager's store saw it and its agent's session, plus
-// instants (session ends, faults). Reads records only; knows nothing of the model's code.
+// instants (session ends, RPC completions, faults, steps) and flows (records on two hosts paired
+// by an ID). Reads records only; knows nothing of the model's code. Every output (the HTML page,
+// Perfetto JSON, the ShiViz log) is drawn from a Timeline.
 #ifndef SWARMSIM_VIZ_TRACE_MODEL_H_
 #define SWARMSIM_VIZ_TRACE_MODEL_H_
 
@@ -41,6 +43,29 @@ struct Marker {
   std::string kind;
   std::string label;  // "crash m3"
   std::string tip;
+  std::string lane;   // the host it happened on; "" when it concerns the whole cluster (a step)
+};
+
+// One end of a Flow: a record on one host.
+struct FlowEnd {
+  std::string lane;  // the host's lane name
+  int64_t at_ns = 0;
+  std::string what;  // the record, e.g. "dispatcher.register w4"
+};
+
+// A causal link from a record on one host to a record on another that the trace lets us pair by
+// an ID both carry (the trace has no record per message sent, so only these are known):
+//   "connect":   a client's rpc.conn CONNECTING -> the server's rpc.conn READY (same conn id);
+//   "accept":    the server's READY -> the client's READY (the handshake's answer);
+//   "session":   the leader's dispatcher.register (accepted) -> the agent's agent.registered
+//                (same session id);
+//   "task":      the scheduler's task.assign -> the first task.state of that task on the host
+//                that executes it.
+struct Flow {
+  std::string name;  // one of the above
+  std::string id;    // the ID that pairs the ends: "conn 11", "m3.1.1/w4/1", "task.m3.2.10"
+  FlowEnd from;
+  FlowEnd to;        // to.at_ns >= from.at_ns
 };
 
 struct Lane {
@@ -52,6 +77,9 @@ struct Lane {
   std::vector<Band> status;
   std::vector<Band> session;
   std::vector<Tick> session_ends;
+  // RPC completions of calls this host made (rpc.done): kind = the gRPC code, tip = method, call
+  // id and code. Not drawn by the SVG page (too many); exported to Perfetto.
+  std::vector<Tick> calls;
 };
 
 // Whose node.status records the status bands show from `at_ns` on.
@@ -72,6 +100,7 @@ struct Timeline {
   std::vector<Marker> markers;
   std::vector<StatusSource> status_sources;
   std::vector<std::string> managers;  // every manager's name, in lane order (for colours)
+  std::vector<Flow> flows;            // in the order their second ends were read
 };
 
 struct TraceError {

@@ -147,6 +147,59 @@ TEST(TraceModelTest, StatusOfANodeThatIsNoHostGetsItsOwnLane) {
   EXPECT_EQ(Describe(t.lanes[1].status), (Strings{"DOWN [1,4)"}));
 }
 
+// Flows pair records on two hosts by the ID both carry; a start without its end draws nothing.
+TEST(TraceModelTest, FlowsPairConnectionsRegistrationsAndAssignmentsByTheirIds) {
+  Timeline t;
+  TraceError error;
+  ASSERT_TRUE(BuildTimeline(
+      ReadText(
+          "{\"t_ns\":0,\"seq\":0,\"host\":-1,\"kind\":\"host.add\",\"host_id\":0,\"name\":\"m1\"}\n"
+          "{\"t_ns\":0,\"seq\":1,\"host\":-1,\"kind\":\"host.add\",\"host_id\":1,\"name\":\"w1\"}\n"
+          "{\"t_ns\":1,\"seq\":2,\"host\":1,\"kind\":\"rpc.conn\",\"conn\":3,\"peer\":0,\"client\":1,\"state\":\"CONNECTING\",\"code\":\"OK\"}\n"
+          "{\"t_ns\":1,\"seq\":3,\"host\":1,\"kind\":\"rpc.conn\",\"conn\":5,\"peer\":0,\"client\":1,\"state\":\"CONNECTING\",\"code\":\"OK\"}\n"
+          "{\"t_ns\":4,\"seq\":4,\"host\":0,\"kind\":\"rpc.conn\",\"conn\":3,\"peer\":1,\"client\":0,\"state\":\"READY\",\"code\":\"OK\"}\n"
+          "{\"t_ns\":7,\"seq\":5,\"host\":1,\"kind\":\"rpc.conn\",\"conn\":3,\"peer\":0,\"client\":1,\"state\":\"READY\",\"code\":\"OK\"}\n"
+          "{\"t_ns\":8,\"seq\":6,\"host\":0,\"kind\":\"dispatcher.register\",\"node\":\"w1\",\"session\":\"s1\",\"accepted\":1,\"reason\":\"\"}\n"
+          "{\"t_ns\":8,\"seq\":7,\"host\":0,\"kind\":\"dispatcher.register\",\"node\":\"w1\",\"session\":\"\",\"accepted\":0,\"reason\":\"no\"}\n"
+          "{\"t_ns\":9,\"seq\":8,\"host\":1,\"kind\":\"agent.registered\",\"session\":\"s1\"}\n"
+          "{\"t_ns\":10,\"seq\":9,\"host\":0,\"kind\":\"task.assign\",\"task\":\"t1\",\"service\":\"s\",\"slot\":1,\"node\":\"w1\"}\n"
+          "{\"t_ns\":12,\"seq\":10,\"host\":1,\"kind\":\"task.state\",\"task\":\"t1\",\"service\":\"s\",\"slot\":1,\"node\":\"w1\",\"state\":\"TASK_ACCEPTED\"}\n"
+          "{\"t_ns\":13,\"seq\":11,\"host\":1,\"kind\":\"task.state\",\"task\":\"t1\",\"service\":\"s\",\"slot\":1,\"node\":\"w1\",\"state\":\"TASK_RUNNING\"}\n"
+          "{\"t_ns\":14,\"seq\":12,\"host\":1,\"kind\":\"rpc.done\",\"call\":4,\"method\":\"Dispatcher.Heartbeat\",\"code\":\"OK\"}\n"),
+      &t, &error))
+      << error.line << ": " << error.message;
+  Strings flows;
+  for (const Flow& f : t.flows) {
+    flows.push_back(f.name + " " + f.id + ": " + f.from.lane + "@" + std::to_string(f.from.at_ns) +
+                    " " + f.from.what + " -> " + f.to.lane + "@" + std::to_string(f.to.at_ns) +
+                    " " + f.to.what);
+  }
+  EXPECT_EQ(flows, (Strings{
+                       "connect conn 3: w1@1 rpc.conn client CONNECTING -> m1@4 rpc.conn server READY",
+                       "accept conn 3: m1@4 rpc.conn server READY -> w1@7 rpc.conn client READY",
+                       "session s1: m1@8 dispatcher.register w1 -> w1@9 agent.registered",
+                       "task t1: m1@10 task.assign to w1 -> w1@12 task.state TASK_ACCEPTED",
+                   }));
+  ASSERT_EQ(t.lanes[1].calls.size(), 1u);
+  EXPECT_EQ(t.lanes[1].calls[0].tip, "Dispatcher.Heartbeat OK (call 4)");
+}
+
+// Markers say which host they concern (none for a step) and a step is named by its action.
+TEST(TraceModelTest, MarkersNameTheirHostAndStepsTheirAction) {
+  Timeline t;
+  TraceError error;
+  ASSERT_TRUE(BuildTimeline(
+      ReadText("{\"t_ns\":0,\"seq\":0,\"host\":-1,\"kind\":\"host.add\",\"host_id\":0,\"name\":\"m1\"}\n"
+               "{\"t_ns\":3,\"seq\":1,\"host\":-1,\"kind\":\"scenario.step\",\"action\":\"crash\",\"step\":2}\n"
+               "{\"t_ns\":3,\"seq\":2,\"host\":0,\"kind\":\"host.crash\",\"incarnation\":1}\n"),
+      &t, &error));
+  ASSERT_EQ(t.markers.size(), 2u);
+  EXPECT_EQ(t.markers[0].label, "step 2: crash");
+  EXPECT_EQ(t.markers[0].lane, "");
+  EXPECT_EQ(t.markers[1].label, "crash m1");
+  EXPECT_EQ(t.markers[1].lane, "m1");
+}
+
 TEST(TraceModelTest, Errors) {
   Timeline t;
   TraceError error;
