@@ -593,6 +593,11 @@ void Validator::ValidateRaft(const pb::Raft& raft, const Where& where, RaftConfi
                 where.At("log_entries_for_slow_followers"), "log_entries_for_slow_followers");
     if (v.has_value()) out.log_entries_for_slow_followers = *v;
   }
+  if (raft.has_max_size_per_msg()) {
+    const auto v = InRange(raft.max_size_per_msg(), 0, 1000000000, where.At("max_size_per_msg"),
+                           "max_size_per_msg");
+    if (v.has_value()) out.max_size_per_msg = *v;
+  }
   if (raft.has_check_quorum()) out.check_quorum = raft.check_quorum();
   if (raft.has_pre_vote()) out.pre_vote = raft.pre_vote();
 }

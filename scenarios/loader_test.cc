@@ -261,6 +261,7 @@ TEST(LoaderTest, AllFieldsLoad) {
   EXPECT_EQ(s.cluster.raft.heartbeat_tick, 2);
   EXPECT_EQ(s.cluster.raft.snapshot_interval, 100);
   EXPECT_EQ(s.cluster.raft.log_entries_for_slow_followers, 10);
+  EXPECT_EQ(s.cluster.raft.max_size_per_msg, 4096);
   EXPECT_FALSE(s.cluster.raft.check_quorum);
   EXPECT_TRUE(s.cluster.raft.pre_vote);
   EXPECT_EQ(s.cluster.dispatcher.heartbeat_period, absl::Seconds(2));

@@ -119,6 +119,7 @@ std::unique_ptr<sim::Process> RunState::MakeNode(sim::HostId id, bool manager, u
   o.raft.snapshot_interval = static_cast<uint64_t>(cluster.raft.snapshot_interval);
   o.raft.log_entries_for_slow_followers =
       static_cast<uint64_t>(cluster.raft.log_entries_for_slow_followers);
+  o.raft.max_size_per_msg = static_cast<uint64_t>(cluster.raft.max_size_per_msg);
   // Workers too: a promoted worker runs Raft on its own disk.
   o.raft.sync_latency = cluster.DiskOf(host_names_[id]).sync_latency;
   if (auto it = sync_latency_.find(id); it != sync_latency_.end()) o.raft.sync_latency = it->second;

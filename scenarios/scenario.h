@@ -81,6 +81,7 @@ struct RaftConfig {
   int32_t heartbeat_tick = 1;                       // >= 1
   int64_t snapshot_interval = 10000;                // entries, 1..10^9
   int64_t log_entries_for_slow_followers = 500;     // 0..10^9
+  int64_t max_size_per_msg = 65535;                 // MsgApp payload bytes, 0..10^9
   bool check_quorum = true;
   bool pre_vote = false;
 };

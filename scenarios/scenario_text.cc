@@ -244,6 +244,8 @@ void WriteCluster(std::string& out, const sc::Cluster& c) {
     f.push_back(absl::StrCat("snapshot_interval: ", c.raft.snapshot_interval));
   if (c.raft.log_entries_for_slow_followers != dr.log_entries_for_slow_followers)
     f.push_back(absl::StrCat("log_entries_for_slow_followers: ", c.raft.log_entries_for_slow_followers));
+  if (c.raft.max_size_per_msg != dr.max_size_per_msg)
+    f.push_back(absl::StrCat("max_size_per_msg: ", c.raft.max_size_per_msg));
   if (c.raft.check_quorum != dr.check_quorum)
     f.push_back(absl::StrCat("check_quorum: ", c.raft.check_quorum ? "true" : "false"));
   if (c.raft.pre_vote != dr.pre_vote)
@@ -433,6 +435,7 @@ std::vector<std::string> DescribeAll(const sc::Scenario& s) {
                                " heartbeat_tick=", c.raft.heartbeat_tick,
                                " snapshot_interval=", c.raft.snapshot_interval,
                                " slow=", c.raft.log_entries_for_slow_followers,
+                               " max_size_per_msg=", c.raft.max_size_per_msg,
                                " check_quorum=", static_cast<int>(c.raft.check_quorum),
                                " pre_vote=", static_cast<int>(c.raft.pre_vote)));
   lines.push_back(absl::StrCat("cluster.dispatcher: period=", D(c.dispatcher.heartbeat_period),
