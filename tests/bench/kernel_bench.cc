@@ -1,12 +1,18 @@
 // Kernel throughput: timer events through the queue (raw and through the world), and datagrams
 // through the network with latency, jitter and 1% loss. Rates are per wall-clock second of the
 // benchmark loop; sim_s_per_wall_s is simulated seconds per wall-clock second.
+// BM_WorldTimersVsBareHeap prints `ratio`: the world's timer path against a bare binary heap
+// with the same live timers, both measured in the same run.
 //
 //   bazel run -c opt //tests/bench:kernel_bench
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/event_queue.h"
@@ -115,6 +121,80 @@ void BM_NetworkMessages(benchmark::State& state) {
                                                        static_cast<double>(stats.packets_sent));
 }
 BENCHMARK(BM_NetworkMessages)->Arg(0)->Arg(1);
+
+// The issue-12 yardstick for the world's timer path: the same number of live timers in a bare
+// binary heap of (time, seq) (std::push_heap / std::pop_heap, nothing else), re-armed with the
+// same draws, measured in the same run as the world. `ratio` = heap ns per event / world ns per
+// event: 1.0 would mean the world adds nothing to a heap; the target is >= 0.5 at 10,000 hosts
+// (80,000 live timers). Each benchmark iteration runs a slice of each, alternately, so machine
+// noise hits both.
+class BareTimerHeap {
+ public:
+  BareTimerHeap(int64_t timers, Prng& prng) {
+    heap_.reserve(static_cast<std::size_t>(timers));
+    for (int64_t i = 0; i < timers; ++i) {
+      heap_.push_back({prng.UniformRange(1, 1000) * 1000, next_seq_++});
+      std::push_heap(heap_.begin(), heap_.end(), Later);
+    }
+  }
+  // Pops the earliest timer and re-arms it 1..1000 us later; returns its time.
+  int64_t Step(Prng& prng) {
+    std::pop_heap(heap_.begin(), heap_.end(), Later);
+    const int64_t at = heap_.back().first;
+    heap_.back() = {at + prng.UniformRange(1, 1000) * 1000, next_seq_++};
+    std::push_heap(heap_.begin(), heap_.end(), Later);
+    return at;
+  }
+
+ private:
+  using Entry = std::pair<int64_t, uint64_t>;  // (time ns, seq)
+  static bool Later(const Entry& x, const Entry& y) { return x > y; }
+  std::vector<Entry> heap_;
+  uint64_t next_seq_ = 0;
+};
+
+void BM_WorldTimersVsBareHeap(benchmark::State& state) {
+  const int hosts = static_cast<int>(state.range(0));
+  constexpr int kTimersPerHost = 8;
+  constexpr int kSlice = 4096;
+  WorldOptions options;
+  options.trace_messages = false;
+  World world(options);
+  LambdaProcessSpec spec;
+  spec.on_start = [](Context& ctx) {
+    for (TimerKey k = 0; k < kTimersPerHost; ++k) {
+      ctx.SetTimer(k, absl::Microseconds(ctx.prng().UniformRange(1, 1000)));
+    }
+  };
+  spec.on_timer = [](Context& ctx, TimerKey key) {
+    ctx.SetTimer(key, absl::Microseconds(ctx.prng().UniformRange(1, 1000)));
+  };
+  for (int i = 0; i < hosts; ++i) {
+    world.StartHost(world.AddHost("h" + std::to_string(i), LambdaFactory(spec)));
+  }
+  Prng heap_prng(7);
+  BareTimerHeap heap(int64_t{hosts} * kTimersPerHost, heap_prng);
+  double world_s = 0;
+  double heap_s = 0;
+  int64_t sink = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < kSlice; ++i) world.Step();
+    const auto t1 = std::chrono::steady_clock::now();
+    for (int i = 0; i < kSlice; ++i) sink += heap.Step(heap_prng);
+    const auto t2 = std::chrono::steady_clock::now();
+    const double w = std::chrono::duration<double>(t1 - t0).count();
+    world_s += w;
+    heap_s += std::chrono::duration<double>(t2 - t1).count();
+    state.SetIterationTime(w);
+  }
+  benchmark::DoNotOptimize(sink);
+  const double events = static_cast<double>(state.iterations()) * kSlice;
+  state.counters["world_ns_per_event"] = 1e9 * world_s / events;
+  state.counters["heap_ns_per_event"] = 1e9 * heap_s / events;
+  state.counters["ratio"] = world_s > 0 ? heap_s / world_s : 0.0;
+}
+BENCHMARK(BM_WorldTimersVsBareHeap)->Arg(100)->Arg(10000)->UseManualTime();
 
 }  // namespace
 }  // namespace sim
