@@ -292,7 +292,13 @@ std::string SummaryJson(const RunResult& r) {
                     ",\"hits\":", count.hits, ",\"fires\":", count.fires, "}");
     first = false;
   }
-  out += "]}\n";
+  out += "],\"counters\":{";
+  first = true;
+  for (const auto& [name, n] : r.counters) {
+    absl::StrAppend(&out, first ? "" : ",", JsonString(name), ":", n);
+    first = false;
+  }
+  out += "}}\n";
   return out;
 }
 

@@ -5,7 +5,7 @@
 // The queue is generic: an event is a kind tag, a target and two 64-bit words whose meaning
 // belongs to whoever pushed it (the world uses them for timers, packets and closures). It never
 // allocates per event (its vectors only grow to the peak size), never calls back, never cancels:
-// superseded timers stay in the queue and are ignored when they fire (see Host timers).
+// the world skips what is stale when it pops (Host::TimerState, World::CancelHostAction).
 #ifndef SWARMSIM_SIM_EVENT_QUEUE_H_
 #define SWARMSIM_SIM_EVENT_QUEUE_H_
 

@@ -9,8 +9,8 @@
 // they are, strings as their length then their bytes in little-endian 8-byte words, the last one
 // zero-padded; names rather than interned ids) into one word with a specified mixer (DigestWord
 // in trace.cc): never a memcpy of a struct, so padding, interning order and the host's byte
-// order cannot leak into it. One multiply per word, where byte-wise FNV-1a took eight. The trace never reads a clock and never
-// reorders: records appear in the order they were appended.
+// order cannot leak into it. One multiply per word, where byte-wise FNV-1a took eight. The trace
+// never reads a clock and never reorders: records appear in the order they were appended.
 //
 // Two digests. `digest()` covers every record: two runs are the same run when it matches (the
 // determinism checks). `semantic_digest()` covers every record but the kernel's transport records
@@ -119,7 +119,7 @@ class Trace {
   void AddObserver(Observer observer) { observers_.push_back(std::move(observer)); }
 
   uint64_t size() const { return count_; }
-  // FNV-1a 64 over the canonical encoding of every record appended so far.
+  // The digest (see the file comment) of every record appended so far.
   uint64_t digest() const { return digest_; }
   // The same over every record but transport records (see the file comment).
   uint64_t semantic_digest() const { return semantic_digest_; }
