@@ -252,6 +252,14 @@ void Validator::ValidateSteps(const pb::Scenario& file, const Where& where, Scen
     if (step.has_trigger()) {
       trigger = ValidateTrigger(step.trigger(), w.Nested("trigger"));
       via_valid = via_valid && trigger.has_value();
+      if (trigger.has_value() && trigger->until.has_value() && at.has_value() &&
+          *trigger->until <= *at) {
+        Error(w.Nested("trigger").At("until"),
+              absl::StrCat("until: ", FormatDurationExact(trigger->until->SinceStart()),
+                           " is not after the step's at (", FormatDurationExact(at->SinceStart()),
+                           "): the trigger would never be armed"));
+        via_valid = false;
+      }
     }
     std::optional<Action> action = ValidateAction(step, w);
     if (action.has_value() && !IsControlAction(*action)) {
@@ -274,6 +282,7 @@ void Validator::ValidateSteps(const pb::Scenario& file, const Where& where, Scen
     typed.action = std::move(*action);
     typed.via = std::move(via);
     typed.may_be_lost = step.may_be_lost();
+    typed.skip_if_unresolved = step.skip_if_unresolved();
     typed.trigger = std::move(trigger);
     typed.location = w.self();
     out.steps.push_back(std::move(typed));
@@ -345,6 +354,12 @@ std::optional<Trigger> Validator::ValidateTrigger(const pb::Trigger& t, const Wh
         Duration(t.delay(), where.At("delay"), "delay", Sign::kNonNegative);
     valid = valid && delay.has_value();
     if (delay.has_value()) trigger.delay = *delay;
+  }
+  if (t.has_until()) {
+    const std::optional<absl::Duration> until =
+        Duration(t.until(), where.At("until"), "until", Sign::kNonNegative);
+    valid = valid && until.has_value();
+    if (until.has_value()) trigger.until = sim::Time::Zero() + *until;
   }
   if (!valid) return std::nullopt;
   return trigger;

@@ -419,6 +419,9 @@ std::string HumanReport(const RunResult& r) {
         absl::StrAppend(&out, "fired at ", FormatSimTime(t.fired_ns), " (record at ",
                         FormatSimTime(t.record_ns),
                         t.record_host.empty() ? "" : absl::StrCat(" on ", t.record_host), ")");
+      } else if (t.too_late) {
+        absl::StrAppend(&out, "never fired: record at ", FormatSimTime(t.record_ns),
+                        ", too late for the trigger's until");
       } else if (t.record_ns >= 0) {
         absl::StrAppend(&out, "never fired: record at ", FormatSimTime(t.record_ns),
                         ", the run ended before the delay elapsed");

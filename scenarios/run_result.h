@@ -73,6 +73,7 @@ struct TriggerResult {
   int64_t record_ns = -1;  // the matching record's time; -1 when none was seen
   std::string record_host;  // the matching record's host ("" for the kernel's records)
   int64_t fired_ns = -1;  // when the step ran (record_ns + delay); -1 when it never did
+  bool too_late = false;  // the matching record came too late for the trigger's `until`
 };
 
 // One line of the task timeline: a task's life on one node as its agent lived it.

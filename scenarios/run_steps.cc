@@ -31,7 +31,12 @@ class StepApplier {
   std::optional<sim::HostId> Pick(const NodeSelector& selector) {
     std::string why;
     std::optional<sim::HostId> id = run_.Resolve(selector, why);
-    if (!id.has_value()) run_.Fail(absl::StrCat(Where(), " (", ActionName(step_.action), "): ", why));
+    if (id.has_value()) return id;
+    if (step_.skip_if_unresolved) {
+      run_.Note(absl::StrCat(Where(), " (", ActionName(step_.action), ") skipped: ", why));
+    } else {
+      run_.Fail(absl::StrCat(Where(), " (", ActionName(step_.action), "): ", why));
+    }
     return id;
   }
   std::optional<sim::HostId> PickAndBind(const NodeSelector& selector, const std::string& label) {
@@ -538,6 +543,10 @@ void RunState::ObserveForTriggers(const sim::TraceRecord& record) {
     TriggerResult& result = trigger_results_[i];
     result.record_ns = record.at.nanos();
     result.record_host = record.host == sim::kNoHost ? "" : NameOf(record.host);
+    if (trigger.until.has_value() && record.at + trigger.delay >= *trigger.until) {
+      result.too_late = true;  // Disarmed: the step never runs (reported as never fired).
+      continue;
+    }
     // A step of its own, after the event that traced the record: never inside another host's
     // event handler.
     world_->After(trigger.delay, [this, i]() {

@@ -278,6 +278,9 @@ struct Trigger {
   std::optional<NodeSelector> node;  // a host, label, group or leader
   std::vector<std::pair<std::string, std::string>> where;  // (field of `event`, value)
   absl::Duration delay = absl::ZeroDuration();              // >= 0
+  // Disarmed at `until` (> the step's `at`): a record whose time + delay is not before it does
+  // not fire the step, which is then reported as never fired. Unset: armed to the end.
+  std::optional<sim::Time> until;
 };
 
 // Steps are sorted by `at` (file order among equal times) and 0 <= at <= the run's end.
@@ -292,6 +295,9 @@ struct Step {
   std::optional<NodeSelector> via = std::nullopt;
   // Control-API actions only: an unanswered call at the end of the run does not fail the run.
   bool may_be_lost = false;
+  // A node selector that stands for no host when the step runs skips the step (noted in the
+  // timeline) instead of failing the run.
+  bool skip_if_unresolved = false;
   // When set, `at` is when the trigger is armed, not when the step runs; labels the step binds
   // are bound when it fires.
   std::optional<Trigger> trigger = std::nullopt;

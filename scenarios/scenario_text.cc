@@ -160,6 +160,7 @@ std::string TriggerText(const std::optional<sc::Trigger>& t) {
     f.push_back(absl::StrCat("where: ", Quoted(absl::StrCat(key, "=", value))));
   }
   if (t->delay != absl::ZeroDuration()) f.push_back(absl::StrCat("delay: ", Dur(t->delay)));
+  if (t->until) f.push_back(absl::StrCat("until: ", Dur(t->until->SinceStart())));
   return absl::StrCat(Block("trigger", f), " ");
 }
 
@@ -369,7 +370,8 @@ std::string D(const std::optional<sc::Trigger>& t) {
   std::vector<std::string> where;
   for (const auto& [key, value] : t->where) where.push_back(absl::StrCat(key, "='", value, "'"));
   return absl::StrCat("trigger(event='", t->event, "' node=", t->node ? D(*t->node) : "unset",
-                      " where=[", absl::StrJoin(where, ","), "] delay=", D(t->delay), ") ");
+                      " where=[", absl::StrJoin(where, ","), "] delay=", D(t->delay),
+                      t->until ? absl::StrCat(" until=", D(t->until->SinceStart())) : "", ") ");
 }
 
 struct PredicateDescriber {
@@ -468,6 +470,7 @@ std::vector<std::string> DescribeAll(const sc::Scenario& s) {
                                  s.steps[i].via ? absl::StrCat("via=", D(*s.steps[i].via), " ")
                                                 : "",
                                  s.steps[i].may_be_lost ? "may_be_lost " : "",
+                                 s.steps[i].skip_if_unresolved ? "skip_if_unresolved " : "",
                                  D(s.steps[i].trigger),
                                  std::visit(ActionDescriber{}, s.steps[i].action)));
   }
@@ -521,7 +524,9 @@ std::string ScenarioText(const sc::Scenario& s, const std::string& header) {
   for (const sc::Step& step : s.steps) {
     absl::StrAppend(&out, "step { at: ", Instant(step.at), " ",
                     step.via ? absl::StrCat("via: ", Sel(*step.via), " ") : "",
-                    step.may_be_lost ? "may_be_lost: true " : "", TriggerText(step.trigger),
+                    step.may_be_lost ? "may_be_lost: true " : "",
+                    step.skip_if_unresolved ? "skip_if_unresolved: true " : "",
+                    TriggerText(step.trigger),
                     std::visit(ActionWriter{}, step.action), " }\n");
   }
   for (const sc::Expectation& e : s.expectations) {

@@ -57,9 +57,9 @@ step { at: "16s" set_availability { node: "w7" availability: DRAIN } }
 step { at: "16s" set_availability { node: "w8" label: "paused_node" availability: PAUSE } }
 step { at: "17s" set_availability { node: "paused_node" availability: ACTIVE } }
 step { at: "18s" set_disk { node: "m2" sync_latency: "50ms" } }
-step { at: "18s" set_disk { node: "m3" label: "slow_disk" sync_latency: "0s" } }
+step { at: "18s" skip_if_unresolved: true set_disk { node: "m3" label: "slow_disk" sync_latency: "0s" } }
 step { at: "19s" trigger { event: "raft.vote" node: "m2" where: "granted=1" where: "pre_vote=0" delay: "1ms" } crash { node: "m2" label: "voter" } }
-step { at: "19s" trigger { event: "dispatcher.status_batch.started" node: "leader" } isolate { node: "leader" duration: "5s" } }
+step { at: "19s" trigger { event: "dispatcher.status_batch.started" node: "leader" until: "50s" } isolate { node: "leader" duration: "5s" } }
 step { at: "20s" trigger { event: "task.state" node: "rack" where: "state=TASK_STARTING" } pause { node: "w1" duration: "2s" } }
 expect { name: "a" eventually { within: "0s" } leader {} }
 expect { name: "b" eventually { after: "1m" within: "30s" } leader { not: "old_leader" } }

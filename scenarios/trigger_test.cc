@@ -116,6 +116,54 @@ TEST(TriggerTest, TriggerNeverFiredIsReportedNotFailed) {
   EXPECT_THAT(HumanReport(out.result), HasSubstr("never fired: no matching record"));
 }
 
+TEST(TriggerTest, RecordTooLateForUntilDisarmsTheTrigger) {
+  // The only host.crash record is at 10 s, after the trigger's `until` (9 s): the restart armed
+  // on it is disarmed and never runs.
+  const RunOutput out = RunText(R"(
+    seed: 1
+    duration: "40s"
+    cluster { managers: 3 }
+    step { at: "5s" trigger { event: "host.crash" until: "9s" } restart { node: "m1" } }
+    step { at: "10s" crash { node: "m1" } }
+  )", /*keep_records=*/false);
+  ASSERT_EQ(out.result.triggers.size(), 1u);
+  EXPECT_EQ(out.result.triggers[0].fired_ns, -1);
+  EXPECT_EQ(out.result.triggers[0].record_ns, 10 * kSecond);
+  EXPECT_TRUE(out.result.triggers[0].too_late);
+  EXPECT_EQ(TriggerOutcome(out.result.triggers[0]), "never fired");
+  EXPECT_THAT(HumanReport(out.result), HasSubstr("too late for the trigger's until"));
+}
+
+TEST(TriggerTest, StepOnNoLeaderFailsTheRunUnlessSkipIfUnresolved) {
+  // At 0 s no leader is elected yet.
+  const std::string body = R"(
+    duration: "20s"
+    cluster { managers: 3 }
+    step { at: "0s" SKIP crash { node: "leader" } }
+  )";
+  std::string failing = body;
+  failing.replace(failing.find("SKIP"), 4, "");
+  const RunOutput failed = RunText(failing, /*keep_records=*/false);
+  EXPECT_THAT(failed.result.error, HasSubstr("(crash)"));
+  std::string skipping = body;
+  skipping.replace(skipping.find("SKIP"), 4, "skip_if_unresolved: true");
+  const RunOutput skipped = RunText(skipping, /*keep_records=*/false);
+  EXPECT_EQ(skipped.result.error, "");
+  EXPECT_TRUE(skipped.result.passed) << FailureSummary(skipped.result);
+  EXPECT_THAT(HumanReport(skipped.result), HasSubstr("(crash) skipped"));
+}
+
+TEST(TriggerTest, UntilNotAfterAtIsAnError) {
+  const absl::StatusOr<Scenario> scenario = ParseScenario(R"(
+    duration: "40s"
+    cluster { managers: 3 }
+    step { at: "5s" trigger { event: "host.crash" until: "5s" } restart { node: "m1" } }
+  )", "until.textproto");
+  ASSERT_FALSE(scenario.ok());
+  EXPECT_THAT(std::string(scenario.status().message()),
+              HasSubstr("until: 5s is not after the step's at (5s)"));
+}
+
 // The first leader signals within the first 20 s; the one elected after the crash at 30 s is the
 // first leadership record at or after 20 s, where the second trigger is armed.
 TEST(TriggerTest, TriggerArmedOnlyFromAt) {

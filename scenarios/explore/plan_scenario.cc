@@ -113,7 +113,9 @@ void AddHostsOf(const NodeSelector& s, const Cluster& c, std::set<int>& out) {
   }
 }
 
-std::optional<Trigger> StepTrigger(int m, const Fault& f) {
+// `until` = the heal: a fault triggered after it would never be healed and its run would be
+// discarded, so the trigger disarms instead (the step is reported as never fired).
+std::optional<Trigger> StepTrigger(int m, const Fault& f, sim::Time heal_at) {
   if (!f.trigger.has_value()) return std::nullopt;
   const TriggerMoment& moment = TriggerMoments()[static_cast<size_t>(f.trigger->moment)];
   Trigger t;
@@ -121,6 +123,7 @@ std::optional<Trigger> StepTrigger(int m, const Fault& f) {
   if (f.trigger->on_target) t.node = TargetSelector(m, f.node);
   if (*moment.field != '\0') t.where.emplace_back(moment.field, moment.value);
   t.delay = absl::Milliseconds(f.trigger->delay_ms);
+  t.until = heal_at;
   return t;
 }
 
@@ -207,7 +210,10 @@ Scenario BuildRunScenario(const Scenario& base, const Plan& plan, const Timing& 
     Step step;
     step.at = sim::Time::Zero() + absl::Milliseconds(100 * f.at_ds);
     step.action = FaultAction(m, f);
-    step.trigger = StepTrigger(m, f);
+    step.trigger = StepTrigger(m, f, heal_at);
+    // A fault on `leader` when there is none does nothing, as an operator's would; the run goes
+    // on (it used to be discarded).
+    step.skip_if_unresolved = true;
     if (!first_fault || step.at < *first_fault) first_fault = step.at;
     if (f.kind == FaultKind::kCrash || f.kind == FaultKind::kStop) {
       AddHostsOf(TargetSelector(m, f.node), s.cluster, may_be_down);
