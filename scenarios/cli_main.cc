@@ -124,14 +124,15 @@ usage:
 
 exit status: 0 all expectations and invariants held; 1 something failed; 2 bad input or usage.
 Scenario files are read only if they are regular files of at most 4 MiB. A scenario larger
-than 10,000 host-hours or 2,048 MiB (estimated) is refused unless --allow-large
-(docs/limits.md).
+than 10,000 host-hours, 2,048 MiB (estimated) or 5,000 replicas is refused unless
+--allow-large (docs/limits.md).
 Scenario format: docs/scenario-format.md; summary JSON: docs/summary-json.md; what the model
 covers and simplifies: docs/model.md (all in the swarmsim source tree).
 )";
 
 static_assert(kScenarioFileMaxBytes == 4 * 1024 * 1024, "kUsage states the limit: update it");
-static_assert(kMaxHostHours == 10000 && kMaxMemoryMib == 2048, "kUsage states the limits");
+static_assert(kMaxHostHours == 10000 && kMaxMemoryMib == 2048 && kMaxReplicas == 5000,
+              "kUsage states the limits");
 
 // The usage of one command, or nullptr when `command` is not one.
 const char* CommandUsage(const std::string& command) {
@@ -253,11 +254,21 @@ bool WriteFile(const std::string& path, const std::string& contents) {
 // path that is a regular file or does not exist yet (anything else, say /dev/stdout, is
 // written in place by WriteFile): a rename would replace the device's name, not write to it.
 // A symbolic link is followed: the file it names is replaced, the link stays.
+bool ReplaceFile(const std::string& path, const std::string& contents);
+
+// Whether ReplaceFile renames over `path` (a regular file, or nothing yet) rather than writing
+// in place (`-`, a device, a FIFO).
+bool IsReplaceable(const std::string& path) {
+  if (path == kStdout) return false;
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  return !std::filesystem::exists(status) || std::filesystem::is_regular_file(status);
+}
+
 bool ReplaceFile(const std::string& path, const std::string& contents) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  const fs::file_status status = fs::status(path, ec);
-  if (fs::exists(status) && !fs::is_regular_file(status)) return WriteFile(path, contents);
+  if (!IsReplaceable(path)) return WriteFile(path, contents);
   std::string target = path;
   if (fs::is_symlink(fs::symlink_status(path, ec))) target = fs::canonical(path, ec).string();
   if (ec || target.empty()) return WriteFile(path, contents);
@@ -425,11 +436,11 @@ int Check(const Flags& flags) {
   if (files.empty()) return UsageError("no .textproto scenario files under the given paths");
   // The table streams: each row is printed (and flushed, for pipes) as its scenario finishes,
   // and a JUnit file is replaced after each one (see --junit in kCheckUsage). Standard output
-  // cannot be rewritten, so `--junit=-` is written once, at the end.
+  // or a device cannot be rewritten, so `--junit=-` (or /dev/stdout) is written once, at the end.
   const size_t width = CheckTableWidth(files);
   Print(table, CheckTableHeader(width));
   std::fflush(table);
-  const bool junit_each = !flags.junit_path.empty() && flags.junit_path != kStdout;
+  const bool junit_each = !flags.junit_path.empty() && IsReplaceable(flags.junit_path);
   std::vector<RunResult> results;
   auto write_junit = [&](size_t done) {  // the files not reached yet are "skipped"
     const std::vector<std::string> not_run(files.begin() + static_cast<std::ptrdiff_t>(done),
@@ -476,7 +487,8 @@ int Check(const Flags& flags) {
     if (junit_each && !write_junit(results.size())) return kExitUsage;
   }
   Print(table, CheckTableTotals(results));
-  if (flags.junit_path == kStdout && !WriteFile(flags.junit_path, JunitXml(results))) {
+  if (!flags.junit_path.empty() && !junit_each &&
+      !WriteFile(flags.junit_path, JunitXml(results))) {
     return kExitUsage;
   }
   if (bad_input) return kExitUsage;

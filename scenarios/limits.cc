@@ -1,7 +1,10 @@
 #include "scenarios/limits.h"
 
+#include <algorithm>
+#include <map>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -36,14 +39,37 @@ ResourceEstimate EstimateResources(const Scenario& scenario) {
   e.host_hours = CeilDiv(e.hosts * sim_seconds, kSecondsPerHour);
   e.memory_mib = CeilDiv(kBaseBytes + int64_t{scenario.cluster.workers} * kBytesPerWorker, kMib);
   e.min_wall_seconds = e.host_hours * kWallMsPerThousandHostHours / 1000 / 1000;
+  // Each service at its largest count. Scenario::services and scale steps name services by
+  // name; a std::map keeps the walk in name order.
+  std::map<std::string, std::pair<int64_t, SourceLocation>> largest;
+  for (const Service& service : scenario.services) {
+    largest[service.name] = {service.replicas, service.location};
+  }
+  for (const Step& step : scenario.steps) {
+    const auto* scale = std::get_if<ScaleService>(&step.action);
+    if (scale == nullptr) continue;
+    auto& [count, at] = largest[scale->name];
+    if (scale->replicas > count) {
+      count = scale->replicas;
+      at = step.location;
+    }
+  }
+  int64_t top = -1;
+  for (const auto& [name, count_at] : largest) {
+    e.replicas += count_at.first;
+    if (count_at.first > top) {
+      top = count_at.first;
+      e.replicas_location = count_at.second;
+    }
+  }
   return e;
 }
 
 absl::Status CheckResourceLimits(const Scenario& scenario) {
   const ResourceEstimate e = EstimateResources(scenario);
-  std::vector<std::string> lines;
+  std::vector<std::pair<int, std::string>> lines;  // (line, message)
   if (e.host_hours > kMaxHostHours) {
-    lines.push_back(absl::StrCat(
+    lines.emplace_back(scenario.duration_location.line, absl::StrCat(
         At(scenario, scenario.duration_location), ": this run is too large to start by default: ",
         Thousands(e.hosts), " hosts for ", FormatDurationExact(scenario.duration), " is ",
         Thousands(e.host_hours), " host-hours, over the limit of ", Thousands(kMaxHostHours),
@@ -52,19 +78,28 @@ absl::Status CheckResourceLimits(const Scenario& scenario) {
         " of wall time); ", kHowToOverride));
   }
   if (e.memory_mib > kMaxMemoryMib) {
-    lines.push_back(absl::StrCat(
+    lines.emplace_back(scenario.workers_location.line, absl::StrCat(
         At(scenario, scenario.workers_location), ": this run is too large to start by default: ",
         Thousands(scenario.cluster.workers), " workers need an estimated ",
         Thousands(e.memory_mib), " MiB of memory (~", kBytesPerWorker / 1000,
         " kB per worker), over the limit of ", Thousands(kMaxMemoryMib), " MiB; ",
         kHowToOverride));
   }
+  if (e.replicas > kMaxReplicas) {
+    lines.emplace_back(e.replicas_location.line, absl::StrCat(
+        At(scenario, e.replicas_location), ": this run is too large to start by default: its "
+        "services are given ", Thousands(e.replicas), " replicas in all (each at its largest "
+        "count), over the limit of ", Thousands(kMaxReplicas), " (the scheduler's time grows "
+        "faster than the square of the count: 2,000 replicas took ~3 s, 20,000 more than "
+        "10 min); ", kHowToOverride));
+  }
   if (lines.empty()) return absl::OkStatus();
   // In file order, as the loader reports its errors.
-  if (lines.size() == 2 && scenario.workers_location.line < scenario.duration_location.line) {
-    std::swap(lines[0], lines[1]);
-  }
-  return absl::InvalidArgumentError(absl::StrJoin(lines, "\n"));
+  std::stable_sort(lines.begin(), lines.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> text;
+  for (const auto& line : lines) text.push_back(line.second);
+  return absl::InvalidArgumentError(absl::StrJoin(text, "\n"));
 }
 
 absl::StatusOr<Scenario> LoadScenarioWithinLimits(const std::string& path, bool allow_large) {

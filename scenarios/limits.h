@@ -12,7 +12,7 @@
 // Nothing here reads the machine: the same scenario is accepted or refused everywhere.
 //
 // Who checks: the CLI's run, check, validate and explore (through LoadScenarioWithinLimits);
-// `--allow-large` lifts both limits. Code that builds a Scenario itself (tests/bench/
+// `--allow-large` lifts the limits. Code that builds a Scenario itself (tests/bench/
 // cluster_bench) is not checked: it asked for its size explicitly. docs/limits.md documents
 // the limits for users.
 #ifndef SWARMSIM_SCENARIOS_LIMITS_H_
@@ -32,6 +32,10 @@ namespace scenarios {
 // run through the CLI's sizes (10,000 workers for 10 minutes is 1,667 host-hours, ~270 MiB).
 inline constexpr int64_t kMaxHostHours = 10000;  // at least ~2.5 min of wall time
 inline constexpr int64_t kMaxMemoryMib = 2048;   // 76,096 workers
+// Replicas of all services, each service at its largest count (declared or scaled to). The
+// scheduler's time grows faster than the square of the task count: with 10 workers, 2,000
+// replicas took ~3 s of CPU and 20,000 more than 10 min (each also ~10 kB of memory).
+inline constexpr int64_t kMaxReplicas = 5000;
 
 // The measured costs the estimates use (cluster_bench, -c opt, 3 managers + 1,000 workers).
 inline constexpr int64_t kBytesPerWorker = 28 * 1000;             // rss_per_worker_kb ~ 28
@@ -43,13 +47,16 @@ struct ResourceEstimate {
   int64_t host_hours = 0;       // hosts x simulated hours, rounded up
   int64_t memory_mib = 0;       // estimated peak resident memory, rounded up
   int64_t min_wall_seconds = 0;  // a lower bound on the wall time of one run
+  int64_t replicas = 0;          // every service at its largest count, summed
+  SourceLocation replicas_location;  // where the largest service gets its largest count
 };
 
 ResourceEstimate EstimateResources(const Scenario& scenario);
 
-// OK when the scenario is within both limits. Otherwise InvalidArgument with one line per limit
-// exceeded, `FILE:LINE:COL: message` at the `duration` (host-hours) or `workers` (memory)
-// field, each naming the estimate, the limit and `--allow-large`.
+// OK when the scenario is within the limits. Otherwise InvalidArgument with one line per limit
+// exceeded, `FILE:LINE:COL: message` at the `duration` (host-hours), `workers` (memory) or the
+// service or scale_service step giving the largest count (replicas), each naming the
+// estimate, the limit and `--allow-large`.
 absl::Status CheckResourceLimits(const Scenario& scenario);
 
 // LoadScenario (scenarios/loader.h), then CheckResourceLimits unless `allow_large`: what the

@@ -62,6 +62,31 @@ TEST(LimitsTest, MemoryLimitIsInclusive) {
   EXPECT_FALSE(absl::StrContains(over.message(), "host-hours")) << "time is within its limit";
 }
 
+// Replicas cost the scheduler more than quadratic time: 20,000 of them ran for more than
+// 10 minutes of a 30 s scenario. A scale step counts at its count, where it is written.
+TEST(LimitsTest, ReplicasOverTheLimitAreRefusedAtTheLargestCount) {
+  const std::string base =
+      "duration: \"1m\"\ncluster { managers: 3 }\nservice { name: \"a\" replicas: 2000 }\n"
+      "service { name: \"b\" replicas: 10 }\n";
+  const absl::StatusOr<Scenario> within = ParseScenario(
+      absl::StrCat(base, "step { at: \"10s\" scale_service { name: \"b\" replicas: 3000 } }\n"),
+      "r.textproto");
+  ASSERT_TRUE(within.ok()) << within.status();
+  EXPECT_EQ(EstimateResources(*within).replicas, 5000);
+  EXPECT_TRUE(CheckResourceLimits(*within).ok());
+  const absl::StatusOr<Scenario> over = ParseScenario(
+      absl::StrCat(base, "step { at: \"10s\" scale_service { name: \"b\" replicas: 3001 } }\n"),
+      "r.textproto");
+  ASSERT_TRUE(over.ok()) << over.status();
+  const absl::Status status = CheckResourceLimits(*over);
+  ASSERT_FALSE(status.ok());
+  EXPECT_TRUE(absl::StartsWith(status.message(),
+                               "r.textproto:5:1: this run is too large to start by default: its "
+                               "services are given 5,001 replicas in all"))
+      << status.message();
+  EXPECT_TRUE(absl::StrContains(status.message(), "--allow-large"));
+}
+
 // A Scenario built in code has no positions: the message names the file alone.
 TEST(LimitsTest, ScenarioBuiltInCodeIsNamedWithoutPosition) {
   Scenario s;
