@@ -11,6 +11,7 @@
 // measures reaches the simulation or the trace.
 #include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -29,6 +30,7 @@
 #include "absl/strings/str_format.h"
 #include "scenarios/explore/explore_cli.h"
 #include "scenarios/golden.h"
+#include "scenarios/limits.h"
 #include "scenarios/loader.h"
 #include "scenarios/progress.h"
 #include "scenarios/report.h"
@@ -78,24 +80,31 @@ constexpr char kRunUsage[] = R"(usage: swarmsim run FILE [flags]
   --check-determinism    run twice and fail, naming the first differing trace record, if the
                          two traces differ
   --quiet                print only the final PASSED/FAILED line (and errors)
+  --allow-large          run a scenario over the resource limits (host-hours, memory;
+                         docs/limits.md), which is refused otherwise
 )";
 
 constexpr char kCheckUsage[] = R"(usage: swarmsim check PATH... [flags]
   Runs every *.textproto under the paths (sorted; directories named `testdata` are skipped)
-  and prints a table and a closing "check: N passed, M failed" line.
+  and prints a table, a row as each scenario finishes, and a closing "check: N passed,
+  M failed" line.
 
   --junit=PATH           write JUnit XML (one testcase per scenario) to PATH (`-`: standard
-                         output; the table then goes to stderr)
+                         output; the table then goes to stderr); the file is replaced after
+                         every scenario, so a killed check leaves valid XML with the finished
+                         scenarios (and the others as skipped)
   --update-golden        rewrite each file's golden_digest with this binary's digest for the
                          file's own seed (adds the field to files that have none)
   --check-determinism    run each scenario twice and compare the traces record by record
   --seed=N               override every file's seed: expectations are checked, golden digests
                          (pinned for each file's own seed) are not compared
+  --allow-large          run scenarios over the resource limits (docs/limits.md)
 )";
 
-constexpr char kValidateUsage[] = R"(usage: swarmsim validate FILE...
+constexpr char kValidateUsage[] = R"(usage: swarmsim validate FILE... [--allow-large]
   Loads and validates scenario files without running them; bad input is reported as
-  FILE:LINE:COL: what is wrong.
+  FILE:LINE:COL: what is wrong. A scenario over the resource limits (host-hours, memory;
+  docs/limits.md) is reported too, unless --allow-large.
 )";
 
 constexpr char kVersionUsage[] = R"(usage: swarmsim version
@@ -114,12 +123,16 @@ usage:
   swarmsim help [COMMAND]          this text, or one command's flags (also COMMAND --help)
 
 exit status: 0 all expectations and invariants held; 1 something failed; 2 bad input or usage.
-Scenario files are read only if they are regular files of at most 4 MiB.
+Scenario files are read only if they are regular files of at most 4 MiB. A scenario larger
+than 10,000 host-hours, 2,048 MiB (estimated) or 5,000 replicas is refused unless
+--allow-large (docs/limits.md).
 Scenario format: docs/scenario-format.md; summary JSON: docs/summary-json.md; what the model
 covers and simplifies: docs/model.md (all in the swarmsim source tree).
 )";
 
 static_assert(kScenarioFileMaxBytes == 4 * 1024 * 1024, "kUsage states the limit: update it");
+static_assert(kMaxHostHours == 10000 && kMaxMemoryMib == 2048 && kMaxReplicas == 5000,
+              "kUsage states the limits");
 
 // The usage of one command, or nullptr when `command` is not one.
 const char* CommandUsage(const std::string& command) {
@@ -143,6 +156,7 @@ struct Flags {
   bool update_golden = false;
   bool quiet = false;
   bool help = false;
+  bool allow_large = false;  // lift the resource limits (scenarios/limits.h)
 };
 
 // Prints `text` with its control characters made visible (see the file comment).
@@ -207,6 +221,8 @@ std::string ParseFlags(const std::vector<std::string>& args, Flags& flags) {
       flags.update_golden = true;
     } else if (name == "quiet" && !has_value) {
       flags.quiet = true;
+    } else if (name == "allow-large" && !has_value) {
+      flags.allow_large = true;
     } else if (name == "help" && !has_value) {
       flags.help = true;
     } else {
@@ -227,6 +243,40 @@ bool WriteFile(const std::string& path, const std::string& contents) {
   out << contents;
   out.close();
   if (!out) {
+    Print(stderr, absl::StrCat("swarmsim: cannot write ", path, "\n"));
+    return false;
+  }
+  return true;
+}
+
+// Replaces the file at `path` through a temporary file beside it and a rename, so that a reader,
+// or a kill at any moment, finds the old contents or the new, never half of them. Only for a
+// path that is a regular file or does not exist yet (anything else, say /dev/stdout, is
+// written in place by WriteFile): a rename would replace the device's name, not write to it.
+// A symbolic link is followed: the file it names is replaced, the link stays.
+bool ReplaceFile(const std::string& path, const std::string& contents);
+
+// Whether ReplaceFile renames over `path` (a regular file, or nothing yet) rather than writing
+// in place (`-`, a device, a FIFO).
+bool IsReplaceable(const std::string& path) {
+  if (path == kStdout) return false;
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  return !std::filesystem::exists(status) || std::filesystem::is_regular_file(status);
+}
+
+bool ReplaceFile(const std::string& path, const std::string& contents) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!IsReplaceable(path)) return WriteFile(path, contents);
+  std::string target = path;
+  if (fs::is_symlink(fs::symlink_status(path, ec))) target = fs::canonical(path, ec).string();
+  if (ec || target.empty()) return WriteFile(path, contents);
+  const std::string temporary = absl::StrCat(target, ".tmp");
+  if (!WriteFile(temporary, contents)) return false;
+  fs::rename(temporary, target, ec);
+  if (ec) {
+    fs::remove(temporary, ec);
     Print(stderr, absl::StrCat("swarmsim: cannot write ", path, "\n"));
     return false;
   }
@@ -299,7 +349,8 @@ int Run(const Flags& flags) {
     return UsageError(
         "only one of --trace=-, --perfetto=-, --summary=- and --json can write to stdout", "run");
   }
-  absl::StatusOr<Scenario> loaded = LoadScenario(flags.positional[0]);
+  absl::StatusOr<Scenario> loaded =
+      LoadScenarioWithinLimits(flags.positional[0], flags.allow_large);
   if (!loaded.ok()) {
     Print(stderr, absl::StrCat(loaded.status().message(), "\n"));
     return kExitUsage;
@@ -383,10 +434,23 @@ int Check(const Flags& flags) {
   const std::vector<std::string> files = CollectScenarioFiles(flags.positional, error);
   if (!error.empty()) return UsageError(error);
   if (files.empty()) return UsageError("no .textproto scenario files under the given paths");
+  // The table streams: each row is printed (and flushed, for pipes) as its scenario finishes,
+  // and a JUnit file is replaced after each one (see --junit in kCheckUsage). Standard output
+  // or a device cannot be rewritten, so `--junit=-` (or /dev/stdout) is written once, at the end.
+  const size_t width = CheckTableWidth(files);
+  Print(table, CheckTableHeader(width));
+  std::fflush(table);
+  const bool junit_each = !flags.junit_path.empty() && IsReplaceable(flags.junit_path);
   std::vector<RunResult> results;
+  auto write_junit = [&](size_t done) {  // the files not reached yet are "skipped"
+    const std::vector<std::string> not_run(files.begin() + static_cast<std::ptrdiff_t>(done),
+                                           files.end());
+    return ReplaceFile(flags.junit_path, JunitXml(results, not_run));
+  };
+  if (junit_each && !write_junit(0)) return kExitUsage;
   bool bad_input = false;
   for (const std::string& file : files) {
-    absl::StatusOr<Scenario> loaded = LoadScenario(file);
+    absl::StatusOr<Scenario> loaded = LoadScenarioWithinLimits(file, flags.allow_large);
     if (!loaded.ok()) {
       Print(stderr, absl::StrCat(loaded.status().message(), "\n"));
       RunResult failed;
@@ -395,32 +459,36 @@ int Check(const Flags& flags) {
       failed.error = std::string(loaded.status().message());
       results.push_back(failed);
       bad_input = true;
-      continue;
-    }
-    Scenario scenario = *std::move(loaded);
-    ApplySeedOverride(flags.seed, scenario);
-    RunOutput output = TimedRun(scenario, flags.check_determinism);
-    if (flags.check_determinism) CheckDeterminism(scenario, output);
-    RunResult& result = output.result;
-    const std::string digest = absl::StrFormat("%016x", result.semantic_digest);
-    if (flags.update_golden && result.golden_digest != digest) {
-      absl::StatusOr<std::string> text = ReadScenarioFile(file);
-      if (!text.ok()) {
-        Print(stderr, absl::StrCat(text.status().message(), "\n"));
-        return kExitUsage;
+    } else {
+      Scenario scenario = *std::move(loaded);
+      ApplySeedOverride(flags.seed, scenario);
+      RunOutput output = TimedRun(scenario, flags.check_determinism);
+      if (flags.check_determinism) CheckDeterminism(scenario, output);
+      RunResult& result = output.result;
+      const std::string digest = absl::StrFormat("%016x", result.semantic_digest);
+      if (flags.update_golden && result.golden_digest != digest) {
+        absl::StatusOr<std::string> text = ReadScenarioFile(file);
+        if (!text.ok()) {
+          Print(stderr, absl::StrCat(text.status().message(), "\n"));
+          return kExitUsage;
+        }
+        // Replaced, not rewritten in place: a check killed here leaves the file whole.
+        if (!ReplaceFile(file, WithGoldenDigest(*text, digest))) return kExitUsage;
+        Print(stderr, absl::StrCat(file, ": golden_digest set to ", digest, "\n"));
+        result.golden_digest = digest;
+        result.golden_seed = result.seed;
+        // The old pin no longer counts against the run; everything else still does.
+        result.passed = FailureSummary(result).empty();
       }
-      if (!WriteFile(file, WithGoldenDigest(*text, digest))) return kExitUsage;
-      Print(stderr, absl::StrCat(file, ": golden_digest set to ", digest, "\n"));
-      result.golden_digest = digest;
-      result.golden_seed = result.seed;
-      // The old pin no longer counts against the run; everything else still does.
-      result.passed = FailureSummary(result).empty();
+      results.push_back(std::move(result));
     }
-    Print(stderr, absl::StrCat(result.passed ? "PASS " : "FAIL ", file, "\n"));
-    results.push_back(std::move(result));
+    Print(table, CheckTableRow(results.back(), width));
+    std::fflush(table);
+    if (junit_each && !write_junit(results.size())) return kExitUsage;
   }
-  Print(table, CheckTable(results));
-  if (!flags.junit_path.empty() && !WriteFile(flags.junit_path, JunitXml(results))) {
+  Print(table, CheckTableTotals(results));
+  if (!flags.junit_path.empty() && !junit_each &&
+      !WriteFile(flags.junit_path, JunitXml(results))) {
     return kExitUsage;
   }
   if (bad_input) return kExitUsage;
@@ -434,7 +502,7 @@ int Validate(const Flags& flags) {
   if (flags.positional.empty()) return UsageError("validate needs at least one FILE");
   int status = kExitPass;
   for (const std::string& file : flags.positional) {
-    absl::StatusOr<Scenario> loaded = LoadScenario(file);
+    absl::StatusOr<Scenario> loaded = LoadScenarioWithinLimits(file, flags.allow_large);
     if (loaded.ok()) {
       Print(stdout,
             absl::StrFormat("%s: ok (%d managers, %d workers, %zu steps, %zu expectations)\n",

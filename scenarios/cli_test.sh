@@ -172,5 +172,50 @@ fi
 "$bin" check "$tmp/ctl" --junit=- >"$tmp/junit_stdout.xml" 2>/dev/null  # exit 1: the digest differs
 head -1 "$tmp/junit_stdout.xml" | grep -q '^<?xml' || { echo "FAIL: --junit=- did not write to stdout"; fail=1; }
 
+# Resource limits (docs/limits.md): a valid but enormous scenario is refused before it runs, by
+# every command, with the FILE:LINE:COL messages in its sidecar (each names its limit, the
+# estimate and --allow-large); validate --allow-large accepts it.
+large=scenarios/testdata/too_large.textproto
+for cmd in run validate check explore; do
+  err="$(timeout 60 "$bin" "$cmd" "$large" 2>&1 >/dev/null)"
+  status=$?
+  [ "$status" -eq 2 ] || { echo "FAIL: $cmd of an over-limit scenario exited $status, want 2"; fail=1; }
+  [ "$err" = "$(cat scenarios/testdata/too_large.expected)" ] || {
+    echo "FAIL: $cmd of an over-limit scenario said: $err"; fail=1; }
+done
+"$bin" validate "$large" --allow-large | grep -q '^scenarios/testdata/too_large.textproto: ok (3 managers, 100000 workers' || {
+  echo "FAIL: validate --allow-large does not accept the over-limit scenario"; fail=1; }
+for cmd in run check validate explore; do
+  "$bin" help "$cmd" | grep -q -- '--allow-large' || { echo "FAIL: $cmd --help does not document --allow-large"; fail=1; }
+done
+
+# check prints each row as its scenario finishes and replaces its JUnit file after each one, so
+# a check killed (SIGKILL, as a CI timeout or the OOM killer would) leaves valid XML with the
+# finished scenarios and the rest skipped. No timing decides the outcome: the second scenario
+# (over the limits, let through by --allow-large) runs for years, and the kill waits for the
+# first one's row; the loop's bound is only a safety net.
+mkdir -p "$tmp/killed"
+cp "$example" "$tmp/killed/a_quick.textproto"
+printf 'duration: "100000h"\ncluster { managers: 3 workers: 100 }\n' >"$tmp/killed/b_endless.textproto"
+"$bin" check "$tmp/killed" --allow-large --junit="$tmp/killed.xml" >"$tmp/killed.out" 2>"$tmp/killed.err" &
+pid=$!
+for _ in $(seq 1 3000); do
+  grep -q 'a_quick.textproto' "$tmp/killed.out" && break
+  sleep 0.1
+done
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+grep -q 'a_quick.textproto  *PASS' "$tmp/killed.out" || { echo "FAIL: check did not print the first row before the end"; cat "$tmp/killed.out" "$tmp/killed.err"; fail=1; }
+grep -q '^check:' "$tmp/killed.out" && { echo "FAIL: the killed check finished"; fail=1; }
+python3 - "$tmp/killed.xml" <<'PY' || { echo "FAIL: the killed check's JUnit file"; cat "$tmp/killed.xml"; fail=1; }
+import sys, xml.etree.ElementTree as ET
+suite = ET.parse(sys.argv[1]).getroot().find("testsuite")
+cases = {c.get("name").rsplit("/", 1)[-1]: c for c in suite.findall("testcase")}
+assert suite.get("tests") == "2" and suite.get("skipped") == "1", suite.attrib
+a, b = cases["a_quick.textproto"], cases["b_endless.textproto"]
+assert a.find("failure") is None and a.find("skipped") is None, "a_quick should have passed"
+assert b.find("skipped") is not None, "b_endless should be skipped"
+PY
+
 [ "$fail" -eq 0 ] && echo "cli_test: $checked bad inputs rejected with their exact messages"
 exit "$fail"

@@ -401,7 +401,10 @@ void Validator::Run(const pb::Scenario& file, const Where& where, Scenario& out)
   out.file = file_;
   ValidateTop(file, where, out);
   if (file.has_cluster()) {
-    ValidateCluster(file.cluster(), where.Nested("cluster"), out.cluster);
+    const Where cluster = where.Nested("cluster");
+    ValidateCluster(file.cluster(), cluster, out.cluster);
+    out.workers_location =
+        file.cluster().has_workers() ? cluster.At("workers") : cluster.self();
   } else {
     Error(where.self(), "the scenario needs cluster, e.g. cluster { managers: 3 }");
   }
@@ -422,6 +425,7 @@ void Validator::ValidateTop(const pb::Scenario& file, const Where& where, Scenar
         Duration(file.duration(), where.At("duration"), "duration", Sign::kPositive);
     if (d.has_value()) {
       out.duration = *d;
+      out.duration_location = where.At("duration");
       end_ = sim::Time::Zero() + *d;
     }
   } else {

@@ -10,6 +10,16 @@
 
 namespace scenarios {
 
+std::string Thousands(uint64_t n) {
+  std::string digits = absl::StrCat(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 std::string FormatSimTime(int64_t ns) {
   if (ns < 0) return "-";
   return absl::StrFormat("%d.%03ds", ns / 1000000000, (ns / 1000000) % 1000);
@@ -93,17 +103,6 @@ std::string SpeedRatio(int64_t sim_ns, int64_t wall_ns) {
   const int64_t whole = sim_ns / wall_ns;
   const int64_t tenths = (sim_ns % wall_ns) * 10 / wall_ns;
   return absl::StrFormat("%d.%dx", whole, tenths);
-}
-
-// 9998 -> "9,998".
-std::string Thousands(uint64_t n) {
-  std::string digits = absl::StrCat(n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
 }
 
 std::string Interval(int64_t from_ns, int64_t to_ns) {
@@ -499,21 +498,36 @@ std::string HumanReport(const RunResult& r) {
   return out;
 }
 
+size_t CheckTableWidth(const std::vector<std::string>& files) {
+  size_t width = 8;  // "scenario"
+  for (const std::string& file : files) width = std::max(width, file.size());
+  return width;
+}
+
+std::string CheckTableHeader(size_t width) {
+  return absl::StrFormat("%-*s  %-6s  %10s  %9s  %s\n", static_cast<int>(width), "scenario",
+                         "result", "sim time", "events", "detail");
+}
+
+std::string CheckTableRow(const RunResult& r, size_t width) {
+  return absl::StrFormat("%-*s  %-6s  %10s  %9d  %s\n", static_cast<int>(width), r.file,
+                         r.passed ? "PASS" : "FAIL", FormatSimTime(r.sim_time_ns), r.events,
+                         r.passed ? "" : FailureSummary(r));
+}
+
+std::string CheckTableTotals(const std::vector<RunResult>& results) {
+  size_t passed = 0;
+  for (const RunResult& r : results) passed += r.passed ? 1 : 0;
+  return absl::StrCat("check: ", passed, " passed, ", results.size() - passed, " failed\n");
+}
+
 std::string CheckTable(const std::vector<RunResult>& results) {
-  size_t width = 8;
-  for (const RunResult& r : results) width = std::max(width, r.file.size());
-  std::string out = absl::StrFormat("%-*s  %-6s  %10s  %9s  %s\n", static_cast<int>(width),
-                                    "scenario", "result", "sim time", "events", "detail");
-  int passed = 0;
-  for (const RunResult& r : results) {
-    if (r.passed) ++passed;
-    absl::StrAppend(&out, absl::StrFormat("%-*s  %-6s  %10s  %9d  %s\n", static_cast<int>(width),
-                                          r.file, r.passed ? "PASS" : "FAIL",
-                                          FormatSimTime(r.sim_time_ns), r.events,
-                                          r.passed ? "" : FailureSummary(r)));
-  }
-  absl::StrAppend(&out, "check: ", passed, " passed, ", results.size() - passed, " failed\n");
-  return out;
+  std::vector<std::string> files;
+  for (const RunResult& r : results) files.push_back(r.file);
+  const size_t width = CheckTableWidth(files);
+  std::string out = CheckTableHeader(width);
+  for (const RunResult& r : results) out += CheckTableRow(r, width);
+  return out + CheckTableTotals(results);
 }
 
 namespace {
@@ -534,7 +548,8 @@ std::string XmlEscape(const std::string& s) {
 }
 }  // namespace
 
-std::string JunitXml(const std::vector<RunResult>& results) {
+std::string JunitXml(const std::vector<RunResult>& results,
+                     const std::vector<std::string>& not_run) {
   int failures = 0;
   int64_t wall_total = 0;
   for (const RunResult& r : results) {
@@ -545,10 +560,13 @@ std::string JunitXml(const std::vector<RunResult>& results) {
     return absl::StrFormat("%d.%03d", ns / 1000000000, (ns / 1000000) % 1000);
   };
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  absl::StrAppend(&out, "<testsuites tests=\"", results.size(), "\" failures=\"", failures,
+  const size_t tests = results.size() + not_run.size();
+  const std::string skipped =
+      not_run.empty() ? "" : absl::StrCat("\" skipped=\"", not_run.size());
+  absl::StrAppend(&out, "<testsuites tests=\"", tests, "\" failures=\"", failures, skipped,
                   "\" time=\"", seconds(wall_total), "\">\n");
-  absl::StrAppend(&out, "  <testsuite name=\"swarmsim\" tests=\"", results.size(),
-                  "\" failures=\"", failures, "\" time=\"", seconds(wall_total), "\">\n");
+  absl::StrAppend(&out, "  <testsuite name=\"swarmsim\" tests=\"", tests, "\" failures=\"",
+                  failures, skipped, "\" time=\"", seconds(wall_total), "\">\n");
   for (const RunResult& r : results) {
     absl::StrAppend(&out, "    <testcase classname=\"swarmsim.scenarios\" name=\"",
                     XmlEscape(r.file), "\" time=\"", seconds(r.wall_ns), "\">");
@@ -557,6 +575,12 @@ std::string JunitXml(const std::vector<RunResult>& results) {
                       "\">", XmlEscape(HumanReport(r)), "</failure>\n    ");
     }
     out += "</testcase>\n";
+  }
+  for (const std::string& file : not_run) {
+    absl::StrAppend(&out, "    <testcase classname=\"swarmsim.scenarios\" name=\"",
+                    XmlEscape(file), "\" time=\"0.000\">\n",
+                    "      <skipped message=\"not run: check had not reached it\"/>\n",
+                    "    </testcase>\n");
   }
   out += "  </testsuite>\n</testsuites>\n";
   return out;

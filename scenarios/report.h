@@ -13,6 +13,8 @@ namespace scenarios {
 
 // Formats nanoseconds of simulated time as seconds with millisecond precision ("61.234s").
 std::string FormatSimTime(int64_t ns);
+// 9998 -> "9,998": counts people compare at a glance.
+std::string Thousands(uint64_t n);
 
 // JSON string literal with escapes (quotes included). Every control character (C0, DEL and the
 // UTF-8 encoded C1 controls U+0080-U+009F) is written as \u00XX, so the JSON stays valid and
@@ -56,9 +58,20 @@ std::string HumanReport(const RunResult& result);
 
 // One row per scenario for `swarmsim check`, then a closing "N passed, M failed" line.
 std::string CheckTable(const std::vector<RunResult>& results);
+// The same table in pieces, so that `check` prints each row as its scenario finishes: the
+// header and rows are padded to `width`, the widest file name (CheckTableWidth of every file
+// that will run); CheckTableTotals is the closing line.
+size_t CheckTableWidth(const std::vector<std::string>& files);
+std::string CheckTableHeader(size_t width);
+std::string CheckTableRow(const RunResult& result, size_t width);
+std::string CheckTableTotals(const std::vector<RunResult>& results);
 
-// JUnit XML: one testsuite, one testcase per scenario, a <failure> naming what failed.
-std::string JunitXml(const std::vector<RunResult>& results);
+// JUnit XML: one testsuite, one testcase per scenario, a <failure> naming what failed. The
+// files in `not_run` (scenarios `check` has not reached yet) are testcases with <skipped>, so
+// that the file written after each scenario lists every planned scenario and stays valid XML
+// if `check` is killed.
+std::string JunitXml(const std::vector<RunResult>& results,
+                     const std::vector<std::string>& not_run = {});
 
 // What failed, in one line (empty when the run passed).
 std::string FailureSummary(const RunResult& result);

@@ -145,5 +145,38 @@ TEST(ReportTest, ControlCharactersAreEscapedInEveryOutput) {
   EXPECT_NE(xml.find("leader\\x1b[2J elected\\x07"), std::string::npos) << xml;
 }
 
+// `check` replaces its JUnit file after every scenario; the scenarios it has not reached are
+// listed as skipped, so the file is a whole, valid suite at every moment (a kill lost it all).
+TEST(ReportTest, JunitListsScenariosNotRunYetAsSkipped) {
+  RunResult done;
+  done.file = "a.textproto";
+  done.passed = true;
+  const std::string xml = JunitXml({done}, {"b.textproto", "c<d>.textproto"});
+  EXPECT_NE(xml.find("<testsuite name=\"swarmsim\" tests=\"3\" failures=\"0\" skipped=\"2\""),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("name=\"a.textproto\" time=\"0.000\"></testcase>"), std::string::npos);
+  EXPECT_NE(xml.find("name=\"b.textproto\" time=\"0.000\">\n      <skipped message="),
+            std::string::npos);
+  EXPECT_NE(xml.find("name=\"c&lt;d&gt;.textproto\""), std::string::npos) << "escaped";
+  // A finished run has no skipped attribute at all, as before.
+  EXPECT_EQ(JunitXml({done}).find("skipped"), std::string::npos);
+}
+
+// `check` prints the table row by row as scenarios finish; the pieces make the same table.
+TEST(ReportTest, CheckTablePiecesMakeTheWholeTable) {
+  RunResult a;
+  a.file = "scenarios/a.textproto";
+  a.passed = true;
+  RunResult b;
+  b.file = "b.textproto";
+  b.error = "b.textproto:1:1: bad";
+  const size_t width = CheckTableWidth({a.file, b.file});
+  EXPECT_EQ(width, a.file.size());
+  EXPECT_EQ(CheckTable({a, b}), CheckTableHeader(width) + CheckTableRow(a, width) +
+                                    CheckTableRow(b, width) + CheckTableTotals({a, b}));
+  EXPECT_EQ(CheckTableTotals({a, b}), "check: 1 passed, 1 failed\n");
+}
+
 }  // namespace
 }  // namespace scenarios

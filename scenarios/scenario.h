@@ -405,6 +405,10 @@ struct Scenario {
   std::string golden_digest;
   // Where `golden_digest` is written (line 0 when absent): for tools that rewrite the pin.
   SourceLocation golden_digest_location;
+  // Where `duration` and `cluster.workers` are written (line 0 when absent or built in code):
+  // what the resource limits (scenarios/limits.h) point at when a run is too large.
+  SourceLocation duration_location;
+  SourceLocation workers_location;
 
   sim::Time end() const { return sim::Time::Zero() + duration; }
 };

@@ -17,6 +17,7 @@
 #include "scenarios/duration.h"
 #include "scenarios/explore/explore.h"
 #include "scenarios/explore/summary.h"
+#include "scenarios/limits.h"
 #include "scenarios/loader.h"
 #include "scenarios/report.h"
 
@@ -56,6 +57,8 @@ const char kExploreUsage[] = R"(usage: swarmsim explore BASE.textproto [flags]
                          (default 4m: TCP's 120 s retransmission cap, then an election)
   --shrink-time=D        stop shrinking after D of wall time (default 60s)
   --shrink-candidates=N  stop shrinking after N candidates (default 2000)
+  --allow-large          run a base over the resource limits (each run's host-hours and
+                         memory, docs/limits.md), which is refused otherwise
   --list-fault-points    print the named fault points, one per line, and exit
   --quiet                no progress line, no closing summary (only errors)
   Under Bazel test sharding (TEST_TOTAL_SHARDS, TEST_SHARD_INDEX) the shard does the runs i
@@ -99,6 +102,7 @@ struct Flags {
   int shrink_candidates = 2000;
   bool list = false;
   bool quiet = false;
+  bool allow_large = false;
 };
 
 std::string ParseDurationFlag(const std::string& name, const std::string& value,
@@ -137,6 +141,10 @@ std::string Parse(const std::vector<std::string>& args, Flags& f) {
     }
     if (name == "quiet" && !has_value) {
       f.quiet = true;
+      continue;
+    }
+    if (name == "allow-large" && !has_value) {
+      f.allow_large = true;
       continue;
     }
     static const char* const kValued[] = {"runs",  "time-budget", "seed",   "faults",
@@ -226,7 +234,7 @@ int ExploreMain(const std::vector<std::string>& args) {
   if (f.list) return ListFaultPoints();
   if (f.base.empty()) return Usage("explore needs a BASE scenario file");
 
-  absl::StatusOr<Scenario> base = LoadScenario(f.base);
+  absl::StatusOr<Scenario> base = LoadScenarioWithinLimits(f.base, f.allow_large);
   if (!base.ok()) {
     Print(stderr, absl::StrCat(base.status().message(), "\n"));
     return kExitUsage;
