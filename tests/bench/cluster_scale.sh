@@ -59,6 +59,7 @@ printf '%s\n' "${lines[@]}" | awk '
     if (match(line, re)) { m = substr(line, RSTART, RLENGTH); sub(/.*:/, "", m); return m + 0 }
     return -1
   }
+  BEGIN { n = 0 }  # numeric from the start: W[n] must be W[0], not W[""]
   NF {
     w = field($0, "workers"); mem = field($0, "rss_per_worker_kb"); t = field($0, "wall_seconds_per_worker_hour")
     x = field($0, "sim_seconds_per_wall_second"); e = field($0, "events_per_heartbeat")
