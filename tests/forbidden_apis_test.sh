@@ -1,28 +1,33 @@
 #!/usr/bin/env bash
-# Fails when sim/ or model/ use a wall clock, entropy or threads (see forbidden_apis.sh).
+# Fails when sim/, model/ or scenarios/ use a wall clock, entropy or threads, iterate a hash
+# container or key an ordered container by pointer, without a justified
+# `// forbidden-apis: allow(REASON)` (see forbidden_apis.pl).
 # Runs unsandboxed ("local") against the real source tree so that new packages are covered
 # without being listed; tagged "external" so Bazel never serves a cached pass.
 set -euo pipefail
 self="$(readlink -f "${BASH_SOURCE[0]}")"
 scanner="$(dirname "$self")/forbidden_apis.sh"
 root="$(cd "$(dirname "$self")/.." && pwd)"
+planted="$root/tests/testdata/forbidden_apis"
 
-# The scanner itself must catch a planted violation, or a pass means nothing.
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-for bad in 'auto t = std::chrono::steady_clock::now();' 'std::random_device rd;' \
-           'absl::BitGen gen;' 'int x = rand();' 'std::thread t(f);' 'auto f = std::async(g);' \
-           'auto n = absl::Now();'; do
-  echo "$bad" > "$tmp/planted.cc"
-  if "$scanner" "$tmp" >/dev/null; then
-    echo "scanner missed a planted violation: $bad"; exit 1
+# The scanner must catch every planted violation with the rule its first line expects
+# (`// expect: RULE`), or a pass means nothing; and it must pass the planted allowed code.
+count=0
+for bad in "$planted"/bad/*.cc; do
+  rule="$(sed -n '1s|^// expect: ||p' "$bad")"
+  [ -n "$rule" ] || { echo "$bad: first line must be '// expect: RULE'"; exit 1; }
+  if out="$("$scanner" "$bad")"; then
+    echo "scanner missed a planted violation ($rule): $bad"; exit 1
   fi
+  grep -q "^$bad:[0-9]*: $rule: " <<<"$out" || {
+    echo "scanner flagged $bad, but not as $rule:"; echo "$out"; exit 1; }
+  count=$((count + 1))
 done
-echo 'uint64_t r = prng.UniformU64(operand);  // brand(x) is fine' > "$tmp/planted.cc"
-"$scanner" "$tmp" >/dev/null || { echo "scanner flagged allowed code"; exit 1; }
+[ "$count" -ge 10 ] || { echo "only $count planted violations under $planted/bad"; exit 1; }
+"$scanner" "$planted/good" || { echo "scanner flagged allowed code in $planted/good"; exit 1; }
 
 dirs=()
-for d in sim model; do [ -d "$root/$d" ] && dirs+=("$root/$d"); done
-[ ${#dirs[@]} -gt 0 ] || { echo "no sim/ or model/ under $root"; exit 1; }
+for d in sim model scenarios; do [ -d "$root/$d" ] && dirs+=("$root/$d"); done
+[ ${#dirs[@]} -eq 3 ] || { echo "expected sim/, model/ and scenarios/ under $root"; exit 1; }
 "$scanner" "${dirs[@]}"
-echo "no forbidden API in ${dirs[*]}"
+echo "no forbidden API in ${dirs[*]} ($count planted violations caught)"

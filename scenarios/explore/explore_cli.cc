@@ -73,6 +73,7 @@ constexpr int kExitUsage = 2;
 
 int64_t WallNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
+      // forbidden-apis: allow(wall time for --time-budget and the summary, never a run)
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
@@ -259,6 +260,7 @@ int ExploreMain(const std::vector<std::string>& args) {
   o.command = absl::StrCat("swarmsim explore ", o.command);
   if (f.runs) o.runs = *f.runs;
   o.time_budget_ns = f.budget_ns;
+  // forbidden-apis: allow(only sizes the pool of forked workers; runs never see it)
   o.jobs = f.jobs.value_or(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   o.known = f.known;
   for (const std::string& k : spec.base.explore.known_failures) o.known.push_back(k);

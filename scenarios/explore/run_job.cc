@@ -18,6 +18,7 @@ namespace {
 // Wall time of the worker's own work, for the per-run breakdown; never reaches a run.
 int64_t WallNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
+      // forbidden-apis: allow(the per-run wall breakdown, never the run itself)
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }

@@ -1,0 +1,2 @@
+// expect: clock-entropy-thread
+auto n = absl::Now();

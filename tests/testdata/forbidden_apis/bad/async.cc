@@ -1,0 +1,2 @@
+// expect: clock-entropy-thread
+auto f = std::async(g);

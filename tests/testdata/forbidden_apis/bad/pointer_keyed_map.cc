@@ -1,0 +1,2 @@
+// expect: pointer-key
+std::map<const Node*, int> order;

@@ -1,0 +1,2 @@
+// expect: pointer-key
+std::set<Task *> pending;

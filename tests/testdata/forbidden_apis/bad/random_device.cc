@@ -1,0 +1,2 @@
+// expect: clock-entropy-thread
+std::random_device rd;

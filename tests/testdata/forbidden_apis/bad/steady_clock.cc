@@ -1,0 +1,2 @@
+// expect: clock-entropy-thread
+auto t = std::chrono::steady_clock::now();
