@@ -10,7 +10,6 @@
 // This file is the only place that reads a wall clock: to report how fast a run was. Nothing it
 // measures reaches the simulation or the trace.
 #include <algorithm>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -35,6 +34,7 @@
 #include "scenarios/progress.h"
 #include "scenarios/report.h"
 #include "scenarios/runner.h"
+#include "scenarios/wall_clock.h"
 #include "sim/check.h"
 #include "viz/perfetto.h"
 #include "viz/trace_file.h"
@@ -281,13 +281,6 @@ bool ReplaceFile(const std::string& path, const std::string& contents) {
     return false;
   }
   return true;
-}
-
-int64_t WallNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-      // forbidden-apis: allow(wall time of a run: progress lines and the report, never the trace)
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
 }
 
 // Runs `scenario`, timing it. On a terminal, prints a progress line on stderr every few

@@ -63,7 +63,7 @@ CallId RpcEndpoint::StartCall(ConnId conn, absl::string_view method, Payload req
     return id;
   }
   ClientCall& stored = calls_.emplace(id, std::move(call)).first->second;
-  calls_by_conn_.emplace(conn, id);
+  ++cit->second.calls;
   if (timeout > absl::ZeroDuration()) {
     stored.deadline = world_->PostToHost(*host_, timeout, [this, id](Context&) {
       auto it = calls_.find(id);
@@ -432,17 +432,17 @@ void RpcEndpoint::CloseLocal(ConnId conn, const RpcStatus& conn_status,
       on_state(ctx, ConnState::kClosed, conn_status);
     });
   }
-  // In CallId order, as a scan of every call would go.
-  std::vector<CallId> failing;
-  for (auto idx = calls_by_conn_.lower_bound({conn, CallId{0}});
-       idx != calls_by_conn_.end() && idx->first == conn; ++idx) {
-    failing.push_back(idx->second);
+  // In CallId order. A conn without client calls (most conns that close) scans nothing.
+  for (auto cit = calls_.begin(); c.calls > 0 && cit != calls_.end();) {
+    if (cit->second.conn != conn) {
+      ++cit;
+      continue;
+    }
+    const CallId id = cit->first;
+    --c.calls;  // The conn is already out of conns_: TakeCall cannot count it down.
+    PostFailure(id, TakeCall(cit++), call_status);
   }
-  for (CallId id : failing) {
-    auto cit = calls_.find(id);
-    SIM_CHECK(cit != calls_.end());
-    PostFailure(id, TakeCall(cit), call_status);
-  }
+  SIM_CHECK_EQ(c.calls, 0u);
   // The conn's server calls come from the (conn, client call) index, not a scan of every call:
   // a leader holds one open stream per agent. They are cancelled in ServerCallId order, as a
   // scan would.
@@ -464,8 +464,9 @@ void RpcEndpoint::CloseLocal(ConnId conn, const RpcStatus& conn_status,
 
 RpcEndpoint::ClientCall RpcEndpoint::TakeCall(std::map<CallId, ClientCall>::iterator it) {
   ClientCall call = std::move(it->second);
-  calls_by_conn_.erase({call.conn, it->first});
   calls_.erase(it);
+  auto conn = conns_.find(call.conn);
+  if (conn != conns_.end()) --conn->second.calls;
   world_->CancelHostAction(call.deadline);
   call.deadline = kNoHostAction;
   return call;
@@ -516,7 +517,6 @@ void RpcEndpoint::Crash() {
   }
   conns_.clear();
   calls_.clear();
-  calls_by_conn_.clear();
   server_calls_.clear();
   server_call_index_.clear();
   handlers_.clear();

@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -78,6 +77,10 @@ class RpcEndpoint {
     std::vector<CallId> queued;
     uint64_t pings_sent = 0;
     uint64_t pings_acked = 0;
+    // Client calls on this conn still in calls_: closing a conn without any (an agent's conn to
+    // a follower, server side) scans nothing, where a follower's conn to the leader carries one
+    // forwarded call per agent.
+    uint64_t calls = 0;
   };
   struct ClientCall {
     ConnId conn = 0;
@@ -115,7 +118,7 @@ class RpcEndpoint {
   // Closes a connection here: removes it and its calls, then runs on_state(kClosed,
   // conn_status), client callbacks with call_status, and server on-cancel callbacks.
   void CloseLocal(ConnId conn, const RpcStatus& conn_status, const RpcStatus& call_status);
-  // Removes an ended client call (from calls_ and its conn's index) and cancels its deadline.
+  // Removes an ended client call (from calls_ and its conn's count) and cancels its deadline.
   ClientCall TakeCall(std::map<CallId, ClientCall>::iterator it);
   void Complete(CallId id, ClientCall call, const RpcStatus& status, const Payload& response);
   void PostFailure(CallId id, ClientCall call, RpcStatus status);
@@ -125,9 +128,6 @@ class RpcEndpoint {
   Host* host_;
   std::map<ConnId, Conn> conns_;
   std::map<CallId, ClientCall> calls_;
-  // (conn, call) for every entry of calls_: a conn's calls without a scan of every call (a
-  // follower forwards one call per agent to the leader on a single conn).
-  std::set<std::pair<ConnId, CallId>> calls_by_conn_;
   std::map<ServerCallId, ServerCall> server_calls_;
   // (conn, client call id) -> server call.
   std::map<std::pair<ConnId, CallId>, ServerCallId> server_call_index_;

@@ -282,7 +282,16 @@ void World::Dispatch(const Event& event) {
         Schedule(timer->deadline, kTimerEvent, host.id_, event.a, timer->generation);
         return;
       }
-      DispatchToHost(host, event);
+      if (host.state_ == HostState::kPaused) {
+        // Replayed through here on resume, so checked again then.
+        host.held_.push_back(event);
+        return;
+      }
+      // Stopped and crashed hosts have no timers (TearDown), so a live one is a running host's.
+      SIM_CHECK(host.state_ == HostState::kRunning);
+      ++event_stats_.timers;
+      host.ForgetTimer(event.a);
+      host.process_->OnTimer(host.context_, event.a);
       return;
     }
     default:
@@ -296,10 +305,6 @@ void World::DispatchToHost(Host& host, const Event& event) {
     return;
   }
   switch (event.kind) {
-    case kTimerEvent:
-      ++event_stats_.timers;
-      FireTimer(host, event);
-      return;
     case kDeliverEvent:
       ++event_stats_.deliveries;
       Deliver(host, static_cast<uint32_t>(event.a));
@@ -311,17 +316,6 @@ void World::DispatchToHost(Host& host, const Event& event) {
     default:
       SIM_CHECK_MSG(false, event.kind);
   }
-}
-
-void World::FireTimer(Host& host, const Event& event) {
-  // Checked again: a held event replays after the resume, and a stop or crash may have come first.
-  Host::TimerState* timer = host.FindTimer(event.a);
-  if (host.state_ != HostState::kRunning || timer == nullptr || timer->queued != event.b) {
-    ++event_stats_.stale_timers;
-    return;
-  }
-  host.ForgetTimer(event.a);
-  host.process_->OnTimer(host.context_, event.a);
 }
 
 void World::RunHostAction(Host& host, const Event& event) {

@@ -168,7 +168,6 @@ class World {
   void Schedule(Time at, uint32_t kind, uint32_t target, uint64_t a, uint64_t b);
   void Dispatch(const Event& event);
   void DispatchToHost(Host& host, const Event& event);
-  void FireTimer(Host& host, const Event& event);
   void RunHostAction(Host& host, const Event& event);
   void DropHeld(Host& host);
   void TearDown(Host& host);

@@ -11,15 +11,6 @@ namespace swarmsim {
 namespace viz {
 namespace {
 
-int Count(const std::string& haystack, const std::string& needle) {
-  int n = 0;
-  for (size_t at = haystack.find(needle); at != std::string::npos;
-       at = haystack.find(needle, at + 1)) {
-    ++n;
-  }
-  return n;
-}
-
 TEST(PerfettoTest, MicrosAreExactDecimalsOfTheNanoseconds) {
   EXPECT_EQ(Micros(0), "0.000");
   EXPECT_EQ(Micros(7), "0.007");

@@ -9,15 +9,6 @@ namespace swarmsim {
 namespace viz {
 namespace {
 
-int Count(const std::string& haystack, const std::string& needle) {
-  int n = 0;
-  for (size_t at = haystack.find(needle); at != std::string::npos;
-       at = haystack.find(needle, at + 1)) {
-    ++n;
-  }
-  return n;
-}
-
 Timeline Small() {
   Timeline t;
   TraceError error;

@@ -1,4 +1,4 @@
-// Test helper: reads viz/testdata/small.jsonl (a hand-written trace; see the tests for what it
+// Test helpers: Count, and reading viz/testdata/small.jsonl (a hand-written trace; see the tests for what it
 // holds) from the test's runfiles.
 #ifndef SWARMSIM_VIZ_TEST_TRACE_H_
 #define SWARMSIM_VIZ_TEST_TRACE_H_
@@ -13,6 +13,16 @@
 
 namespace swarmsim {
 namespace viz {
+
+// How many times `needle` occurs in `haystack` (overlapping occurrences count).
+inline int Count(const std::string& haystack, const std::string& needle) {
+  int n = 0;
+  for (size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + 1)) {
+    ++n;
+  }
+  return n;
+}
 
 inline std::vector<JsonLine> ReadText(const std::string& text) {
   JsonLines read = ReadJsonLines(text);

@@ -26,15 +26,13 @@ void HostLoop::Post(sim::Context& ctx, Fn fn) {
 }
 
 void HostLoop::ArmSlot(sim::Context& ctx, absl::string_view name, sim::Time at, Fn fn) {
-  auto it = slots_.find(name);
-  if (it == slots_.end()) {
-    const sim::TimerKey key = next_key_++;
-    SIM_CHECK_LT(key, kRaftTimerBase);
-    it = slots_.emplace(std::string(name), Slot{key, nullptr}).first;
-    slot_names_.emplace(key, it->first);
+  auto it = slot_keys_.find(name);
+  if (it == slot_keys_.end()) {
+    SIM_CHECK_LT(next_key_, kRaftTimerBase);
+    it = slot_keys_.emplace(std::string(name), next_key_++).first;
   }
-  it->second.fn = std::move(fn);
-  ctx.SetTimerAt(it->second.key, at);
+  timers_[it->second] = std::move(fn);
+  ctx.SetTimerAt(it->second, at);
 }
 
 bool HostLoop::HandleTimer(sim::Context& ctx, sim::TimerKey key) {
@@ -50,17 +48,7 @@ bool HostLoop::HandleTimer(sim::Context& ctx, sim::TimerKey key) {
   }
   if (key < kDynamicBase || key >= kRaftTimerBase) return false;
   auto it = timers_.find(key);
-  if (it == timers_.end()) {
-    auto named = slot_names_.find(key);
-    if (named == slot_names_.end()) return true;
-    auto slot = slots_.find(named->second);
-    SIM_CHECK(slot != slots_.end());
-    Fn fn = std::move(slot->second.fn);
-    slots_.erase(slot);
-    slot_names_.erase(named);
-    fn(ctx);
-    return true;
-  }
+  if (it == timers_.end()) return true;
   Fn fn = std::move(it->second);
   timers_.erase(it);
   fn(ctx);

@@ -40,21 +40,18 @@ class HostLoop {
   // again first, in which case only the latest (at, fn) counts. The slot is one keyed host timer
   // (Context::SetTimerAt), so pushing its deadline later costs no event: a heartbeat that extends
   // a node's expiry 3 periods ahead every period makes one event per expiry window, not one per
-  // heartbeat that fires only to be ignored. Slots are named by the caller ("expiry/<node>"),
-  // live until they fire, and die with the process.
+  // heartbeat that fires only to be ignored. Slots are named by the caller ("expiry/<node>")
+  // and die with the process.
   void ArmSlot(sim::Context& ctx, absl::string_view slot, sim::Time at, Fn fn);
   // False when `key` is not one of the loop's.
   bool HandleTimer(sim::Context& ctx, sim::TimerKey key);
 
-  size_t pending() const { return timers_.size() + mailbox_.size() + slots_.size(); }
+  size_t pending() const { return timers_.size() + mailbox_.size(); }
 
  private:
-  struct Slot {
-    sim::TimerKey key = 0;
-    Fn fn;
-  };
-  std::map<std::string, Slot, std::less<>> slots_;
-  std::map<sim::TimerKey, std::string> slot_names_;  // key -> slots_ entry
+  // A slot's timer key, fixed for the process's life (one per name ever armed: per node); its
+  // closure waits in timers_ like an After() one.
+  std::map<std::string, sim::TimerKey, std::less<>> slot_keys_;
   uint64_t next_key_ = kDynamicBase;
   std::map<sim::TimerKey, Fn> timers_;
   std::deque<Fn> mailbox_;

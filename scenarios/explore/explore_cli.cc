@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -20,6 +19,7 @@
 #include "scenarios/limits.h"
 #include "scenarios/loader.h"
 #include "scenarios/report.h"
+#include "scenarios/wall_clock.h"
 
 namespace scenarios {
 namespace explore {
@@ -70,13 +70,6 @@ namespace {
 constexpr int kExitPass = 0;
 constexpr int kExitFail = 1;
 constexpr int kExitUsage = 2;
-
-int64_t WallNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-      // forbidden-apis: allow(wall time for --time-budget and the summary, never a run)
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 void Print(std::FILE* to, const std::string& text) {
   std::fputs(EscapeControls(text).c_str(), to);

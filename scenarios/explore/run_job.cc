@@ -1,6 +1,5 @@
 #include "scenarios/explore/run_job.h"
 
-#include <chrono>
 #include <cstdlib>
 
 #include "absl/strings/numbers.h"
@@ -9,19 +8,12 @@
 #include "absl/strings/str_split.h"
 #include "scenarios/explore/coverage.h"
 #include "scenarios/runner.h"
+#include "scenarios/wall_clock.h"
 #include "sim/check.h"
 
 namespace scenarios {
 namespace explore {
 namespace {
-
-// Wall time of the worker's own work, for the per-run breakdown; never reaches a run.
-int64_t WallNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-      // forbidden-apis: allow(the per-run wall breakdown, never the run itself)
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 void MaybeAbortForTest(const Plan& plan) {
   const char* kind = std::getenv("SWARMSIM_EXPLORE_TEST_ABORT_ON");
