@@ -149,13 +149,25 @@ const swarmsim::api::Service* RunState::FindService(const std::string& name) con
 }
 
 void RunState::MaybeCreateServices() {
-  if (services_requested_ || scenario_.services.empty()) return;
+  if (services_created_ || scenario_.services.empty()) return;
   const sim::HostId leader = SignalledLeader();
   if (leader == sim::kNoHost) return;
+  const uint64_t term = Node(leader)->raft()->term();
+  // Still waiting on the leader that was asked: its answer comes, or it loses leadership.
+  if (services_requested_ && leader == services_leader_ && term == services_term_) return;
+  if (services_requested_) {
+    Note(absl::StrCat("creating services: ", NameOf(services_leader_),
+                      " lost leadership before answering; asking ", NameOf(leader)));
+  }
   services_requested_ = true;
+  services_leader_ = leader;
+  services_term_ = term;
+  const uint64_t round = ++services_round_;
   auto remaining = std::make_shared<size_t>(scenario_.services.size());
   for (const Service& service : scenario_.services) {
-    if (FindService(service.name) != nullptr) {  // Created before a leadership change.
+    // Created before a leadership change (a new signalled leader has applied its whole log, so
+    // a creation the old leader replicated is visible here; one it did not can never commit).
+    if (FindService(service.name) != nullptr) {
       if (--*remaining == 0) services_created_ = true;
       continue;
     }
@@ -165,7 +177,8 @@ void RunState::MaybeCreateServices() {
     const std::string name = service.name;
     swarmsim::process::NodeProcess* node = Node(leader);
     node->SubmitControl(world_->host(leader).context(), request,
-                        [this, name, remaining](sim::Context&, absl::Status status) {
+                        [this, name, remaining, round](sim::Context&, absl::Status status) {
+                          if (round != services_round_) return;  // an abandoned round
                           if (status.ok()) {
                             Note(absl::StrCat("service ", name, " created"));
                             if (--*remaining == 0) services_created_ = true;

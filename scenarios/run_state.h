@@ -148,8 +148,15 @@ class RunState {
   bool dirty_ = true;
   uint64_t evaluated_store_generation_ = 0;
 
+  // The base's services are created through the first signalled leader. A request whose leader
+  // fails before answering (power-off drops it without a reply) is asked again of the next
+  // signalled leader: `services_round_` tells a late answer from an abandoned round, and
+  // (services_leader_, services_term_) says whom the current round asked.
   bool services_requested_ = false;
   bool services_created_ = false;
+  uint64_t services_round_ = 0;
+  sim::HostId services_leader_ = sim::kNoHost;
+  uint64_t services_term_ = 0;
 
   struct ExpectState {
     bool decided = false;
