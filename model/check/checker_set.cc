@@ -16,6 +16,7 @@ CheckerSet::CheckerSet(CheckerOptions options) : options_(options) {
   Add(NewLeaderAppendOnlyChecker(&logs_));
   Add(NewLogMatchingChecker(&logs_));
   Add(NewLeaderCompletenessChecker(&logs_));
+  Add(NewCommitCurrentTermChecker(&logs_));
   Add(NewStateMachineSafetyChecker());
   Add(NewDurabilityChecker(&logs_));
   Add(NewOneDispatcherPerTermChecker());

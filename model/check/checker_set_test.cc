@@ -32,7 +32,7 @@ TEST(CheckerSetTest, EveryInvariantHasAVerdictAndACleanRunPassesThemAll) {
   for (const Verdict& v : t.checkers().verdicts()) names.push_back(v.name);
   EXPECT_EQ(names, (std::vector<std::string>{
                        kTraceWellFormed, kElectionSafety, kLeaderAppendOnly, kLogMatching,
-                       kLeaderCompleteness, kStateMachineSafety, kDurability,
+                       kLeaderCompleteness, kCommitCurrentTerm, kStateMachineSafety, kDurability,
                        kOneDispatcherPerTerm, kUniqueSessionIds, kBackoffBounds,
                        kNoRegistrationWhenStopped, kDispatcherLeaderOnly, kDispatcherInvariants,
                        kStoreAgreement, kSingleRunningTaskPerSlot,

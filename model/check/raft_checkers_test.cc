@@ -153,6 +153,51 @@ TEST(LeaderCompletenessTest, LeaderMissingACommittedEntryIsReported) {
   EXPECT_THAT(v.detail, HasSubstr("became leader of term 2 without index 2"));
 }
 
+TEST(CommitCurrentTermTest, LeaderCommittingItsOwnTermPasses) {
+  TestTrace t;
+  TermOneReplicated(t);
+  FailoverToHostOne(t);
+  t.Append(3200, 1, 3, 2, "c");
+  t.Append(3200, 2, 3, 2, "c");
+  t.Commit(3300, 1, 3, 2);
+  t.ExpectAllPass();
+  EXPECT_THAT(t.checkers().verdict(kCommitCurrentTerm).detail,
+              HasSubstr("2 new commit indexes set by leaders"));
+}
+
+// Figure 8's first half: host 0 appends "a" in term 1 and replicates it nowhere; back as leader
+// of term 3 it gets "a" onto host 1 and commits it by counting two replicas of three.
+TEST(CommitCurrentTermTest, LeaderCommittingAnEarlierTermEntryByCountingIsReported) {
+  TestTrace t;
+  for (sim::HostId h = 0; h < 3; ++h) t.Boot(0, h);
+  t.Lead(1000, 0, 1);
+  t.Append(1100, 0, 1, 1, "a");
+  EmitRaftState(t.At(2000, 0), 1, 3, kRoleCandidate, 0);
+  t.Lead(2100, 0, 3);
+  t.Follow(2100, 1, 3, 0);
+  t.Append(2200, 1, 1, 1, "a");
+  t.Commit(2300, 0, 1, 3);
+  const Verdict v = t.ExpectViolated(kCommitCurrentTerm);
+  EXPECT_EQ(v.hosts, (std::vector<sim::HostId>{0}));
+  EXPECT_THAT(v.detail, HasSubstr("leader of term 3, committed index 1 of term 1"));
+}
+
+// A follower's commit index can reach the Ready in which it has become leader: the commit was
+// made by the old leader, which traced it first.
+TEST(CommitCurrentTermTest, NewLeaderCarryingALearnedCommitPasses) {
+  TestTrace t;
+  for (sim::HostId h = 0; h < 3; ++h) t.Boot(0, h);
+  t.Lead(1000, 0, 1);
+  t.Follow(1000, 1, 1, 0);
+  for (sim::HostId h = 0; h < 2; ++h) t.Append(1100, h, 1, 1, "a");
+  t.Commit(1200, 0, 1, 1);
+  t.Crash(2000, 0);
+  EmitRaftState(t.At(3000, 1), 2, 2, kRoleCandidate, 0);
+  t.Lead(3100, 1, 2);
+  t.Commit(3100, 1, 1, 2);
+  t.ExpectAllPass();
+}
+
 TEST(StateMachineSafetyTest, SameEntriesAppliedEverywherePasses) {
   TestTrace t;
   TermOneReplicated(t);

@@ -30,6 +30,7 @@ constexpr KindInfo kKinds[kFaultKindCount] = {
 
 constexpr char kTriggerFeature[] = "trigger";
 constexpr char kFaultPointsFeature[] = "fault_points";
+constexpr char kLargeEntriesFeature[] = "large_entries";
 
 bool NeedsTwoHosts(FaultKind kind) {
   return kind == FaultKind::kPartition || kind == FaultKind::kCut;
@@ -224,6 +225,7 @@ bool ParseFaults(const std::string& list, PlanSpace& space, std::string& error) 
   std::vector<bool> wanted(kFaultKindCount, false);
   bool triggers = false;
   bool fault_points = false;
+  bool large_entries = false;
   for (absl::string_view name : absl::StrSplit(list, ',', absl::SkipWhitespace())) {
     bool found = false;
     if (name == kTriggerFeature) {
@@ -232,6 +234,10 @@ bool ParseFaults(const std::string& list, PlanSpace& space, std::string& error) 
     }
     if (name == kFaultPointsFeature) {
       fault_points = found = true;
+      continue;
+    }
+    if (name == kLargeEntriesFeature) {
+      large_entries = found = true;
       continue;
     }
     for (const KindInfo& k : kKinds) {
@@ -245,6 +251,7 @@ bool ParseFaults(const std::string& list, PlanSpace& space, std::string& error) 
       for (const KindInfo& k : kKinds) known.push_back(k.name);
       known.push_back(kTriggerFeature);
       known.push_back(kFaultPointsFeature);
+      known.push_back(kLargeEntriesFeature);
       error = absl::StrCat("unknown fault kind '", name, "' (known: ", absl::StrJoin(known, ", "),
                            ")");
       return false;
@@ -261,6 +268,7 @@ bool ParseFaults(const std::string& list, PlanSpace& space, std::string& error) 
   space.kinds = std::move(kinds);
   space.triggers = triggers;
   space.fault_points = fault_points;
+  space.large_entries = large_entries;
   return true;
 }
 
@@ -288,6 +296,11 @@ rc::Gen<Plan> GenPlan(const PlanSpace& space) {
         }
       }
       p.fire_ppm = *rc::gen::element<uint32_t>(1000, 10000, 20000, 50000);
+    }
+    // One run in four has large entries. Drawn last, so that the draws above (and the plans of
+    // a base explored without the feature) are what they were without it. Shrinks toward off.
+    if (space.large_entries) {
+      p.large_entries = *rc::gen::weightedElement<bool>({{3, false}, {1, true}});
     }
     return p;
   });

@@ -97,6 +97,12 @@ struct Plan {
   // the ratio they fire with. Empty: none beyond the base's.
   std::vector<int> fault_points;
   uint32_t fire_ppm = 0;
+  // Raft entries larger than a message's payload limit: the run's `raft { max_size_per_msg }`
+  // is 1 byte, so every MsgApp carries exactly one entry (Raft sends at least one). SwarmKit's
+  // limit is 64 KiB and its entries reach it with big service specs, secrets and configs (up to
+  // 500 KiB): then a new leader ships an old entry alone, and an ack covers it without the
+  // leader's own. Histories such as Raft's Figure 8 need that.
+  bool large_entries = false;
 };
 
 // What a plan may contain: the base's hosts, the kinds allowed, the fault window.
@@ -106,14 +112,16 @@ struct PlanSpace {
   std::vector<FaultKind> kinds;           // non-empty; AllFaultKinds() by default
   bool triggers = true;                   // some steps fire on protocol events
   bool fault_points = true;               // some runs enable fault points
+  bool large_entries = true;              // some runs have one entry per MsgApp
   std::vector<std::string> fault_point_names;  // the catalog (model/faultpoints), sorted
   int64_t window_ds = 600;                // faults at 0..window_ds deciseconds
   int max_faults = 8;                     // 1..max_faults fault steps
 };
 
-// `--faults=crash,partition,trigger`: the step kinds named, in enum order, and the two
-// features: `trigger` (steps firing on protocol events) and `fault_points` (enabling BUGGIFY
-// sites); when the list names step kinds only, neither feature is used. False with a message for
+// `--faults=crash,partition,trigger`: the step kinds named, in enum order, and the three
+// features: `trigger` (steps firing on protocol events), `fault_points` (enabling BUGGIFY
+// sites) and `large_entries` (one Raft entry per MsgApp); when the list names step kinds only,
+// no feature is used. False with a message for
 // an unknown name ("unknown fault kind 'x' (known: crash, stop, ...)") or no step kind.
 bool ParseFaults(const std::string& list, PlanSpace& space, std::string& error);
 

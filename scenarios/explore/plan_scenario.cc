@@ -185,6 +185,7 @@ Scenario BuildRunScenario(const Scenario& base, const Plan& plan, const Timing& 
     s.buggify.enable.assign(enable.begin(), enable.end());
     s.buggify.fire_ppm = plan.fire_ppm;
   }
+  if (plan.large_entries) s.cluster.raft.max_size_per_msg = 1;
   const sim::Time heal_at = HealAt(base, timing);
   s.duration = (heal_at - sim::Time::Zero()) + timing.settle;
   const int m = base.cluster.managers;

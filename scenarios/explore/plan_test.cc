@@ -56,7 +56,9 @@ TEST(PlanTest, OnlyTheSelectedKindsAreGenerated) {
   ASSERT_TRUE(ParseFaults("pause,clock_drift", space, error)) << error;
   EXPECT_FALSE(space.triggers);
   EXPECT_FALSE(space.fault_points);
+  EXPECT_FALSE(space.large_entries);
   for (uint64_t run = 0; run < 50; ++run) {
+    EXPECT_FALSE(GeneratePlan(space, 1, run).value().large_entries);
     for (const Fault& f : GeneratePlan(space, 1, run).value().faults) {
       EXPECT_TRUE(f.kind == FaultKind::kPause || f.kind == FaultKind::kClockDrift)
           << FaultKindName(f.kind);
@@ -148,6 +150,33 @@ TEST(PlanTest, UnknownFaultKindIsNamed) {
   EXPECT_EQ(space.kinds, std::vector<FaultKind>{FaultKind::kCrash});
   EXPECT_TRUE(space.triggers);
   EXPECT_TRUE(space.fault_points);
+  EXPECT_FALSE(space.large_entries);
+  ASSERT_TRUE(ParseFaults("crash,large_entries", space, error)) << error;
+  EXPECT_TRUE(space.large_entries);
+  EXPECT_FALSE(space.triggers);
+}
+
+TEST(PlanTest, SomeRunsHaveLargeEntries) {
+  const PlanSpace space = SpaceOf(Base(), Timing{});
+  int large = 0;
+  for (uint64_t run = 0; run < 100; ++run) large += GeneratePlan(space, 1, run).value().large_entries;
+  EXPECT_GT(large, 10);
+  EXPECT_LT(large, 50);
+}
+
+// One entry per MsgApp: the run's Raft payload limit is one byte, and the counterexample file
+// says so, so that `swarmsim run` replays it.
+TEST(PlanScenarioTest, LargeEntriesLimitEachAppendToOneEntry) {
+  Fault crash;
+  crash.kind = FaultKind::kCrash;
+  crash.at_ds = 100;
+  Plan p = OneFault(crash);
+  p.large_entries = true;
+  const Scenario s = BuildRunScenario(Base(), p, Timing{});
+  EXPECT_EQ(s.cluster.raft.max_size_per_msg, 1);
+  EXPECT_NE(Text(s).find("max_size_per_msg: 1"), std::string::npos) << Text(s);
+  EXPECT_EQ(BuildRunScenario(Base(), OneFault(crash), Timing{}).cluster.raft.max_size_per_msg,
+            Base().cluster.raft.max_size_per_msg);
 }
 
 

@@ -52,6 +52,7 @@ std::vector<std::string> FaultKindNames(const Plan& plan) {
     }
   }
   if (!plan.fault_points.empty()) names.push_back("fault_points");
+  if (plan.large_entries) names.push_back("large_entries");
   return names;
 }
 
