@@ -386,24 +386,43 @@ std::string Dispatcher::InvariantViolation() const {
     return fail("one_status_batch_at_a_time", process_jobs, " status batch jobs, in flight: ",
                 process_updates_in_flight_);
   }
+  // These run after every step of a small cluster's dispatcher (most of a short explore run's
+  // checking), so they walk the ordered containers side by side instead of looking each
+  // session up by its node's name; what they establish is unchanged.
   size_t waiting = 0;
+  auto next_waiting = waiting_sessions_.begin();
   for (const auto& [call, stream] : sessions_) {
     if ((stream.open || !stream.registering) && stream.session_id.empty()) {
       return fail("session_has_id", "call ", call, " of node ", stream.node_id,
                   " has no session ID");
     }
-    if (waiting_sessions_.count(call) != (stream.open ? 0u : 1u)) {
+    // waiting_sessions_ and sessions_ are both ordered by call: the waiting set holds exactly
+    // the calls not open iff, walking both, each not-open call is the next waiting one and no
+    // waiting call is skipped (checked by the count below and the final position).
+    if (next_waiting != waiting_sessions_.end() && *next_waiting < call) {
+      return fail("waiting_sessions_indexed", "call ", *next_waiting, " waits with no session");
+    }
+    const bool listed = next_waiting != waiting_sessions_.end() && *next_waiting == call;
+    if (listed == stream.open) {
       return fail("waiting_sessions_indexed", "call ", call, " of node ", stream.node_id);
     }
-    auto by_node = sessions_by_node_.find(stream.node_id);
-    if (by_node == sessions_by_node_.end() || by_node->second.count(call) != 1) {
-      return fail("sessions_indexed_by_node", "call ", call, " of node ", stream.node_id);
-    }
+    if (listed) ++next_waiting;
     waiting += stream.open ? 0 : 1;
   }
+  // Every (node, call) of the index names a session of that node. With the counts equal, that
+  // makes the index exactly one entry per session, under its own node.
   size_t indexed = 0;
-  for (const auto& [node_id, calls] : sessions_by_node_) indexed += calls.size();
-  if (waiting != waiting_sessions_.size() || indexed != sessions_.size()) {
+  for (const auto& [node_id, calls] : sessions_by_node_) {
+    for (CallId call : calls) {
+      auto it = sessions_.find(call);
+      if (it == sessions_.end() || it->second.node_id != node_id) {
+        return fail("sessions_indexed_by_node", "call ", call, " of node ", node_id);
+      }
+    }
+    indexed += calls.size();
+  }
+  if (waiting != waiting_sessions_.size() || indexed != sessions_.size() ||
+      next_waiting != waiting_sessions_.end()) {
     return fail("sessions_indexed", sessions_.size(), " sessions, ", indexed, " by node, ",
                 waiting_sessions_.size(), " waiting (", waiting, " not open)");
   }
