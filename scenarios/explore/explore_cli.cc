@@ -42,9 +42,10 @@ const char kExploreUsage[] = R"(usage: swarmsim explore BASE.textproto [flags]
                          restart, pause, isolate, partition, cut, heal, drop, duplicate,
                          latency, clock_offset, clock_drift, slow_disk; and `trigger` (some
                          steps fire on protocol events: a vote granted, an election, a status
-                         batch, a task starting, ...) and `fault_points` (half the runs enable
-                         some named fault points, see --list-fault-points); a list of step
-                         kinds alone uses neither
+                         batch, a task starting, ...), `fault_points` (half the runs enable
+                         some named fault points, see --list-fault-points) and
+                         `large_entries` (one run in four sends one Raft entry per message);
+                         a list of step kinds alone uses none of the three
   --out=DIR              where the counterexample goes (default: $TEST_UNDECLARED_OUTPUTS_DIR
                          under Bazel, else ./explore-out)
   --summary=PATH         write the summary JSON (docs/explore.md) to PATH (`-`: stdout)
