@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "rapidcheck/detail/FrequencyMap.h"
 
 namespace scenarios {
 namespace explore {
@@ -38,6 +39,19 @@ bool NeedsTwoHosts(FaultKind kind) {
 
 rc::Gen<int> GenHost(int hosts) { return rc::gen::inRange(0, hosts); }
 
+}  // namespace
+
+rc::Gen<bool> Chance(size_t one_in) {
+  return [one_in](const rc::Random& random, int /*size*/) {
+    const rc::detail::FrequencyMap map({one_in - 1, 1});
+    const bool value = map.lookup(rc::Random(random).next() % map.sum()) == 1;
+    return rc::shrinkable::shrinkRecur(
+        value, [](bool b) { return b ? rc::seq::just(false) : rc::Seq<bool>(); });
+  };
+}
+
+namespace {
+
 bool HasNodeTarget(FaultKind kind) {
   switch (kind) {
     case FaultKind::kCrash:
@@ -57,7 +71,7 @@ bool HasNodeTarget(FaultKind kind) {
 // One step in four fires on a protocol moment; the delay is mostly none or 1 ms (the window a
 // time grid never hits: "crash right after it sends a vote"), sometimes up to 2 s.
 std::optional<TriggerPlan> GenTrigger(const PlanSpace& space, const Fault& f) {
-  if (!space.triggers || !*rc::gen::weightedElement<bool>({{3, false}, {1, true}})) {
+  if (!space.triggers || !*Chance(4)) {
     return std::nullopt;
   }
   TriggerPlan t;
@@ -291,7 +305,7 @@ rc::Gen<Plan> GenPlan(const PlanSpace& space) {
     // ratio. Shrinks toward none (each site toward off).
     if (space.fault_points && !space.fault_point_names.empty() && *rc::gen::arbitrary<bool>()) {
       for (size_t i = 0; i < space.fault_point_names.size(); ++i) {
-        if (*rc::gen::weightedElement<bool>({{3, false}, {1, true}})) {
+        if (*Chance(4)) {
           p.fault_points.push_back(static_cast<int>(i));
         }
       }
@@ -300,7 +314,7 @@ rc::Gen<Plan> GenPlan(const PlanSpace& space) {
     // One run in four has large entries. Drawn last, so that the draws above (and the plans of
     // a base explored without the feature) are what they were without it. Shrinks toward off.
     if (space.large_entries) {
-      p.large_entries = *rc::gen::weightedElement<bool>({{3, false}, {1, true}});
+      p.large_entries = *Chance(4);
     }
     return p;
   });

@@ -125,6 +125,13 @@ struct PlanSpace {
 // an unknown name ("unknown fault kind 'x' (known: crash, stop, ...)") or no step kind.
 bool ParseFaults(const std::string& list, PlanSpace& space, std::string& error);
 
+// True with chance 1 in `one_in` (>= 2), shrinking toward false. rapidcheck's weightedElement
+// draws the same value from the same random stream but never shrinks, so counterexamples kept
+// every trigger, fault point and large-entries setting they were generated with. Chance draws
+// exactly as weightedElement({{one_in - 1, false}, {1, true}}) does (every plan stays what it
+// was) and offers false as the one simpler value.
+rc::Gen<bool> Chance(size_t one_in);
+
 // The generator of plans over `space`. Kinds that need two hosts (partition, cut) are left
 // out of a one-host cluster. Shrinks toward fewer steps, earlier times, the first kinds, lower
 // hosts, fewer hosts in a partition and shorter durations; never shrinks the seed (a smaller

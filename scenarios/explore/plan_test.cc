@@ -156,6 +156,28 @@ TEST(PlanTest, UnknownFaultKindIsNamed) {
   EXPECT_FALSE(space.triggers);
 }
 
+TEST(PlanTest, ChanceDrawsAsWeightedElementButShrinksTowardFalse) {
+  int trues = 0;
+  for (uint64_t k = 0; k < 2000; ++k) {
+    const rc::Random random(rc::Random::Key{k, 1, 2, 3});
+    const rc::Shrinkable<bool> chance = Chance(4)(random, rc::kNominalSize);
+    const bool weighted =
+        rc::gen::weightedElement<bool>({{3, false}, {1, true}})(random, rc::kNominalSize).value();
+    ASSERT_EQ(chance.value(), weighted) << k;
+    rc::Seq<rc::Shrinkable<bool>> shrinks = chance.shrinks();
+    rc::Maybe<rc::Shrinkable<bool>> first = shrinks.next();
+    if (chance.value()) {
+      ++trues;
+      ASSERT_TRUE(first);
+      EXPECT_FALSE(first->value());
+    } else {
+      EXPECT_FALSE(first);
+    }
+  }
+  EXPECT_GT(trues, 400);
+  EXPECT_LT(trues, 600);
+}
+
 TEST(PlanTest, SomeRunsHaveLargeEntries) {
   const PlanSpace space = SpaceOf(Base(), Timing{});
   int large = 0;
