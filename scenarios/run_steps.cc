@@ -471,7 +471,15 @@ void RunState::RunStep(size_t i) {
   // without changing the run.
   world_->TraceWorld("scenario.step",
                      {{"action", ActionName(s.action)}, {"step", static_cast<int64_t>(i) + 1}});
+  const size_t noted = timeline_.size();
   StepApplier(*this, s).Apply();
+  // What the step did, as the report's timeline says it ("partition {m1} | {m2 m3}", "crash m3
+  // (leader): power off"), one record per line: the step record above cannot say it (selectors
+  // resolve while the step runs), and viz labels the step's marker with it.
+  for (size_t k = noted; k < timeline_.size(); ++k) {
+    world_->TraceWorld("scenario.note",
+                       {{"step", static_cast<int64_t>(i) + 1}, {"text", timeline_[k].what}});
+  }
 }
 
 // Order at one instant: events run in the order they were scheduled (sim/event_queue.h). Timed

@@ -1,6 +1,7 @@
 // Steps that fire on protocol events (`step { trigger { ... } }`) and the set_disk step, as a run
 // carries them out: when a trigger fires, on which record, what a trigger that never fires does,
-// and how a slower disk shows in commit latency from the step on.
+// and how a slower disk shows in commit latency from the step on. Also what every step leaves in
+// the trace: its record, then what it did as notes.
 #include <optional>
 #include <string>
 #include <vector>
@@ -304,6 +305,36 @@ TEST(TriggerTest, SetDiskOutlivesARestart) {
   ASSERT_TRUE(slow.result.expectations[0].passed);
   // The election after the restart takes at least the candidate's and a voter's fsync longer.
   EXPECT_GE(slow.result.expectations[0].at_ns - fast.result.expectations[0].at_ns, 2 * 45 * kMs);
+}
+
+// After its scenario.step record a step traces what it did as the report's timeline says it, one
+// scenario.note {step, text} per line, at the same instant: selectors are resolved there, which
+// the step record cannot say (viz labels the step's marker with the first note).
+TEST(TriggerTest, StepsTraceWhatTheyDidAsNotes) {
+  const RunOutput out = RunText(R"(
+    seed: 3
+    duration: "40s"
+    cluster { managers: 3 workers: 1 }
+    step { at: "10s" partition { side { nodes: ["m1"] } side { nodes: ["m2", "m3", "w1"] } } }
+    step { at: "20s" heal {} }
+    expect { name: "a leader" eventually { after: "30s" within: "10s" } leader {} }
+  )");
+  ASSERT_NE(out.trace, nullptr);
+  std::vector<std::string> seen;
+  for (uint64_t i = 0; i < out.trace->size(); ++i) {
+    const sim::TraceRecord r = out.trace->Get(i);
+    if (r.kind == "scenario.step") {
+      seen.push_back(absl::StrCat(r.at.nanos() / kSecond, "s step ", r.Int("step"), " ",
+                                  r.Str("action")));
+    } else if (r.kind == "scenario.note") {
+      seen.push_back(absl::StrCat(r.at.nanos() / kSecond, "s note ", r.Int("step"), " ",
+                                  r.Str("text")));
+    }
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "10s step 1 partition", "10s note 1 partition {m1} | {m2 m3 w1}",
+                      "20s step 2 heal",
+                      "20s note 2 heal: every partition, cut and isolation removed"}));
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <utility>
 #include <string_view>
 
+#include "viz/timeline_js.h"
+
 namespace swarmsim {
 namespace viz {
 namespace {
@@ -21,6 +23,14 @@ constexpr double kRow = 10;          // one band row inside a lane
 constexpr double kRowGap = 3;
 constexpr double kLanePad = 3;
 constexpr double kHostRow = 5;      // the thin host lifecycle row at the top of a lane
+constexpr double kServiceRow = 24;  // a service's tasks: as high as its most tasks
+constexpr double kSummaryNodeRow = 20;  // a worker group's node status counts
+// Workers are summarised in groups of at most this many, in lane order, from kSummaryFrom
+// workers on; the groups start collapsed (their lanes hidden) above kCollapseAbove workers, where
+// the page no longer reads at a glance.
+constexpr size_t kWorkersPerGroup = 32;
+constexpr size_t kSummaryFrom = 2;
+constexpr size_t kCollapseAbove = 12;
 
 // Manager colours, in lane order; agent bands take the colour of the manager they talk to.
 constexpr const char* kPalette[] = {"#2563eb", "#db2777", "#0d9488", "#7c3aed",
@@ -85,17 +95,16 @@ const char* MarkerColour(std::string_view kind) {
   if (kind == "pause") return "#d97706";
   if (kind == "resume") return "#16a34a";
   if (kind == "restart") return "#2563eb";
+  if (kind == "note") return "#6b7280";
   return "#7c3aed";
 }
 
-// 1, 2 or 5 times a power of ten seconds, so that about `target` ticks fit.
-double TickStep(double span_s, int target) {
-  const double raw = span_s / std::max(target, 1);
-  double p = std::pow(10.0, std::floor(std::log10(raw > 0 ? raw : 1e-9)));
-  for (double m : {1.0, 2.0, 5.0, 10.0}) {
-    if (p * m >= raw) return p * m;
-  }
-  return p * 10;
+// Time-positioned elements carry data-b / data-e (or data-t): nanoseconds since the trace's
+// first record. The page's script (timeline.js) re-places them when the view zooms or pans; the
+// positions written here are those of the whole run, the view the page opens with.
+std::string TimeAttrs(int64_t begin_ns, int64_t end_ns, int64_t origin_ns) {
+  return " data-b=\"" + std::to_string(begin_ns - origin_ns) + "\" data-e=\"" +
+         std::to_string(end_ns - origin_ns) + "\"";
 }
 
 class Svg {
@@ -110,7 +119,9 @@ class Svg {
       if (!fresh) {
         Marker& last = markers_[it->second];
         const std::string prefix = m.kind + " ";
-        last.label += " " + (m.label.rfind(prefix, 0) == 0 ? m.label.substr(prefix.size()) : m.label);
+        // "crash m1 m2"; labels that do not start with their kind (steps) are kept whole.
+        last.label += m.label.rfind(prefix, 0) == 0 ? " " + m.label.substr(prefix.size())
+                                                    : "; " + m.label;
         last.tip += "; " + m.label + ": " + m.tip;
       } else {
         markers_.push_back(m);
@@ -134,191 +145,348 @@ class Svg {
 
   std::string Render() {
     const size_t shown = std::min(t_.lanes.size(), static_cast<size_t>(std::max(o_.max_lanes, 0)));
-    const int levels = MarkerLevels();
-    double y = kAxisHeight + levels * kMarkerLevel;
-    const double leader_y = y + 2;
-    y = leader_y + kLeaderRow + 4;
-    const double lanes_top = y;
+    const int rows = static_cast<int>(std::min<size_t>(markers_.size(), kMarkerLevels));
+    const double lanes_top = kAxisHeight + rows * kMarkerLevel + 2;
+    double y = lanes_top;
     std::string lanes;
-    for (size_t i = 0; i < shown; ++i) y = DrawLane(t_.lanes[i], y, &lanes);
+    // A lane is a group translated to its place; timeline.js restacks the groups when worker
+    // lanes are shown or hidden.
+    auto add = [&](const std::string& cls, const std::string& attrs, bool hidden, double h,
+                   const std::string& body) {
+      lanes += "<g class=\"lane " + cls + "\" data-h=\"" + Num(h) + "\"" + attrs +
+               " transform=\"translate(0," + Num(y) + ")\"" +
+               (hidden ? " style=\"display:none\"" : "") + ">\n" + body + "</g>\n";
+      if (!hidden) y += h;
+    };
+    {
+      std::string body;
+      const double h = LeaderLane(&body);
+      add("leader", "", false, h, body);
+    }
+    for (const ServiceTrack& service : t_.services) {
+      std::string body;
+      const double h = ServiceLane(service, &body);
+      add("service", "", false, h, body);
+    }
+    // Workers in groups of at most kWorkersPerGroup, in lane order, each under a summary lane.
+    std::vector<const Lane*> workers;
+    for (size_t i = 0; i < t_.lanes.size(); ++i) {
+      if (!t_.lanes[i].manager && t_.lanes[i].host_id >= 0) workers.push_back(&t_.lanes[i]);
+    }
+    const bool summaries = workers.size() >= kSummaryFrom;
+    collapsed_ = workers.size() > kCollapseAbove;
+    const size_t groups = (workers.size() + kWorkersPerGroup - 1) / kWorkersPerGroup;
+    const size_t per_group = groups == 0 ? 0 : (workers.size() + groups - 1) / groups;
+    size_t worker = 0;
+    // Every group's summary is drawn, with its workers' lanes up to the --max-lanes cap.
+    for (size_t i = 0; i < t_.lanes.size(); ++i) {
+      const Lane& lane = t_.lanes[i];
+      const bool is_worker = !lane.manager && lane.host_id >= 0;
+      std::string attrs = " data-name=\"" + EscapeHtml(lane.name) + "\"";
+      bool hidden = false;
+      if (is_worker && summaries) {
+        const size_t group = worker / per_group;
+        if (worker % per_group == 0) {
+          const size_t first = group * per_group;
+          const std::vector<const Lane*> members(
+              workers.begin() + static_cast<std::ptrdiff_t>(first),
+              workers.begin() + static_cast<std::ptrdiff_t>(std::min(first + per_group, workers.size())));
+          std::string body;
+          const double h = SummaryLane(members, "g" + std::to_string(group + 1), &body);
+          add("summary", " data-group=\"g" + std::to_string(group + 1) + "\"", false, h, body);
+        }
+        attrs += " data-in=\"g" + std::to_string(group + 1) + "\"";
+        hidden = collapsed_;
+        ++worker;
+      }
+      if (i >= shown) continue;
+      std::string body;
+      const double h = HostLane(lane, &body);
+      add(lane.manager ? "manager" : is_worker ? "worker" : "node", attrs, hidden, h, body);
+    }
     const double lanes_bottom = y;
     std::string tail;
     if (shown < t_.lanes.size()) {
-      y += 16;
-      tail += "<text x=\"6\" y=\"" + Num(y) + "\" class=\"omitted\">" +
+      tail += "<g id=\"tail\" data-h=\"16\" transform=\"translate(0," + Num(y) + ")\">"
+              "<text x=\"6\" y=\"16\" class=\"omitted\">" +
               std::to_string(t_.lanes.size() - shown) + " more lanes omitted (" +
               EscapeHtml(t_.lanes[shown].name) + " … " + EscapeHtml(t_.lanes.back().name) +
-              "); raise --max-lanes to see them</text>\n";
+              "); raise --max-lanes to see them</text></g>\n";
+      y += 16;
     }
     const double height = y + 8;
 
     std::string s;
-    s += "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" width=\"" + std::to_string(o_.width) +
-         "\" height=\"" + Num(height) + "\" viewBox=\"0 0 " + std::to_string(o_.width) + " " +
-         Num(height) + "\">\n";
+    s += "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" width=\"" +
+         std::to_string(o_.width) + "\" height=\"" + Num(height) + "\" viewBox=\"0 0 " +
+         std::to_string(o_.width) + " " + Num(height) + "\" data-left=\"" + Num(kLabelWidth) +
+         "\" data-right=\"" + Num(plot_right_) + "\" data-begin=\"" + std::to_string(t_.begin_ns) +
+         "\" data-span=\"" + std::to_string(span_ns_) + "\" data-axis=\"" + Num(kAxisHeight) +
+         "\" data-rows=\"" + std::to_string(rows) + "\" data-lanes-top=\"" + Num(lanes_top) +
+         "\">\n";
     s += "<defs><pattern id=\"crashed\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
          "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#fee2e2\"/>"
          "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#f87171\" stroke-width=\"2\"/>"
-         "</pattern></defs>\n";
-    s += Axis(lanes_bottom);
-    s += Leaders(leader_y);
-    s += lanes;
-    s += Markers(kAxisHeight, lanes_top - 2, lanes_bottom);
+         "</pattern>\n<clipPath id=\"plot\"><rect x=\"" + Num(kLabelWidth) +
+         "\" y=\"-100000\" width=\"" + Num(plot_right_ - kLabelWidth) +
+         "\" height=\"1000000\"/></clipPath></defs>\n";
+    s += "<rect id=\"brushzone\" x=\"" + Num(kLabelWidth) + "\" y=\"0\" width=\"" +
+         Num(plot_right_ - kLabelWidth) + "\" height=\"" + Num(lanes_top - 2) +
+         "\" fill=\"transparent\"/>\n";
+    s += "<line x1=\"" + Num(kLabelWidth) + "\" y1=\"" + Num(kAxisHeight) + "\" x2=\"" +
+         Num(plot_right_) + "\" y2=\"" + Num(kAxisHeight) + "\" class=\"axis\"/>\n";
+    s += "<g id=\"axis\"></g>\n";
+    s += "<g id=\"lanes\">\n" + lanes + "</g>\n";
+    s += Markers(rows, lanes_top, lanes_bottom);
+    s += "<rect id=\"brush\" x=\"0\" y=\"0\" width=\"0\" height=\"" + Num(lanes_top - 2) +
+         "\" style=\"display:none\"/>\n";
     s += tail;
     s += "</svg>\n";
     return s;
   }
 
  private:
-  std::string Rect(double x1, double x2, double y, double h, const std::string& fill,
+  // A band from begin_ns to end_ns, `h` high at `y` of its lane.
+  std::string Rect(int64_t begin_ns, int64_t end_ns, double y, double h, const std::string& fill,
                    const std::string& tip, const std::string& extra = "") const {
-    const double w = std::max(x2 - x1, 0.8);
+    const double x1 = X(begin_ns);
+    const double w = std::max(X(end_ns) - x1, 0.8);
     return "<rect x=\"" + Num(x1) + "\" y=\"" + Num(y) + "\" width=\"" + Num(w) + "\" height=\"" +
-           Num(h) + "\" fill=\"" + fill + "\"" + extra + "><title>" + EscapeHtml(tip) +
+           Num(h) + "\" fill=\"" + fill + "\"" + extra +
+           TimeAttrs(begin_ns, end_ns, t_.begin_ns) + "><title>" + EscapeHtml(tip) +
            "</title></rect>\n";
   }
 
-  // Text centred in [x1, x2] when it fits.
-  std::string Label(double x1, double x2, double y, const std::string& text,
+  // Text centred in its band; hidden where it does not fit (the script shows it once the view is
+  // zoomed in far enough).
+  std::string Label(int64_t begin_ns, int64_t end_ns, double y, const std::string& text,
                     const std::string& cls) const {
+    if (text.empty()) return "";
     const double need = static_cast<double>(text.size()) * 6.2 + 4;
-    if (text.empty() || x2 - x1 < need) return "";
+    const double x1 = X(begin_ns), x2 = X(end_ns);
     return "<text x=\"" + Num((x1 + x2) / 2) + "\" y=\"" + Num(y) + "\" class=\"" + cls +
-           "\">" + EscapeHtml(text) + "</text>\n";
+           "\" data-w=\"" + Num(need) + "\"" + TimeAttrs(begin_ns, end_ns, t_.begin_ns) +
+           (x2 - x1 < need ? " style=\"display:none\"" : "") + ">" + EscapeHtml(text) +
+           "</text>\n";
   }
 
   static std::string Span(const Band& b) {
     return " [" + Seconds(b.begin_ns) + " – " + Seconds(b.end_ns) + "]";
   }
-
-  std::string Axis(double bottom) const {
-    std::string s;
-    const double span_s = static_cast<double>(span_ns_) / 1e9;
-    const double step = TickStep(span_s, static_cast<int>((plot_right_ - kLabelWidth) / 90));
-    const double first = std::ceil(static_cast<double>(t_.begin_ns) / 1e9 / step) * step;
-    s += "<line x1=\"" + Num(kLabelWidth) + "\" y1=\"" + Num(kAxisHeight) + "\" x2=\"" +
-         Num(plot_right_) + "\" y2=\"" + Num(kAxisHeight) + "\" class=\"axis\"/>\n";
-    for (double v = first; v * 1e9 <= static_cast<double>(t_.end_ns) + 1; v += step) {
-      const double x = X(static_cast<int64_t>(std::llround(v * 1e9)));
-      char text[32];
-      std::snprintf(text, sizeof text, step < 1 ? "%.3gs" : "%.0fs", v);
-      s += "<line x1=\"" + Num(x) + "\" y1=\"" + Num(kAxisHeight - 4) + "\" x2=\"" + Num(x) +
-           "\" y2=\"" + Num(bottom) + "\" class=\"grid\"/>\n";
-      s += "<text x=\"" + Num(x) + "\" y=\"" + Num(kAxisHeight - 7) + "\" class=\"tick\">" +
-           text + "</text>\n";
-    }
-    return s;
+  static std::string Span(const CountSegment& c) {
+    return " [" + Seconds(c.begin_ns) + " – " + Seconds(c.end_ns) + "]";
   }
 
-  std::string Leaders(double y) const {
-    std::string s = "<text x=\"6\" y=\"" + Num(y + 11) + "\" class=\"lane\">leader</text>\n";
-    s += Rect(kLabelWidth, plot_right_, y, kLeaderRow, "#fee2e2", "no leader");
+  // The lane's name on the left, and its separator line.
+  std::string Frame(const std::string& name, double h, const std::string& cls = "lane") const {
+    return "<line x1=\"0\" y1=\"" + Num(h) + "\" x2=\"" + Num(plot_right_) + "\" y2=\"" + Num(h) +
+           "\" class=\"sep\"/>\n<text x=\"6\" y=\"" + Num(h / 2 + 4) + "\" class=\"" + cls +
+           "\">" + EscapeHtml(name) + "</text>\n";
+  }
+
+  std::string RowLabel(double y, const char* text, const char* extra = "") const {
+    return "<text x=\"" + Num(kLabelWidth - 4) + "\" y=\"" + Num(y) + "\" class=\"row" + extra +
+           "\">" + text + "</text>\n";
+  }
+
+  double LeaderLane(std::string* s) const {
+    const double h = kLeaderRow + 6;
+    const double y = 2;
+    *s += Frame("leader", h);
+    *s += "<g clip-path=\"url(#plot)\">\n";
+    *s += Rect(t_.begin_ns, t_.end_ns, y, kLeaderRow, "#fee2e2", "no leader");
     for (const Band& b : t_.leaders) {
-      const double x1 = X(b.begin_ns), x2 = X(b.end_ns);
-      s += Rect(x1, x2, y, kLeaderRow, PeerColour(b.peer), b.tip + Span(b),
-                " class=\"leader-band\"");
-      s += Label(x1, x2, y + 11.5, b.label, "in light");
+      *s += Rect(b.begin_ns, b.end_ns, y, kLeaderRow, PeerColour(b.peer), b.tip + Span(b),
+                 " class=\"leader-band\"");
+      *s += Label(b.begin_ns, b.end_ns, y + 11.5, b.label, "in light");
+    }
+    *s += "</g>\n";
+    return h;
+  }
+
+  // Running (solid) and starting (pale) tasks, stacked, as high as the most the service had.
+  double ServiceLane(const ServiceTrack& service, std::string* s) const {
+    const double h = kServiceRow + 2 * kLanePad;
+    *s += Frame("service", h);
+    *s += "<text x=\"6\" y=\"" + Num(h / 2 + 13) + "\" class=\"sub\">" + EscapeHtml(service.id) +
+          "<title>" + EscapeHtml(service.id) + "</title></text>\n";
+    *s += RowLabel(kLanePad + 9, "tasks");
+    *s += "<g clip-path=\"url(#plot)\">\n";
+    const double most = static_cast<double>(std::max<int64_t>(service.most, 1));
+    for (const CountSegment& c : service.tasks) {
+      const int64_t running = c.counts[0], starting = c.counts[1];
+      const std::string tip = service.id + ": " + std::to_string(running) + " running, " +
+                              std::to_string(starting) + " starting" + Span(c);
+      const double hr = kServiceRow * static_cast<double>(running) / most;
+      const double hs = kServiceRow * static_cast<double>(starting) / most;
+      const double bottom = kLanePad + kServiceRow;
+      if (running > 0) {
+        *s += Rect(c.begin_ns, c.end_ns, bottom - hr, hr, "#15803d", tip, " class=\"replicas\"");
+      }
+      if (starting > 0) {
+        *s += Rect(c.begin_ns, c.end_ns, bottom - hr - hs, hs, "#86efac", tip,
+                   " class=\"starting\"");
+      }
+      if (running == 0 && starting == 0) {
+        *s += Rect(c.begin_ns, c.end_ns, bottom - 1, 1, "#dc2626", tip, " class=\"replicas-none\"");
+      }
+      *s += Label(c.begin_ns, c.end_ns, kLanePad + 9, std::to_string(running), "in");
+    }
+    *s += "</g>\n";
+    return h;
+  }
+
+  // One row of stacked counts: for each segment, one rect per state in `fills` (the others,
+  // the last slot, are left blank).
+  std::string CountRow(const std::vector<CountSegment>& counts, const std::vector<std::string>& kinds,
+                       const std::vector<const char*>& fills, double y, double h, int64_t total,
+                       const std::string& what, const std::string& cls) const {
+    std::string s;
+    for (const CountSegment& c : counts) {
+      std::string tip = what + ":";
+      for (size_t k = 0; k < kinds.size(); ++k) {
+        tip += (k == 0 ? " " : ", ") + kinds[k] + " " + std::to_string(c.counts[k]);
+      }
+      if (c.counts.back() > 0) tip += ", other " + std::to_string(c.counts.back());
+      tip += Span(c);
+      double bottom = y + h;
+      for (size_t k = 0; k < kinds.size(); ++k) {
+        if (c.counts[k] == 0) continue;
+        const double part = h * static_cast<double>(c.counts[k]) / static_cast<double>(total);
+        s += Rect(c.begin_ns, c.end_ns, bottom - part, part, fills[k], tip,
+                  " class=\"" + cls + "-" + kinds[k] + "\"");
+        bottom -= part;
+      }
     }
     return s;
   }
 
-  // Greedy placement of marker labels on up to kMarkerLevels rows; returns the rows used.
-  int MarkerLevels() {
-    std::vector<double> level_end(kMarkerLevels, -1e9);
-    levels_.clear();
-    int used = 0;
-    for (const Marker& m : markers_) {
-      const double x = X(m.at_ns);
-      int level = 0;
-      while (level < kMarkerLevels && level_end[level] > x) ++level;
-      if (level == kMarkerLevels) {  // every row overlaps: take the one that frees up first
-        level = static_cast<int>(std::min_element(level_end.begin(), level_end.end()) -
-                                 level_end.begin());
-      }
-      level_end[level] = x + static_cast<double>(m.label.size()) * 5.6 + 8;
-      levels_.push_back(level);
-      used = std::max(used, level + 1);
+  // A group of workers in one lane: how many are up, READY/UNKNOWN/DOWN, in session, over time.
+  // A click on it shows or hides the group's own lanes (timeline.js).
+  double SummaryLane(const std::vector<const Lane*>& members, const std::string& group,
+                     std::string* s) const {
+    const double h = 2 * kLanePad + kHostRow + kSummaryNodeRow + kRow + 2 * kRowGap;
+    const std::string name = members.size() == 1
+                                 ? members.front()->name
+                                 : members.front()->name + "–" + members.back()->name;
+    const std::string what = name + " (" + std::to_string(members.size()) + " workers)";
+    *s += "<line x1=\"0\" y1=\"" + Num(h) + "\" x2=\"" + Num(plot_right_) + "\" y2=\"" + Num(h) +
+          "\" class=\"sep\"/>\n";
+    *s += "<text x=\"6\" y=\"" + Num(h / 2 - 2) + "\" class=\"lane toggle\" data-toggle=\"" +
+          group + "\">" + std::string(collapsed_ ? "▸ " : "▾ ") + EscapeHtml(name) +
+          "<title>click to show or hide these workers' lanes</title></text>\n";
+    *s += "<text x=\"6\" y=\"" + Num(h / 2 + 10) + "\" class=\"sub\">" +
+          std::to_string(members.size()) + " workers</text>\n";
+    std::vector<const std::vector<Band>*> life, status, session;
+    for (const Lane* l : members) {
+      life.push_back(&l->life);
+      status.push_back(&l->status);
+      session.push_back(&l->session);
     }
-    return used;
+    const int64_t n = static_cast<int64_t>(members.size());
+    double y = kLanePad;
+    *s += RowLabel(y + 5, "host", " host");
+    *s += "<g clip-path=\"url(#plot)\">\n";
+    const std::vector<std::string> life_kinds = {"up", "paused", "stopped", "crashed"};
+    *s += CountRow(CountBands(life, life_kinds, t_.begin_ns, t_.end_ns), life_kinds,
+                   {LifeFill("up"), LifeFill("paused"), LifeFill("stopped"), LifeFill("crashed")},
+                   y, kHostRow, n, what + " host", "count-host");
+    y += kHostRow + kRowGap;
+    const std::vector<std::string> status_kinds = {"READY", "UNKNOWN", "DOWN", "DISCONNECTED"};
+    *s += CountRow(CountBands(status, status_kinds, t_.begin_ns, t_.end_ns), status_kinds,
+                   {StatusFill("READY"), StatusFill("UNKNOWN"), StatusFill("DOWN"),
+                    StatusFill("DISCONNECTED")},
+                   y, kSummaryNodeRow, n, what + " node", "count");
+    y += kSummaryNodeRow + kRowGap;
+    const std::vector<std::string> session_kinds = {"session", "connecting"};
+    *s += CountRow(CountBands(session, session_kinds, t_.begin_ns, t_.end_ns), session_kinds,
+                   {"#475569", "#cbd5e1"}, y, kRow, n, what + " agent", "count-agent");
+    *s += "</g>\n";
+    *s += RowLabel(kLanePad + kHostRow + kRowGap + kSummaryNodeRow / 2 + 3, "node");
+    *s += RowLabel(y + 8, "agent");
+    return h;
   }
 
-  std::string Markers(double top, double lanes_top, double bottom) const {
-    std::string s;
+  // Marker labels go on up to `rows` rows above the lanes; timeline.js lays them out (a label
+  // with no free row is hidden until the view is zoomed in; its line stays).
+  std::string Markers(int rows, double lanes_top, double bottom) const {
+    std::string s = "<g id=\"markers\">\n";
     for (size_t i = 0; i < markers_.size(); ++i) {
       const Marker& m = markers_[i];
       const double x = X(m.at_ns);
       const std::string colour = MarkerColour(m.kind);
       const std::string tip = EscapeHtml(Seconds(m.at_ns) + " " + m.tip);
-      const double ly = top + (levels_[i] + 1) * kMarkerLevel - 2;
+      const int row = static_cast<int>(i % static_cast<size_t>(std::max(rows, 1)));
+      const double ly = kAxisHeight + (row + 1) * kMarkerLevel - 2;
+      s += "<g class=\"marker\" data-t=\"" + std::to_string(m.at_ns - t_.begin_ns) +
+           "\" data-w=\"" + Num(static_cast<double>(m.label.size()) * 5.6 + 8) + "\">";
       s += "<text x=\"" + Num(x + 2) + "\" y=\"" + Num(ly) + "\" class=\"marker\" fill=\"" +
-           colour + "\">" + EscapeHtml(m.label) + "<title>" + tip + "</title></text>\n";
-      s += "<line x1=\"" + Num(x) + "\" y1=\"" + Num(ly - 9) + "\" x2=\"" + Num(x) +
-           "\" y2=\"" + Num(std::max(bottom, lanes_top)) + "\" stroke=\"" + colour +
-           "\" class=\"marker-line\"><title>" + tip + "</title></line>\n";
+           colour + "\">" + EscapeHtml(m.label) + "<title>" + tip + "</title></text>";
+      s += "<line x1=\"" + Num(x) + "\" y1=\"" + Num(ly - 9) + "\" x2=\"" + Num(x) + "\" y2=\"" +
+           Num(std::max(bottom, lanes_top)) + "\" stroke=\"" + colour +
+           "\" class=\"marker-line\"><title>" + tip + "</title></line></g>\n";
     }
+    s += "</g>\n";
     return s;
   }
 
-  double DrawLane(const Lane& lane, double y, std::string* s) const {
+  double HostLane(const Lane& lane, std::string* s) const {
     const int rows = lane.manager ? 3 : 2;
     const double h = 2 * kLanePad + kHostRow + rows * (kRow + kRowGap);
+    *s += "<g clip-path=\"url(#plot)\">\n";
     for (const Band& b : lane.life) {
-      *s += Rect(X(b.begin_ns), X(b.end_ns), y, h, LifeShade(b.kind), b.tip + Span(b));
+      *s += Rect(b.begin_ns, b.end_ns, 0, h, LifeShade(b.kind), b.tip + Span(b));
     }
-    *s += "<line x1=\"0\" y1=\"" + Num(y + h) + "\" x2=\"" + Num(plot_right_) + "\" y2=\"" +
-          Num(y + h) + "\" class=\"sep\"/>\n";
-    *s += "<text x=\"6\" y=\"" + Num(y + h / 2 + 4) + "\" class=\"lane\">" +
-          EscapeHtml(lane.name) + "</text>\n";
-    double row_y = y + kLanePad;
-    *s += "<text x=\"" + Num(kLabelWidth - 4) + "\" y=\"" + Num(row_y + 5) +
-          "\" class=\"row host\">host</text>\n";
+    *s += "</g>\n";
+    *s += Frame(lane.name, h);
+    double row_y = kLanePad;
+    *s += RowLabel(row_y + 5, "host", " host");
+    std::string plot;
     for (const Band& b : lane.life) {
-      *s += Rect(X(b.begin_ns), X(b.end_ns), row_y, kHostRow, LifeFill(b.kind), b.tip + Span(b),
-                 " class=\"host-" + b.kind + "\"");
+      plot += Rect(b.begin_ns, b.end_ns, row_y, kHostRow, LifeFill(b.kind), b.tip + Span(b),
+                   " class=\"host-" + b.kind + "\"");
     }
     row_y += kHostRow + kRowGap;
-    auto row_label = [&](const char* text) {
-      *s += "<text x=\"" + Num(kLabelWidth - 4) + "\" y=\"" + Num(row_y + 8) +
-            "\" class=\"row\">" + text + "</text>\n";
-    };
     if (lane.manager) {
-      row_label("raft");
+      *s += RowLabel(row_y + 8, "raft");
       for (const Band& b : lane.raft) {
-        const double x1 = X(b.begin_ns), x2 = X(b.end_ns);
-        *s += Rect(x1, x2, row_y, kRow, RoleFill(b.kind), b.tip + Span(b),
-                   " class=\"raft-" + b.kind + "\"");
-        *s += Label(x1, x2, row_y + 8, b.label, "in");
+        plot += Rect(b.begin_ns, b.end_ns, row_y, kRow, RoleFill(b.kind), b.tip + Span(b),
+                     " class=\"raft-" + b.kind + "\"");
+        plot += Label(b.begin_ns, b.end_ns, row_y + 8, b.label, "in");
       }
       row_y += kRow + kRowGap;
     }
-    row_label("node");
+    *s += RowLabel(row_y + 8, "node");
     for (const Band& b : lane.status) {
-      *s += Rect(X(b.begin_ns), X(b.end_ns), row_y, kRow, StatusFill(b.kind), b.tip + Span(b),
-                 " class=\"status-" + b.kind + "\"");
-      *s += Label(X(b.begin_ns), X(b.end_ns), row_y + 8, b.kind, "in");
+      plot += Rect(b.begin_ns, b.end_ns, row_y, kRow, StatusFill(b.kind), b.tip + Span(b),
+                   " class=\"status-" + b.kind + "\"");
+      plot += Label(b.begin_ns, b.end_ns, row_y + 8, b.kind, "in");
     }
     row_y += kRow + kRowGap;
-    row_label("agent");
+    *s += RowLabel(row_y + 8, "agent");
     for (const Band& b : lane.session) {
-      const double x1 = X(b.begin_ns), x2 = X(b.end_ns);
       const bool up = b.kind == "session";
-      *s += Rect(x1, x2, row_y, kRow, PeerColour(b.peer), b.tip + Span(b),
-                 up ? " class=\"session\"" : " class=\"connecting\" fill-opacity=\"0.3\"");
-      *s += Label(x1, x2, row_y + 8, b.label, up ? "in light" : "in");
+      plot += Rect(b.begin_ns, b.end_ns, row_y, kRow, PeerColour(b.peer), b.tip + Span(b),
+                   up ? " class=\"session\"" : " class=\"connecting\" fill-opacity=\"0.3\"");
+      plot += Label(b.begin_ns, b.end_ns, row_y + 8, b.label, up ? "in light" : "in");
     }
     for (const Tick& k : lane.session_ends) {
-      *s += Rect(X(k.at_ns) - 1, X(k.at_ns) + 1, row_y - 2, kRow + 4, CodeFill(k.kind), k.tip,
-                 " class=\"session-end\"");
+      // 2 px wide at any zoom: a tick, not a band (timeline.js keeps data-tick marks so wide).
+      plot += "<rect x=\"" + Num(X(k.at_ns) - 1) + "\" y=\"" + Num(row_y - 2) +
+              "\" width=\"2\" height=\"" + Num(kRow + 4) + "\" fill=\"" + CodeFill(k.kind) +
+              "\" class=\"session-end\" data-tick=\"" + std::to_string(k.at_ns - t_.begin_ns) +
+              "\"><title>" + EscapeHtml(k.tip) + "</title></rect>\n";
     }
-    return y + h;
+    *s += "<g clip-path=\"url(#plot)\">\n" + plot + "</g>\n";
+    return h;
   }
 
   const Timeline& t_;
   const RenderOptions& o_;
   double plot_right_ = 0;
   int64_t span_ns_ = 1;
+  bool collapsed_ = false;  // worker lanes start hidden under their summary lanes
   std::vector<Marker> markers_;
-  std::vector<int> levels_;
 };
 
 std::string Swatch(const std::string& fill, const std::string& text, double opacity = 1) {
@@ -342,8 +510,16 @@ std::string Legend(const Timeline& t) {
   s += " (pale: connecting, not yet registered); session end ";
   for (const char* c : {"UNAVAILABLE", "DEADLINE_EXCEEDED"}) s += Swatch(CodeFill(c), c);
   s += Swatch(CodeFill("UNKNOWN"), "other code");
-  s += " <b>faults</b> ";
+  s += "<br><b>service</b> tasks ";
+  s += Swatch("#15803d", "running");
+  s += Swatch("#86efac", "starting");
+  s += " <b>workers</b> (a group's counts, stacked) agent ";
+  s += Swatch("#475569", "in session");
+  s += Swatch("#cbd5e1", "connecting");
+  s += " <b>markers</b> ";
   for (const char* k : {"crash", "stop", "pause", "resume", "restart"}) s += Swatch(MarkerColour(k), k);
+  s += Swatch(MarkerColour("scenario.step"), "step");
+  s += Swatch(MarkerColour("note"), "note");
   s += "</div>\n";
   return s;
 }
@@ -400,6 +576,15 @@ std::string RenderHtml(const Timeline& t, const RenderOptions& o) {
        ".warning{font-size:13px;color:#b91c1c;font-weight:bold;margin:0 0 6px}\n"
        "line.axis{stroke:#6b7280}line.grid{stroke:#e5e7eb}line.sep{stroke:#e5e7eb}\n"
        "line.marker-line{stroke-dasharray:3 3;stroke-width:1.2}\n"
+       "text.sub{font-size:9px;fill:#6b7280}\n"
+       "text.toggle,g.summary{cursor:pointer}text.toggle:hover{fill:#2563eb}\n"
+       "g.marker text{cursor:zoom-in}\n"
+       "#brushzone{cursor:col-resize}#brush{fill:#2563eb;fill-opacity:0.15;stroke:#2563eb}\n"
+       "svg.timeline.panning{cursor:grabbing}\n"
+       ".toolbar{font-size:12px;margin:0 0 6px;display:flex;gap:6px;align-items:center;"
+       "flex-wrap:wrap}\n"
+       ".toolbar button{font-size:12px;padding:1px 8px}\n"
+       ".toolbar .help{color:#6b7280}\n"
        "</style></head><body>\n";
   s += "<h1>swarmsim timeline: " + EscapeHtml(o.title) + "</h1>\n<p class=\"meta\">";
   s += std::to_string(t.records) + " records, " + Seconds(t.begin_ns) + " – " + Seconds(t.end_ns) +
@@ -420,8 +605,21 @@ std::string RenderHtml(const Timeline& t, const RenderOptions& o) {
   s += " (the leader's store when there is one). Hover over anything for details.</p>\n";
   if (!o.warning.empty()) s += "<p class=\"warning\">" + EscapeHtml(o.warning) + "</p>\n";
   s += Legend(t);
+  s += "<div class=\"toolbar\"><button data-act=\"in\" title=\"zoom in (+ or W)\">+</button>"
+       "<button data-act=\"out\" title=\"zoom out (- or S)\">&minus;</button>"
+       "<button data-act=\"left\" title=\"pan left (A or &larr;)\">&larr;</button>"
+       "<button data-act=\"right\" title=\"pan right (D or &rarr;)\">&rarr;</button>"
+       "<button data-act=\"fit\" title=\"the whole run (0)\">whole run</button>"
+       "<button data-act=\"expand\">show all workers</button>"
+       "<button data-act=\"collapse\">hide all workers</button>"
+       "<span id=\"view\"></span><span class=\"help\">Ctrl+wheel zooms, Shift+wheel or drag "
+       "pans, drag along the time axis zooms into a range, a click on a marker zooms to it, on a "
+       "worker group shows its lanes; the address (#t=FROM,TO) keeps the view.</span></div>\n";
   s += svg.Render();
-  s += "</body></html>\n";
+  // The page's behaviour, inline: the file stays one offline file.
+  s += "<script>\n";
+  s += kTimelineJs;
+  s += "</script>\n</body></html>\n";
   return s;
 }
 

@@ -39,7 +39,29 @@ TEST(SvgTimelineTest, RendersLanesLeaderBandsAndTooltips) {
   EXPECT_NE(html.find(">crash m1<title>"), std::string::npos);
   EXPECT_NE(html.find("m1's from 0.000s, then m2's from 0.000s"), std::string::npos);
   EXPECT_EQ(html.find("more lanes omitted"), std::string::npos);
-  EXPECT_EQ(html.find("<script"), std::string::npos);  // self-contained and inert
+}
+
+// One offline file: the page's only script is inline, nothing is loaded from anywhere (the one
+// URL is the SVG namespace, a name, not a fetch).
+TEST(SvgTimelineTest, PageIsOneOfflineFileWithItsScriptInline) {
+  const std::string html = RenderHtml(Small(), RenderOptions());
+  EXPECT_EQ(Count(html, "<script"), 1);
+  EXPECT_EQ(Count(html, "<script>"), 1);
+  EXPECT_NE(html.find("window.swarmsimTimeline"), std::string::npos);
+  EXPECT_EQ(Count(html, "http"), Count(html, "http://www.w3.org/2000/svg"));
+  EXPECT_EQ(html.find(" src="), std::string::npos);
+  EXPECT_EQ(html.find(" href="), std::string::npos);
+}
+
+// The script zooms by re-placing elements: each band says its interval, in ns since the first
+// record, and the page the range it spans.
+TEST(SvgTimelineTest, BandsCarryTheirTimesForZooming) {
+  const std::string html = RenderHtml(Small(), RenderOptions());
+  EXPECT_NE(html.find("data-span=\"11000\""), std::string::npos);
+  EXPECT_NE(html.find("class=\"raft-leader\" data-b=\"2000\" data-e=\"5000\""),
+            std::string::npos);
+  EXPECT_NE(html.find("class=\"session-end\" data-tick=\"6000\""), std::string::npos);
+  EXPECT_NE(html.find("<g class=\"marker\" data-t=\"5000\""), std::string::npos);
 }
 
 TEST(SvgTimelineTest, CapsLanesAndSaysHowManyWereOmitted) {
@@ -80,6 +102,78 @@ TEST(SvgTimelineTest, ShowsTheInputWarningAsANote) {
   const std::string html = RenderHtml(Small(), o);
   EXPECT_NE(html.find("<p class=\"warning\">t.jsonl:31: the last record is cut short "
                       "(&lt;cut&gt;)</p>"),
+            std::string::npos);
+}
+
+// `n` workers, each READY over the whole run but the first, DOWN from 50.
+Timeline Workers(int n) {
+  Timeline t;
+  t.begin_ns = 0;
+  t.end_ns = 100;
+  Lane m;
+  m.name = "m1";
+  m.host_id = 0;
+  m.manager = true;
+  t.lanes.push_back(m);
+  t.managers = {"m1"};
+  for (int i = 1; i <= n; ++i) {
+    Lane w;
+    w.name = "w" + std::to_string(i);
+    w.host_id = i;
+    w.life.push_back(Band{0, 100, "up", "", "", ""});
+    if (i == 1) {
+      w.status = {Band{0, 50, "READY", "", "", ""}, Band{50, 100, "DOWN", "", "", ""}};
+    } else {
+      w.status = {Band{0, 100, "READY", "", "", ""}};
+    }
+    t.lanes.push_back(w);
+  }
+  return t;
+}
+
+// Workers are summarised in lanes of counts (groups of at most 32, in lane order) whose own
+// lanes are listed under them; from 13 workers on they start hidden.
+TEST(SvgTimelineTest, WorkersAreSummarisedInGroupsThatStartCollapsedAtScale) {
+  std::string html = RenderHtml(Workers(5), RenderOptions());
+  EXPECT_EQ(Count(html, "<g class=\"lane summary\""), 1);
+  EXPECT_NE(html.find("data-toggle=\"g1\">▾ w1–w5"), std::string::npos);
+  EXPECT_EQ(Count(html, "data-in=\"g1\""), 5);
+  EXPECT_EQ(Count(html, "data-in=\"g1\" transform=\"translate(0,"), 5);
+  EXPECT_EQ(html.find("display:none\">\n"), std::string::npos);  // no hidden lane
+  EXPECT_NE(html.find("w1–w5 (5 workers) node: READY 4, UNKNOWN 0, DOWN 1, DISCONNECTED 0 "
+                      "[0.000s – 0.000s]"),
+            std::string::npos);
+
+  html = RenderHtml(Workers(13), RenderOptions());
+  EXPECT_NE(html.find("data-toggle=\"g1\">▸ w1–w13"), std::string::npos);
+  EXPECT_EQ(Count(html, "style=\"display:none\">\n"), 13);
+
+  html = RenderHtml(Workers(40), RenderOptions());  // two groups of 20
+  EXPECT_EQ(Count(html, "<g class=\"lane summary\""), 2);
+  EXPECT_NE(html.find("data-toggle=\"g1\">▸ w1–w20"), std::string::npos);
+  EXPECT_NE(html.find("data-toggle=\"g2\">▸ w21–w40"), std::string::npos);
+  EXPECT_EQ(Count(html, "data-in=\"g2\""), 20);
+}
+
+// A service's lane: its running tasks, as high as the most it had, the count written where it
+// fits.
+TEST(SvgTimelineTest, ServiceLaneShowsRunningTasksOverTime) {
+  Timeline t = Workers(1);
+  ServiceTrack service;
+  service.id = "svc1";
+  service.tasks = {CountSegment{10, 60, {1, 2}}, CountSegment{60, 100, {3, 0}}};
+  service.most = 3;
+  t.services.push_back(service);
+  const std::string html = RenderHtml(t, RenderOptions());
+  EXPECT_EQ(Count(html, "<g class=\"lane service\""), 1);
+  EXPECT_EQ(Count(html, "class=\"replicas\""), 2);
+  EXPECT_EQ(Count(html, "class=\"starting\""), 1);
+  EXPECT_NE(html.find("<title>svc1: 3 running, 0 starting [0.000s – 0.000s]</title>"),
+            std::string::npos);
+  // 3 of 3 fill the row (24 px); 1 of 3 is a third of it, under 2 of 3 starting.
+  EXPECT_NE(html.find("y=\"3.0\" width=\"513.6\" height=\"24.0\" fill=\"#15803d\""),
+            std::string::npos);
+  EXPECT_NE(html.find("y=\"19.0\" width=\"642.0\" height=\"8.0\" fill=\"#15803d\""),
             std::string::npos);
 }
 

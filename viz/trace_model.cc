@@ -6,6 +6,8 @@
 #include <memory>
 #include <utility>
 
+#include "util/natural_order.h"
+
 namespace swarmsim {
 namespace viz {
 namespace {
@@ -121,9 +123,13 @@ class Builder {
       const std::string task = r.GetString("task");
       EndFlow("task", task, &assigned_, task, t, HostLane(host).lane.name,
               "task.state " + r.GetString("state"));
+      TaskState(t, HostLane(host).lane.name, task, r.GetString("service"), r.GetString("state"));
+    } else if (kind == "scenario.note") {
+      Note(t, r.HasInt("step") ? r.GetInt("step") : 0, r.GetString("text"));
     } else if (kind == "scenario.step" || kind.rfind("step.", 0) == 0 ||
                kind.find("fault") != std::string::npos) {
-      // scenario.step {action, step} is labelled "step 2: partition"; others by name or fault.
+      // scenario.step {action, step} is labelled "step 2: partition" until its notes come;
+      // others by name or fault.
       std::string what = r.GetString("name", r.GetString("fault", kind));
       if (r.HasString("action")) {
         what = r.GetString("action");
@@ -133,6 +139,9 @@ class Builder {
       const std::string extra = ExtraFields(r, {});
       if (!extra.empty()) tip += " " + extra;
       AddMarker(t, kind, what, tip, host >= 0 ? HostLane(host).lane.name : "");
+      if (kind == "scenario.step" && r.HasInt("step")) {
+        steps_[r.GetInt("step")] = StepMarker{out_->markers.size() - 1, false};
+      }
     }
   }
 
@@ -144,13 +153,19 @@ class Builder {
       l->session.Close(end_ns);
     }
     leaders_.Close(end_ns);
+    for (auto& [id, service] : services_) {
+      service.track.Close(end_ns);
+      out_->services.push_back(std::move(service.out));
+    }
+    std::stable_sort(out_->services.begin(), out_->services.end(),
+                     [](const ServiceTrack& a, const ServiceTrack& b) { return NaturalLess(a.id, b.id); });
     std::vector<LaneBuild*> sorted;
     for (auto& l : lanes_) sorted.push_back(l.get());
     auto group = [](const LaneBuild* l) { return l->lane.manager ? 0 : l->lane.host_id >= 0 ? 1 : 2; };
     std::stable_sort(sorted.begin(), sorted.end(), [&](const LaneBuild* a, const LaneBuild* b) {
       if (group(a) != group(b)) return group(a) < group(b);
-      if (a->lane.host_id != b->lane.host_id) return a->lane.host_id < b->lane.host_id;
-      return a->order < b->order;
+      if (group(a) == 2) return a->order < b->order;
+      return NaturalLess(a->lane.name, b->lane.name);
     });
     for (LaneBuild* l : sorted) {
       if (l->lane.manager) out_->managers.push_back(l->lane.name);
@@ -235,10 +250,84 @@ class Builder {
                  name + (crash ? " crashed (power off), " : " stopped (graceful), ") + inc, "");
       StopRaft(t, l);
       l.session.Close(t);
+      DropTasks(t, name);
       AddMarker(t, crash ? "crash" : "stop", (crash ? "crash " : "stop ") + name,
                 kind + " " + ExtraFields(r, {}), name);
     } else if (kind == "host.clock") {
       AddMarker(t, "clock", "clock " + name, "host.clock " + ExtraFields(r, {}), name);
+    }
+  }
+
+  // A note of a step (its number in `step`, 0 for none) labels that step's marker with the
+  // first of its notes; the others add to its tooltip. A note of no step we know is a marker of
+  // its own.
+  void Note(int64_t t, int64_t step, const std::string& text) {
+    auto it = steps_.find(step);
+    if (step == 0 || it == steps_.end()) {
+      AddMarker(t, "note", text, "scenario.note", "");
+      return;
+    }
+    Marker& m = out_->markers[it->second.marker];
+    if (!it->second.noted) {
+      m.tip = m.label + " (" + m.tip + ")";
+      m.label = text;
+      it->second.noted = true;
+    } else {
+      m.tip += "; " + text;
+    }
+  }
+
+  // 0 running, 1 starting, -1 neither (TaskState_Name order: NEW..STARTING come before RUNNING,
+  // COMPLETE and later after it).
+  static int TaskCategory(const std::string& state) {
+    static const char* const kStarting[] = {"TASK_NEW",      "TASK_PENDING", "TASK_ASSIGNED",
+                                            "TASK_ACCEPTED", "TASK_PREPARING", "TASK_READY",
+                                            "TASK_STARTING"};
+    if (state == "TASK_RUNNING") return 0;
+    for (const char* s : kStarting) {
+      if (state == s) return 1;
+    }
+    return -1;
+  }
+
+  struct TaskView {
+    std::string service;
+    std::string lane;
+    int category = -1;
+  };
+  struct ServiceBuild {
+    ServiceTrack out;
+    CountTrack track{&out.tasks};
+    std::vector<int64_t> counts = std::vector<int64_t>(2, 0);
+  };
+
+  void Count(int64_t t, const TaskView& task, int64_t delta) {
+    if (task.category < 0) return;
+    ServiceBuild& s = services_[task.service];
+    s.counts[static_cast<size_t>(task.category)] += delta;
+    s.track.Set(t, s.counts);
+    s.out.most = std::max(s.out.most, s.counts[0] + s.counts[1]);
+  }
+
+  void TaskState(int64_t t, const std::string& lane, const std::string& task,
+                 const std::string& service, const std::string& state) {
+    auto [it, fresh] = tasks_.try_emplace(task);
+    TaskView& v = it->second;
+    if (!fresh) Count(t, v, -1);
+    v = TaskView{service, lane, TaskCategory(state)};
+    services_[service].out.id = service;
+    Count(t, v, +1);
+  }
+
+  // A host that crashed or stopped runs none of its tasks any more.
+  void DropTasks(int64_t t, const std::string& lane) {
+    for (auto it = tasks_.begin(); it != tasks_.end();) {
+      if (it->second.lane == lane) {
+        Count(t, it->second, -1);
+        it = tasks_.erase(it);
+      } else {
+        ++it;
+      }
     }
   }
 
@@ -344,6 +433,13 @@ class Builder {
   std::map<std::string, FlowEnd> accepted_;    // "conn N" -> the server's READY
   std::map<std::string, FlowEnd> registered_;  // session id -> the dispatcher's registration
   std::map<std::string, FlowEnd> assigned_;    // task id -> the scheduler's assignment
+  struct StepMarker {
+    size_t marker = 0;   // index in out_->markers
+    bool noted = false;  // labelled by a note already
+  };
+  std::map<int64_t, StepMarker> steps_;  // step number -> its latest scenario.step marker
+  std::map<std::string, TaskView> tasks_;           // task id -> its last state and host
+  std::map<std::string, ServiceBuild> services_;    // service id -> its counts
 };
 
 bool Check(const JsonLine& l, TraceError* error) {

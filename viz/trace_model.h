@@ -1,9 +1,9 @@
 // Turns trace records (sim/trace's JSON Lines, vocabulary in model/check/trace_schema.h) into
 // what the pictures draw: one lane per host with intervals ("bands") for the host's lifecycle,
 // its Raft role, its node status as a manager's store saw it and its agent's session, plus
-// instants (session ends, RPC completions, faults, steps) and flows (records on two hosts paired
-// by an ID). Reads records only; knows nothing of the model's code. Every output (the HTML page,
-// Perfetto JSON, the ShiViz log) is drawn from a Timeline.
+// instants (session ends, RPC completions, faults, steps), flows (records on two hosts paired
+// by an ID) and each service's tasks over time. Reads records only; knows nothing of the model's
+// code. Every output (the HTML page, Perfetto JSON, the ShiViz log) is drawn from a Timeline.
 #ifndef SWARMSIM_VIZ_TRACE_MODEL_H_
 #define SWARMSIM_VIZ_TRACE_MODEL_H_
 
@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "viz/counts.h"
 #include "viz/json_lines.h"
 
 namespace swarmsim {
@@ -37,11 +38,18 @@ struct Tick {
 };
 
 // A vertical marker across every lane: a fault or step ("crash", "stop", "pause", "resume",
-// "restart", "clock", or the kind of a step/fault record).
+// "restart", "clock", "note", or the kind of a step/fault record: "scenario.step").
+//
+// A scenario step is labelled with what it did when the trace says so: after a step ran, the
+// runner traces the lines it added to its report's timeline as `scenario.note {step, text}`
+// (`partition {m1} | {m2 m3}`, `crash m3 (leader): power off`, one per host of a group). The
+// first note of a `scenario.step {action, step}` record's step is its label, the others go in
+// its tooltip. Without notes (traces of older runs) the label is `step 2: partition`. A note of
+// no known step is a marker of kind "note".
 struct Marker {
   int64_t at_ns = 0;
   std::string kind;
-  std::string label;  // "crash m3"
+  std::string label;  // "crash m3", "partition {m1} | {m2 m3}"
   std::string tip;
   std::string lane;   // the host it happened on; "" when it concerns the whole cluster (a step)
 };
@@ -82,6 +90,18 @@ struct Lane {
   std::vector<Tick> calls;
 };
 
+// A service's tasks over time, from the task.state records of the workers that execute them:
+// `tasks` counts {running, starting} (TASK_RUNNING; NEW to STARTING) among the tasks whose last
+// state was reported by a host that has not crashed or stopped since (its tasks died with it; a
+// paused host's tasks still run, as SwarmKit's ground truth counts them). The trace names a
+// service by its ID only (task.state {service}), so that is its name here.
+struct ServiceTrack {
+  std::string id;
+  std::vector<CountSegment> tasks;  // counts: {running, starting}
+  int64_t most = 0;                 // the largest running + starting
+};
+inline constexpr const char* kTaskCountKinds[] = {"running", "starting"};
+
 // Whose node.status records the status bands show from `at_ns` on.
 struct StatusSource {
   int64_t at_ns = 0;
@@ -94,13 +114,15 @@ struct Timeline {
   int64_t records = 0;
   bool has_seed = false;
   int64_t seed = 0;
-  // Managers first, then workers, each in host-id order; then nodes that are no host.
+  // Managers first, then workers, each in natural order of names (w2 before w10,
+  // util/natural_order.h); then nodes that are no host, in order of appearance.
   std::vector<Lane> lanes;
   std::vector<Band> leaders;  // the cluster's leader over time (kind "leader", peer = host)
   std::vector<Marker> markers;
   std::vector<StatusSource> status_sources;
   std::vector<std::string> managers;  // every manager's name, in lane order (for colours)
   std::vector<Flow> flows;            // in the order their second ends were read
+  std::vector<ServiceTrack> services;  // in natural order of IDs
 };
 
 struct TraceError {

@@ -200,6 +200,90 @@ TEST(TraceModelTest, MarkersNameTheirHostAndStepsTheirAction) {
   EXPECT_EQ(t.markers[1].lane, "m1");
 }
 
+// People read host lists naturally: w2 before w10, whatever order the hosts were added in.
+TEST(TraceModelTest, LanesAreSortedNaturallyManagersFirst) {
+  TraceText trace;
+  trace.Hosts({"w10", "w2", "m2", "w1", "m10"});
+  trace.Add(0, 2, "manager.start", "\"raft_id\":1");
+  trace.Add(0, 4, "manager.start", "\"raft_id\":2");
+  Timeline t;
+  TraceError error;
+  ASSERT_TRUE(BuildTimeline(trace.Lines(), &t, &error)) << error.message;
+  Strings names;
+  for (const Lane& l : t.lanes) names.push_back(l.name);
+  EXPECT_EQ(names, (Strings{"m2", "m10", "w1", "w2", "w10"}));
+  EXPECT_EQ(t.managers, (Strings{"m2", "m10"}));
+}
+
+// After a step ran the runner traces what it did as scenario.note {step, text}: the first note
+// of a step labels it, the others go in its tooltip; a note of no known step is a marker of its
+// own; a step without notes (an older trace) keeps its action as its label.
+TEST(TraceModelTest, StepsAreLabelledWithWhatTheirNotesSayTheyDid) {
+  TraceText trace;
+  trace.Hosts({"m1", "m2", "m3"});
+  trace.Add(5, -1, "scenario.step", "\"action\":\"partition\",\"step\":1");
+  trace.Add(5, -1, "scenario.note", "\"step\":1,\"text\":\"partition {m1} | {m2 m3}\"");
+  trace.Add(8, -1, "scenario.step", "\"action\":\"crash\",\"step\":2");
+  trace.Add(8, 1, "host.crash", "\"incarnation\":1");
+  trace.Add(8, -1, "scenario.note", "\"step\":2,\"text\":\"crash m2 (rackA): power off\"");
+  trace.Add(8, -1, "scenario.note", "\"step\":2,\"text\":\"crash m3 (rackA): power off\"");
+  trace.Add(9, -1, "scenario.note", "\"text\":\"isolation of m1 ends\"");
+  trace.Add(12, -1, "scenario.step", "\"action\":\"heal\",\"step\":3");
+  trace.Add(13, -1, "scenario.note", "\"step\":4,\"text\":\"a step never traced\"");
+  Timeline t;
+  TraceError error;
+  ASSERT_TRUE(BuildTimeline(trace.Lines(), &t, &error)) << error.message;
+  Strings markers;
+  for (const Marker& m : t.markers) {
+    markers.push_back(std::to_string(m.at_ns) + " " + m.kind + ": " + m.label);
+  }
+  EXPECT_EQ(markers, (Strings{"5 scenario.step: partition {m1} | {m2 m3}",
+                              "8 scenario.step: crash m2 (rackA): power off", "8 crash: crash m2",
+                              "9 note: isolation of m1 ends", "12 scenario.step: step 3: heal",
+                              "13 note: a step never traced"}));
+  EXPECT_EQ(t.markers[0].tip, "step 1: partition (scenario.step action=partition, step=1)");
+  EXPECT_EQ(t.markers[1].tip,
+            "step 2: crash (scenario.step action=crash, step=2); crash m3 (rackA): power off");
+}
+
+// A service's lane counts its tasks from the workers' task.state records: running, starting,
+// neither (finished); a crashed host's tasks are gone, a paused host's still run.
+TEST(TraceModelTest, ServicesCountRunningAndStartingTasksOnHostsThatAreUp) {
+  auto state = [](const std::string& task, const std::string& s) {
+    return "\"task\":\"" + task + "\",\"service\":\"svc1\",\"slot\":1,\"node\":\"w\",\"state\":\"" +
+           s + "\"";
+  };
+  TraceText trace;
+  trace.Hosts({"m1", "w1", "w2"});
+  trace.Add(0, 1, "host.start", "\"incarnation\":1");
+  trace.Add(0, 2, "host.start", "\"incarnation\":1");
+  trace.Add(10, 1, "task.state", state("t1", "TASK_ACCEPTED"));
+  trace.Add(10, 2, "task.state", state("t2", "TASK_PREPARING"));
+  trace.Add(20, 1, "task.state", state("t1", "TASK_RUNNING"));
+  trace.Add(20, 2, "task.state", state("t2", "TASK_STARTING"));
+  trace.Add(25, 2, "task.state", state("t2", "TASK_RUNNING"));
+  trace.Add(30, 2, "host.pause", "\"incarnation\":1");
+  trace.Add(40, 1, "host.crash", "\"incarnation\":1");
+  trace.Add(50, 2, "task.state", state("t2", "TASK_SHUTDOWN"));
+  trace.Add(60, 2, "task.state", state("t3", "TASK_RUNNING"));
+  trace.Add(70, 0, "rpc.done", "\"call\":1,\"method\":\"Raft.ProcessRaftMessage\",\"code\":\"OK\"");
+  Timeline t;
+  TraceError error;
+  ASSERT_TRUE(BuildTimeline(trace.Lines(), &t, &error)) << error.message;
+  ASSERT_EQ(t.services.size(), 1u);
+  EXPECT_EQ(t.services[0].id, "svc1");
+  EXPECT_EQ(t.services[0].most, 2);
+  Strings counts;
+  for (const CountSegment& c : t.services[0].tasks) {
+    counts.push_back("[" + std::to_string(c.begin_ns) + "," + std::to_string(c.end_ns) + ") " +
+                     std::to_string(c.counts[0]) + " running " + std::to_string(c.counts[1]) +
+                     " starting");
+  }
+  EXPECT_EQ(counts, (Strings{"[10,20) 0 running 2 starting", "[20,25) 1 running 1 starting",
+                             "[25,40) 2 running 0 starting", "[40,50) 1 running 0 starting",
+                             "[50,60) 0 running 0 starting", "[60,70) 1 running 0 starting"}));
+}
+
 TEST(TraceModelTest, Errors) {
   Timeline t;
   TraceError error;
