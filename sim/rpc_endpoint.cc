@@ -130,8 +130,8 @@ bool RpcEndpoint::Reply(ServerCallId call, const RpcStatus& status, Payload resp
   SIM_CHECK_MSG(!it->second.streaming, "Reply on a stream: use StreamFinish");
   const ServerCall sc = std::move(it->second);
   server_calls_.erase(it);
-  server_call_index_.erase({sc.conn, sc.client_call});
   Conn& c = conns_.at(sc.conn);
+  c.server_calls.erase(sc.client_call);
   const uint32_t slot = NewPacket(sc.conn, c, PacketType::kResponse);
   Packet& p = world_->packet(slot);
   p.call = sc.client_call;
@@ -160,8 +160,8 @@ bool RpcEndpoint::StreamFinish(ServerCallId call, const RpcStatus& status) {
   SIM_CHECK_MSG(it->second.streaming, "StreamFinish on a unary call: use Reply");
   const ServerCall sc = std::move(it->second);
   server_calls_.erase(it);
-  server_call_index_.erase({sc.conn, sc.client_call});
   Conn& c = conns_.at(sc.conn);
+  c.server_calls.erase(sc.client_call);
   const uint32_t slot = NewPacket(sc.conn, c, PacketType::kStreamEnd);
   Packet& p = world_->packet(slot);
   p.call = sc.client_call;
@@ -361,17 +361,19 @@ void RpcEndpoint::HandleRequest(ConnId conn, Packet& p) {
   sc.client_call = p.call;
   sc.peer = p.from;
   sc.streaming = p.streaming;
-  server_call_index_[{conn, p.call}] = id;
+  conns_.at(conn).server_calls[p.call] = id;
   // A copy: the handler may register or replace handlers.
   CallHandler fn = h->second.fn;
   fn(host_->context(), id, p.payload);
 }
 
 void RpcEndpoint::HandleCancel(ConnId conn, CallId client_call) {
-  auto idx = server_call_index_.find({conn, client_call});
-  if (idx == server_call_index_.end()) return;
+  auto cit = conns_.find(conn);
+  if (cit == conns_.end()) return;
+  auto idx = cit->second.server_calls.find(client_call);
+  if (idx == cit->second.server_calls.end()) return;
   const ServerCallId id = idx->second;
-  server_call_index_.erase(idx);
+  cit->second.server_calls.erase(idx);
   auto it = server_calls_.find(id);
   std::function<void(Context&)> on_cancel = std::move(it->second.on_cancel);
   server_calls_.erase(it);
@@ -443,19 +445,14 @@ void RpcEndpoint::CloseLocal(ConnId conn, const RpcStatus& conn_status,
     PostFailure(id, TakeCall(cit++), call_status);
   }
   SIM_CHECK_EQ(c.calls, 0u);
-  // The conn's server calls come from the (conn, client call) index, not a scan of every call:
-  // a leader holds one open stream per agent. They are cancelled in ServerCallId order, as a
-  // scan would.
+  // The conn's server calls come from its own index, not a scan of every call: a leader holds
+  // one open stream per agent. They are cancelled in ServerCallId order, as a scan would.
   std::vector<ServerCallId> closing;
-  for (auto idx = server_call_index_.lower_bound({conn, CallId{0}});
-       idx != server_call_index_.end() && idx->first.first == conn; ++idx) {
-    closing.push_back(idx->second);
-  }
+  for (const auto& [client_call, id] : c.server_calls) closing.push_back(id);
   std::sort(closing.begin(), closing.end());
   for (ServerCallId id : closing) {
     auto sit = server_calls_.find(id);
     SIM_CHECK(sit != server_calls_.end());
-    server_call_index_.erase({conn, sit->second.client_call});
     std::function<void(Context&)> on_cancel = std::move(sit->second.on_cancel);
     server_calls_.erase(sit);
     if (on_cancel) world_->PostToHost(*host_, absl::ZeroDuration(), std::move(on_cancel));
@@ -504,21 +501,30 @@ void RpcEndpoint::TraceConn(ConnId conn, const Conn& c, const RpcStatus& status)
                          {"code", StatusCodeName(status.code)}});
 }
 
+std::vector<ConnId> RpcEndpoint::SortedConnIds() const {
+  std::vector<ConnId> ids;
+  ids.reserve(conns_.size());
+  // forbidden-apis: allow(collected, then sorted: the hash order never shows)
+  for (const auto& [id, c] : conns_) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
 void RpcEndpoint::Stop() {
-  for (auto& [id, c] : conns_) {
+  for (ConnId id : SortedConnIds()) {
+    Conn& c = conns_.at(id);
     if (c.state == ConnState::kReady) SendSegment(id, c, NewPacket(id, c, PacketType::kFin));
   }
   Crash();
 }
 
 void RpcEndpoint::Crash() {
-  for (auto& [id, c] : conns_) {
-    for (const auto& [seq, slot] : c.out_of_order) world_->FreePacket(slot);
+  for (ConnId id : SortedConnIds()) {
+    for (const auto& [seq, slot] : conns_.at(id).out_of_order) world_->FreePacket(slot);
   }
   conns_.clear();
   calls_.clear();
   server_calls_.clear();
-  server_call_index_.clear();
   handlers_.clear();
 }
 

@@ -316,6 +316,27 @@ TEST_F(RpcFixture, PeerStopsGracefullyCallerSeesPromptUnavailable) {
   EXPECT_EQ(client().GetConnState(conn_), ConnState::kClosed);
 }
 
+// Connections are hashed by id; a stop still sends its FINs in connection-id order, so the
+// clients see their connections close in the order they were dialled, whatever the hash order.
+TEST_F(RpcFixture, PeerStopClosesManyConnsInDialOrder) {
+  std::vector<ConnId> dialled;
+  std::vector<ConnId> closed;
+  world_.At(Ms(0), [this, &dialled, &closed] {
+    for (int i = 0; i < 64; ++i) {
+      DialOptions o;
+      const size_t index = dialled.size();
+      o.on_state = [&dialled, &closed, index](Context&, ConnState state, const RpcStatus&) {
+        if (state == ConnState::kClosed) closed.push_back(dialled[index]);
+      };
+      dialled.push_back(client().Dial(server_, o));
+    }
+  });
+  world_.At(Ms(1500), [this] { world_.StopHost(server_); });
+  world_.RunUntil(Sec(5));
+  ASSERT_EQ(dialled.size(), 64u);
+  EXPECT_EQ(closed, dialled);
+}
+
 TEST_F(RpcFixture, PeerCrashesCallerSeesNothingUntilDeadline) {
   DialAt(Ms(0));
   CallAt(Ms(10), "Slow", absl::Seconds(3));

@@ -440,13 +440,16 @@ std::string Dispatcher::InvariantViolation() const {
     return fail("assignments_indexed_by_node", assignments_.size(), " streams, ", indexed,
                 " by node");
   }
-  for (const auto& [node_id, entry] : registry_.nodes()) {
-    if (node_id != entry.node_id || entry.generation > generation_ ||
-        entry.unknown != entry.session_id.empty()) {
-      return fail("registry_entries_well_formed", "node ", node_id, " (entry of ", entry.node_id,
-                  ", generation ", entry.generation, " of ", generation_, ", unknown ",
-                  entry.unknown, ", session \"", entry.session_id, "\")");
-    }
+  const RegisteredNode* malformed =
+      registry_.FirstInIdOrder([this](const RegisteredNode& entry) {
+        return registry_.Get(entry.node_id) != &entry || entry.generation > generation_ ||
+               entry.unknown != entry.session_id.empty();
+      });
+  if (malformed != nullptr) {
+    const RegisteredNode& entry = *malformed;
+    return fail("registry_entries_well_formed", "node ", entry.node_id, " (generation ",
+                entry.generation, " of ", generation_, ", unknown ", entry.unknown,
+                ", session \"", entry.session_id, "\")");
   }
   return "";
 }

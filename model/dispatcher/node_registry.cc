@@ -78,7 +78,7 @@ absl::StatusOr<absl::Duration> NodeRegistry::Heartbeat(sim::Time now, const std:
                                                        uint64_t generation, sim::Prng& prng) {
   auto found = GetWithSession(node_id, session_id);
   if (!found.ok()) return found.status();
-  RegisteredNode& node = nodes_[node_id];
+  RegisteredNode& node = const_cast<RegisteredNode&>(**found);  // One lookup, not two.
   SIM_CHECK_GT(generation, node.generation);
   const absl::Duration period = chooser_.Choose(prng);
   // Update(period × grace) then Beat(): the deadline restarts from now with the new grace.
@@ -95,6 +95,16 @@ const RegisteredNode* NodeRegistry::Get(const std::string& node_id) const {
 bool NodeRegistry::IsLiveTimer(const std::string& node_id, uint64_t generation) const {
   const RegisteredNode* node = Get(node_id);
   return node != nullptr && node->generation == generation;
+}
+
+const RegisteredNode* NodeRegistry::FirstInIdOrder(
+    const std::function<bool(const RegisteredNode&)>& pred) const {
+  const RegisteredNode* first = nullptr;
+  // forbidden-apis: allow(the smallest matching ID wins: the answer does not depend on the order)
+  for (const auto& [node_id, entry] : nodes_) {
+    if ((first == nullptr || node_id < first->node_id) && pred(entry)) first = &entry;
+  }
+  return first;
 }
 
 bool NodeRegistry::Delete(const std::string& node_id) { return nodes_.erase(node_id) != 0; }

@@ -5,16 +5,19 @@
 // (Dispatcher) allocates generations and turns them into timers, and on a timer firing asks
 // IsLiveTimer(node, generation): a superseded generation is ignored instead of being cancelled.
 // It never reads a clock (times come in as arguments) and draws periods only from the Prng it is
-// handed. Iteration is by node ID.
+// handed. Entries are found by hashing the node ID (a heartbeat is one lookup whatever the
+// cluster size; an ordered map of 10,000 IDs was a tree walk of string compares and cache misses
+// per heartbeat); the only walk, FirstInIdOrder(), answers the same whatever the hash order.
 #ifndef SWARMSIM_MODEL_DISPATCHER_NODE_REGISTRY_H_
 #define SWARMSIM_MODEL_DISPATCHER_NODE_REGISTRY_H_
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <optional>
 #include <string>
 
+#include "absl/container/node_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -88,12 +91,17 @@ class NodeRegistry {
   void Clean() { nodes_.clear(); }
 
   size_t size() const { return nodes_.size(); }
-  const std::map<std::string, RegisteredNode>& nodes() const { return nodes_; }
+  // The entry with the smallest node ID among those `pred` holds for, or nullptr. O(entries):
+  // for invariant checks, not hot paths.
+  const RegisteredNode* FirstInIdOrder(
+      const std::function<bool(const RegisteredNode&)>& pred) const;
 
  private:
   Options options_;
   PeriodChooser chooser_;
-  std::map<std::string, RegisteredNode> nodes_;
+  // Never iterated but by FirstInIdOrder. node_hash_map: entries stay where they are, so the
+  // pointers Get() and GetWithSession() return live until that entry is replaced or removed.
+  absl::node_hash_map<std::string, RegisteredNode> nodes_;
 };
 
 }  // namespace dispatcher

@@ -9,6 +9,30 @@ namespace {
 
 sim::Time At(absl::Duration d) { return sim::Time::Zero() + d; }
 
+// Entries are hashed; the one walk answers by node ID whatever the insertion order, and entries
+// stay where they are while others come and go (Get's pointers are what the dispatcher keeps).
+TEST(NodeRegistryTest, FirstInIdOrderIsTheSmallestMatchingIdAndEntriesDoNotMove) {
+  NodeRegistry registry{NodeRegistry::Options()};
+  sim::Prng prng(1);
+  uint64_t generation = 0;
+  for (int i = 999; i >= 0; --i) {
+    registry.AddUnknown(sim::Time::Zero(), "n" + std::to_string(i), ++generation, prng);
+  }
+  const RegisteredNode* n500 = registry.Get("n500");
+  for (int i = 0; i < 400; ++i) registry.Delete("n" + std::to_string(i));
+  for (int i = 1000; i < 3000; ++i) {
+    registry.Add(sim::Time::Zero(), "n" + std::to_string(i), "s", ++generation, prng);
+  }
+  EXPECT_EQ(registry.Get("n500"), n500);
+  EXPECT_EQ(registry.size(), 2600u);
+  // "n1000" < "n400" as strings: the order is the node ID's, as SwarmKit's would be sorted.
+  EXPECT_EQ(registry.FirstInIdOrder([](const RegisteredNode&) { return true; })->node_id, "n1000");
+  EXPECT_EQ(registry.FirstInIdOrder([](const RegisteredNode& e) { return e.unknown; })->node_id,
+            "n400");
+  EXPECT_EQ(registry.FirstInIdOrder([](const RegisteredNode& e) { return e.generation == 0; }),
+            nullptr);
+}
+
 TEST(NodeRegistryTest, UnknownEntryAllowsThreeRegistrationsThenUnavailable) {
   NodeRegistry registry{NodeRegistry::Options()};
   sim::Prng prng(1);

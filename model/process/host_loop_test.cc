@@ -65,6 +65,34 @@ TEST(HostLoopTest, SlotsAreIndependentAndReusableAfterTheyFire) {
                                                                   {"w1 again", Ms(2500).nanos()}}));
 }
 
+// Timers and slots are kept in hash maps: the order in which they run must still be the world's
+// (deadline, then arming order), never the hash order, across many keys.
+TEST(HostLoopTest, ManySlotsAndTimersRunInDeadlineOrderNotKeyOrder) {
+  LoopHost h;
+  std::vector<std::pair<std::string, int64_t>> want;
+  for (int i = 0; i < 200; ++i) {
+    // Deadlines descend as names ascend, and repeat every 50: ties keep their arming order.
+    const sim::Time at = Ms(1000 + 10 * ((199 - i) % 50));
+    h.ArmAt(Ms(0), "expiry/w" + std::to_string(i), at, "w" + std::to_string(i));
+  }
+  h.world.At(Ms(0), [&h] {
+    h.loop.After(h.world.host(h.host).context(), absl::Milliseconds(1005),
+                 [&h](sim::Context&) { h.ran.push_back({"after", h.world.now().nanos()}); });
+  });
+  h.world.RunUntil(Ms(5000));
+  ASSERT_EQ(h.ran.size(), 201u);
+  for (size_t k = 1; k < h.ran.size(); ++k) {
+    EXPECT_LE(h.ran[k - 1].second, h.ran[k].second) << k;
+  }
+  // The first deadline (1,000 ms) belongs to w49, w99, w149 and w199, in arming order.
+  EXPECT_EQ(h.ran[0].first, "w49");
+  EXPECT_EQ(h.ran[1].first, "w99");
+  EXPECT_EQ(h.ran[2].first, "w149");
+  EXPECT_EQ(h.ran[3].first, "w199");
+  EXPECT_EQ(h.ran[4].first, "after");
+  EXPECT_EQ(h.loop.pending(), 0u);
+}
+
 }  // namespace
 }  // namespace process
 }  // namespace swarmsim
