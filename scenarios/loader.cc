@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -325,8 +326,21 @@ Where Where::Nested(absl::string_view name, int index, int size) const {
 std::string Quote(absl::string_view text) {
   std::string out = "\"";
   for (char c : text) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7f) {
+      // A file's "\n" or "\x1b" must not reach the message raw: each problem is one line, and
+      // an escape sequence would act on the terminal. Written as the file can write it.
+      out += absl::StrFormat("\\x%02x", u);
+    } else {
+      out.push_back(c);  // bytes >= 0x80 pass through: names are UTF-8
+    }
   }
   out.push_back('"');
   return out;
