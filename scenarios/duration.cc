@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "sim/check.h"
+#include "util/quoted.h"
 
 namespace scenarios {
 namespace {
@@ -25,11 +26,11 @@ constexpr int kFractionDigitsMax = 18;
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 absl::Status BadDuration(absl::string_view text, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat("bad duration \"", text, "\": ", why));
+  return absl::InvalidArgumentError(absl::StrCat("bad duration ", util::Quoted(text), ": ", why));
 }
 
 absl::Status BadRatio(absl::string_view text, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat("bad ratio \"", text, "\": ", why));
+  return absl::InvalidArgumentError(absl::StrCat("bad ratio ", util::Quoted(text), ": ", why));
 }
 
 // Nanoseconds per unit, or 0 for an unknown unit. "µ" is accepted in both of its Unicode
@@ -129,7 +130,7 @@ absl::StatusOr<int64_t> ParseDurationNanos(absl::string_view text) {
     const int64_t unit_ns = UnitNanos(unit);
     if (unit_ns == 0) {
       return BadDuration(text,
-                         absl::StrCat("unknown unit \"", unit, "\" (use h, m, s, ms, us or ns)"));
+                         absl::StrCat("unknown unit ", util::Quoted(unit), " (use h, m, s, ms, us or ns)"));
     }
     absl::uint128 whole = 0;
     if (!DigitsValue(whole_digits, limit, whole) ||

@@ -94,6 +94,10 @@ TEST(ParseDurationTest, RejectsWithReasons) {
             "bad duration \"5 s\": unknown unit \" s\" (use h, m, s, ms, us or ns)");
   EXPECT_EQ(DurationError("1d"),
             "bad duration \"1d\": unknown unit \"d\" (use h, m, s, ms, us or ns)");
+  // A file's control characters are quoted escaped: one line, nothing raw to a terminal (a
+  // fuzzer finding: "1.5\ns" gave a two-line error).
+  EXPECT_EQ(DurationError("1.5\ns"),
+            "bad duration \"1.5\\ns\": unknown unit \"\\ns\" (use h, m, s, ms, us or ns)");
   EXPECT_EQ(DurationError("1.5ns"), "bad duration \"1.5ns\": finer than 1ns");
   EXPECT_EQ(DurationError("0.0000000001s"), "bad duration \"0.0000000001s\": finer than 1ns");
   EXPECT_EQ(DurationError("1.2.3s"),

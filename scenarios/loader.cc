@@ -21,6 +21,7 @@
 #include "scenarios/loader_internal.h"
 #include "util/regular_file.h"
 #include "sim/check.h"
+#include "util/quoted.h"
 
 namespace scenarios {
 namespace loader_internal {
@@ -323,28 +324,7 @@ Where Where::Nested(absl::string_view name, int index, int size) const {
   return Where(nested, field->message_type(), At(name, index, size));
 }
 
-std::string Quote(absl::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (u < 0x20 || u == 0x7f) {
-      // A file's "\n" or "\x1b" must not reach the message raw: each problem is one line, and
-      // an escape sequence would act on the terminal. Written as the file can write it.
-      out += absl::StrFormat("\\x%02x", u);
-    } else {
-      out.push_back(c);  // bytes >= 0x80 pass through: names are UTF-8
-    }
-  }
-  out.push_back('"');
-  return out;
-}
+std::string Quote(absl::string_view text) { return util::Quoted(text); }
 
 // ---------------------------------------------------------------------------------------------
 // Value checks

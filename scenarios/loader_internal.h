@@ -186,8 +186,8 @@ class Validator {
 bool IsValidLabel(absl::string_view label);
 // "m3" / "w12" when `text` has the shape of a host name (even an out-of-range one).
 bool LooksLikeHost(absl::string_view text);
-// "\"text\"" with quotes and backslashes escaped, and control characters as \n, \t or \xHH:
-// a message quoting a file's text stays one line and sends nothing raw to a terminal.
+// util::Quoted: "\"text\"" escaped so that a message quoting a file's text stays one line and
+// sends nothing raw to a terminal.
 std::string Quote(absl::string_view text);
 
 }  // namespace loader_internal
