@@ -106,3 +106,30 @@ clang_fuzz_binary = rule(
     },
     executable = True,
 )
+
+def fuzz_suite(name, corpus, dict, max_len, smoke_runs):
+    """The three targets every fuzz target gets (see BUILD.bazel's header): <name>_corpus_test,
+    <name>_fuzzer and <name>_fuzz_smoke_test, over the cc_library <name>_fuzz_target."""
+    target = ":%s_fuzz_target" % name
+    fuzzer = "%s_fuzzer" % name
+    native.cc_test(
+        name = name + "_corpus_test",
+        size = "small",
+        args = ["$(rootpaths %s)" % corpus],
+        data = [corpus],
+        deps = [":corpus_main", target],
+    )
+    clang_fuzz_binary(name = fuzzer, testonly = True, deps = [target])
+    native.sh_test(
+        name = name + "_fuzz_smoke_test",
+        size = "medium",
+        srcs = ["fuzz_smoke_test.sh"],
+        args = [
+            "$(rootpath :%s)" % fuzzer,
+            str(smoke_runs),
+            "$(rootpath %s)" % dict,
+            str(max_len),
+            "$(rootpaths %s)" % corpus,
+        ],
+        data = [dict, corpus, ":" + fuzzer],
+    )
