@@ -5,7 +5,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "rapidcheck/detail/FrequencyMap.h"
 
 namespace scenarios {
 namespace explore {
@@ -43,8 +42,8 @@ rc::Gen<int> GenHost(int hosts) { return rc::gen::inRange(0, hosts); }
 
 rc::Gen<bool> Chance(size_t one_in) {
   return [one_in](const rc::Random& random, int /*size*/) {
-    const rc::detail::FrequencyMap map({one_in - 1, 1});
-    const bool value = map.lookup(rc::Random(random).next() % map.sum()) == 1;
+    // weightedElement's draw: next() % (sum of weights), the second element from one_in - 1 on.
+    const bool value = rc::Random(random).next() % one_in == one_in - 1;
     return rc::shrinkable::shrinkRecur(
         value, [](bool b) { return b ? rc::seq::just(false) : rc::Seq<bool>(); });
   };
