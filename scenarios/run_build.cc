@@ -1,7 +1,9 @@
 // Building the world from the scenario's cluster, and the services created at the start.
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "scenarios/run_state.h"
 #include "sim/check.h"
 
@@ -43,22 +45,26 @@ void RunState::BuildWorld() {
   checker_options.heartbeat_epsilon = scenario_.cluster.dispatcher.heartbeat_epsilon;
   checkers_ = std::make_unique<swarmsim::check::CheckerSet>(checker_options);
   checkers_->Install(&world_->trace());
-  if (options_.observe) world_->trace().AddObserver(options_.observe);
+  if (options_.observe) world_->trace().AddObserver(options_.observe, options_.observe_kinds);
   // State changes that predicates read are all traced; anything else (messages, RPC
-  // completions) cannot change a predicate's value.
-  world_->trace().AddObserver([this](const sim::TraceRecord& record) {
-    const std::string& kind = record.kind;
-    if (kind.compare(0, 4, "raft") == 0 || kind.compare(0, 5, "agent") == 0 ||
-        kind.compare(0, 10, "dispatcher") == 0 || kind.compare(0, 4, "host") == 0 ||
-        kind.compare(0, 7, "manager") == 0 || kind.compare(0, 4, "node") == 0) {
-      dirty_ = true;
-    }
-    // An agent's task states are what replicas_running reads, and the task timeline's source.
-    if (kind == "task.state" || kind == "host.crash" || kind == "host.stop") {
-      dirty_ = true;
-      ObserveForTaskLog(record);
-    }
-  });
+  // completions) cannot change a predicate's value, so the observer is not even shown those.
+  // An agent's task states are what replicas_running reads, and the task timeline's source.
+  auto changes_state = [](absl::string_view kind) {
+    return absl::StartsWith(kind, "raft") || absl::StartsWith(kind, "agent") ||
+           absl::StartsWith(kind, "dispatcher") || absl::StartsWith(kind, "host") ||
+           absl::StartsWith(kind, "manager") || absl::StartsWith(kind, "node");
+  };
+  auto task_log_kind = [](absl::string_view kind) {
+    return kind == "task.state" || kind == "host.crash" || kind == "host.stop";
+  };
+  world_->trace().AddObserver(
+      [this, task_log_kind](const sim::TraceRecord& record) {
+        dirty_ = true;
+        if (task_log_kind(record.kind)) ObserveForTaskLog(record);
+      },
+      [changes_state, task_log_kind](absl::string_view kind) {
+        return changes_state(kind) || task_log_kind(kind);
+      });
 
   const Cluster& cluster = scenario_.cluster;
   // Host ids are dense: managers first (m1 = 0), then workers, so host names and ids agree in

@@ -1,4 +1,5 @@
 // Applying a scenario's steps to the world at their times.
+#include <set>
 #include <string>
 #include <type_traits>
 #include <variant>
@@ -506,9 +507,13 @@ void RunState::ScheduleSteps() {
   // Only a scenario with triggers pays for looking at every record; and while none is armed,
   // looking is one emptiness test.
   if (!trigger_results_.empty()) {
-    world_->trace().AddObserver([this](const sim::TraceRecord& record) {
-      if (!armed_triggers_.empty()) ObserveForTriggers(record);
-    });
+    std::set<std::string> events;
+    for (const auto& [i, result] : trigger_results_) events.insert(result.event);
+    world_->trace().AddObserver(
+        [this](const sim::TraceRecord& record) {
+          if (!armed_triggers_.empty()) ObserveForTriggers(record);
+        },
+        [events](absl::string_view kind) { return events.count(std::string(kind)) > 0; });
   }
 }
 

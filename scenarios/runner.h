@@ -29,9 +29,11 @@ struct RunOptions {
   // run.
   std::function<void(int64_t sim_ns, uint64_t events)> progress;
   uint64_t progress_every_events = 4096;
-  // Sees every trace record as it is written (after the invariant checkers), e.g. to measure
-  // what a run covered (scenarios/explore/coverage.h). Empty: none. It must not touch the run.
+  // Sees every trace record of the kinds `observe_kinds` wants (all when it is empty) as it is
+  // written (after the invariant checkers), e.g. to measure what a run covered
+  // (scenarios/explore/coverage.h). Empty: none. It must not touch the run.
   std::function<void(const sim::TraceRecord&)> observe;
+  sim::Trace::KindFilter observe_kinds;
 };
 
 struct RunOutput {

@@ -78,6 +78,20 @@ class EventQueue {
   // Removes and returns the earliest event. REQUIRES: !empty().
   Event Pop();
 
+  // Asks the CPU to start loading the bodies of the next two events to pop (the top and the
+  // smaller of its children), so that with many pending events the body's cache miss overlaps
+  // the dispatch of the event before it. Only a hint: no effect on order or results.
+  void PrefetchNext() const {
+    const std::size_t n = heap_.size();
+    if (n == 0) return;
+    Prefetch(heap_[0]);
+    if (n > 2) {
+      Prefetch(heap_[2] < heap_[1] ? heap_[2] : heap_[1]);
+    } else if (n == 2) {
+      Prefetch(heap_[1]);
+    }
+  }
+
   void Reserve(std::size_t n) {
     heap_.reserve(n);
     bodies_.reserve(n);
@@ -97,6 +111,10 @@ class EventQueue {
     uint32_t kind;
   };
 
+  void Prefetch(Key key) const {
+    __builtin_prefetch(&bodies_[static_cast<uint32_t>(static_cast<uint64_t>(key) &
+                                                      (kSlotLimit - 1))]);
+  }
   void SiftUp(std::size_t i, Key key);
   void SiftDown(Key key);
 

@@ -178,15 +178,52 @@ uint32_t Trace::Intern(absl::string_view name) {
   return id;
 }
 
+void Trace::AddObserver(Observer observer, KindFilter wants) {
+  SIM_CHECK(!observing_);
+  const uint32_t index = static_cast<uint32_t>(observers_.size());
+  observers_.push_back(std::move(observer));
+  filters_.push_back(std::move(wants));
+  // Kinds already seen learn of the new observer (in the order they were first seen).
+  for (KindInfo& info : kinds_) Route(info, index);
+}
+
+void Trace::Route(KindInfo& info, uint32_t observer) {
+  const KindFilter& wants = filters_[observer];
+  if (!wants || wants(names_[info.name])) info.observers.push_back(observer);
+}
+
+uint32_t Trace::KindIndex(absl::string_view kind) {
+  KindCacheEntry& cached =
+      kind_cache_[(reinterpret_cast<uintptr_t>(kind.data()) >> 3 ^ kind.size()) %
+                  kKindCacheSize];
+  if (cached.data == kind.data() && cached.size == kind.size() &&
+      names_[kinds_[cached.kind].name] == kind) {
+    return cached.kind;
+  }
+  const uint32_t name = Intern(kind);
+  if (name >= kind_of_name_.size()) kind_of_name_.resize(name + 1, 0);
+  if (kind_of_name_[name] == 0) {
+    KindInfo info;
+    info.name = name;
+    info.transport = IsTransportKind(kind);
+    for (uint32_t i = 0; i < observers_.size(); ++i) Route(info, i);
+    kinds_.push_back(std::move(info));
+    kind_of_name_[name] = static_cast<uint32_t>(kinds_.size());
+  }
+  cached = KindCacheEntry{kind.data(), kind.size(), kind_of_name_[name] - 1};
+  return cached.kind;
+}
+
 void Trace::Append(Time at, HostId host, absl::string_view kind,
                    absl::Span<const TraceField> fields) {
   SIM_CHECK_LT(count_, options_.record_count_max);
   const uint64_t seq = count_++;
+  const uint32_t kind_index = KindIndex(kind);
   // The canonical encoding: time, seq, host, kind, then each field in the order given. The
   // semantic digest encodes its records the same way, with the record's index among them.
   for (const TraceField& f : fields) SIM_CHECK_MSG(!IsReservedKey(f.key()), f.key());
   digest_ = HashRecord(digest_, at, seq, host, kind, fields);
-  if (!IsTransportKind(kind)) {
+  if (!kinds_[kind_index].transport) {
     semantic_digest_ = HashRecord(semantic_digest_, at, semantic_count_++, host, kind, fields);
   }
 
@@ -194,7 +231,7 @@ void Trace::Append(Time at, HostId host, absl::string_view kind,
     Header header;
     header.at = at.nanos();
     header.host = host;
-    header.kind = Intern(kind);
+    header.kind = kinds_[kind_index].name;
     header.first_field = static_cast<uint32_t>(slots_.size());
     header.field_count = static_cast<uint32_t>(fields.size());
     SIM_CHECK_LT(slots_.size() + fields.size(), uint64_t{0xffffffffu});
@@ -214,7 +251,7 @@ void Trace::Append(Time at, HostId host, absl::string_view kind,
     headers_.push_back(header);
   }
 
-  if (!observers_.empty()) {
+  if (!kinds_[kind_index].observers.empty()) {
     // Observers see one reused record (its strings and field vector keep their capacity, so a
     // record costs no allocation once warm). An observer that appends to the trace (a triggered
     // step acting inline) gets a fresh record for the nested append, so the outer one is intact.
@@ -235,7 +272,10 @@ void Trace::Append(Time at, HostId host, absl::string_view kind,
       field.int_value = f.int_value();
       field.str_value.assign(f.str_value().data(), f.str_value().size());
     }
-    for (const Observer& observer : observers_) observer(record);
+    // By index: an observer's own appends may intern new kinds (kinds_ grows), never observers.
+    for (std::size_t i = 0; i < kinds_[kind_index].observers.size(); ++i) {
+      observers_[kinds_[kind_index].observers[i]](record);
+    }
     if (outermost) observing_ = false;
   }
 }

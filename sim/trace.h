@@ -114,9 +114,16 @@ class Trace {
     Append(at, host, kind, absl::MakeConstSpan(fields.begin(), fields.size()));
   }
 
-  // Observers see every record as it is appended, in order (invariant checkers). The record is
-  // valid only during the call (it is reused): copy what must outlive it.
-  void AddObserver(Observer observer) { observers_.push_back(std::move(observer)); }
+  // Which record kinds an observer is shown: asked once per distinct kind and observer (the
+  // answer is kept), so it must depend on the kind alone. A null filter wants every kind.
+  using KindFilter = std::function<bool(absl::string_view kind)>;
+
+  // Observers see the records of the kinds they want as they are appended, in order (invariant
+  // checkers, the runner's predicates), in the order the observers were added. The record is
+  // valid only during the call (it is reused): copy what must outlive it. A record no observer
+  // wants is never materialized, which is most of a large run's transport records.
+  // REQUIRES: not called from inside an observer.
+  void AddObserver(Observer observer, KindFilter wants = nullptr);
 
   uint64_t size() const { return count_; }
   // The digest (see the file comment) of every record appended so far.
@@ -147,6 +154,16 @@ class Trace {
   static constexpr uint32_t kIntSlot = 0xffffffffu;
 
   uint32_t Intern(absl::string_view name);
+  // What a record kind costs to look up once seen: its name id, whether it is a transport kind,
+  // and which observers want it (indexes into observers_, ascending).
+  struct KindInfo {
+    uint32_t name = 0;
+    bool transport = false;
+    std::vector<uint32_t> observers;
+  };
+  // The KindInfo index of `kind`, interning it on first sight.
+  uint32_t KindIndex(absl::string_view kind);
+  void Route(KindInfo& info, uint32_t observer);
   static uint64_t HashRecord(uint64_t h, Time at, uint64_t seq, HostId host,
                              absl::string_view kind, absl::Span<const TraceField> fields);
 
@@ -161,6 +178,20 @@ class Trace {
   std::vector<std::string> names_;
   absl::flat_hash_map<std::string, uint32_t> name_ids_;  // Lookup only; never iterated.
   std::vector<Observer> observers_;
+  std::vector<KindFilter> filters_;  // observers_[i]'s filter
+  std::vector<KindInfo> kinds_;
+  std::vector<uint32_t> kind_of_name_;  // name id -> kinds_ index + 1 (0: not a kind yet)
+  // Kinds are mostly string literals: a small cache from the kind's characters' address to its
+  // KindInfo index saves hashing the name on every record. A hit is confirmed by comparing the
+  // characters, so a reused buffer can never alias another kind; lookup only, never iterated,
+  // so addresses cannot reach the trace.
+  struct KindCacheEntry {
+    const char* data = nullptr;
+    std::size_t size = 0;
+    uint32_t kind = 0;
+  };
+  static constexpr std::size_t kKindCacheSize = 256;
+  std::vector<KindCacheEntry> kind_cache_ = std::vector<KindCacheEntry>(kKindCacheSize);
   // The record observers are shown (reused), and whether an observer is running now.
   TraceRecord scratch_record_;
   bool observing_ = false;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
+
 namespace sim {
 namespace {
 
@@ -121,6 +123,52 @@ TEST(TraceTest, ObserversSeeEveryRecordInOrder) {
   t.AddObserver([&](const TraceRecord& r) { kinds.push_back(r.kind); });
   Fill(t, 3);
   EXPECT_EQ(kinds, (std::vector<std::string>{"net.drop", "host.add", "raft.vote"}));
+}
+
+TEST(TraceTest, FilteredObserverSeesOnlyTheKindsItWantsAndIsAskedOncePerKind) {
+  Trace t;
+  std::vector<std::string> all;
+  std::vector<std::string> raft;
+  std::vector<std::string> asked;
+  t.AddObserver([&](const TraceRecord& r) { all.push_back(r.kind); });
+  t.AddObserver([&](const TraceRecord& r) { raft.push_back(r.kind); },
+                [&](absl::string_view kind) {
+                  asked.emplace_back(kind);
+                  return absl::StartsWith(kind, "raft.");
+                });
+  Fill(t, 3);
+  Fill(t, 3);
+  EXPECT_EQ(all, (std::vector<std::string>{"net.drop", "host.add", "raft.vote", "net.drop",
+                                           "host.add", "raft.vote"}));
+  EXPECT_EQ(raft, (std::vector<std::string>{"raft.vote", "raft.vote"}));
+  EXPECT_EQ(asked, (std::vector<std::string>{"net.drop", "host.add", "raft.vote"}));
+}
+
+TEST(TraceTest, ObserverAddedLateSeesKindsAlreadyInterned) {
+  Trace t;
+  Fill(t, 3);
+  std::vector<std::string> seen;
+  t.AddObserver([&](const TraceRecord& r) { seen.push_back(r.kind); },
+                [](absl::string_view kind) { return kind != "host.add"; });
+  Fill(t, 3);
+  EXPECT_EQ(seen, (std::vector<std::string>{"net.drop", "raft.vote"}));
+}
+
+TEST(TraceTest, KindsFromReusedBuffersAreNeverConfused) {
+  // The kind cache is keyed by the characters' address: a buffer reused for another kind must
+  // still be told apart (the filter is per kind).
+  Trace t;
+  std::vector<std::string> seen;
+  t.AddObserver([&](const TraceRecord& r) { seen.push_back(r.kind); },
+                [](absl::string_view kind) { return kind == "b.two"; });
+  char buffer[] = "a.one";
+  t.Append(Time(), 0, absl::string_view(buffer), {});
+  buffer[0] = 'b';
+  buffer[2] = 't';
+  buffer[3] = 'w';
+  buffer[4] = 'o';
+  t.Append(Time(), 0, absl::string_view(buffer), {});
+  EXPECT_EQ(seen, (std::vector<std::string>{"b.two"}));
 }
 
 TEST(TraceDeathTest, RecordBoundFailsLoudly) {

@@ -237,6 +237,7 @@ void World::CancelHostAction(HostActionId id) {
 bool World::Step() {
   if (queue_.empty()) return false;
   const Event event = queue_.Pop();
+  queue_.PrefetchNext();
   now_ = event.at;
   ++event_count_;
   SIM_CHECK_LE(event_count_, options_.event_count_max);

@@ -43,7 +43,10 @@ void CheckerSet::Add(std::unique_ptr<Checker> checker) {
 }
 
 void CheckerSet::Install(sim::Trace* trace) {
-  trace->AddObserver([this](const sim::TraceRecord& record) { OnRecord(record); });
+  // Kinds without a schema entry are not the checkers' (OnRecord would ignore them): the trace
+  // does not even build those records for us.
+  trace->AddObserver([this](const sim::TraceRecord& record) { OnRecord(record); },
+                     [](absl::string_view kind) { return FindKindSpec(kind) != nullptr; });
 }
 
 const CheckerSet::Route* CheckerSet::FindRoute(const std::string& kind) {

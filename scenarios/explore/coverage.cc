@@ -19,6 +19,11 @@ std::string Head(absl::string_view text) {
 
 }  // namespace
 
+bool CoverageCollector::Wants(absl::string_view kind) {
+  return kind == "agent.session_end" || kind == "dispatcher.session_end" ||
+         kind == "dispatcher.register";
+}
+
 void CoverageCollector::Observe(const sim::TraceRecord& record) {
   const std::string& kind = record.kind;
   if (kind == "agent.session_end") {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "scenarios/run_result.h"
 #include "sim/trace.h"
 
@@ -22,6 +23,8 @@ namespace explore {
 class CoverageCollector {
  public:
   void Observe(const sim::TraceRecord& record);
+  // The record kinds Observe reads (a trace observer's filter).
+  static bool Wants(absl::string_view kind);
   // Everything seen, with what `result` adds (status transitions), sorted.
   std::vector<std::string> Items(const RunResult& result) const;
 

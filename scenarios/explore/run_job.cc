@@ -98,6 +98,7 @@ Verdict RunJob(const ExploreSpec& spec, const Job& job) {
   CoverageCollector coverage;
   RunOptions options;
   options.observe = [&coverage](const sim::TraceRecord& r) { coverage.Observe(r); };
+  options.observe_kinds = CoverageCollector::Wants;
   const RunOutput out = RunScenario(scenario, options);
   Verdict v = Judge(out.result,
                     absl::ToInt64Nanoseconds(HealAt(spec.base, spec.timing) - sim::Time::Zero()));
