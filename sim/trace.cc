@@ -1,5 +1,7 @@
 #include "sim/trace.h"
 
+#include <cstring>
+
 #include "absl/strings/match.h"
 
 #include "absl/strings/str_cat.h"
@@ -24,10 +26,15 @@ uint64_t HashString(uint64_t hash, absl::string_view s) {
   hash = DigestWord(hash, s.size());
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   std::size_t n = s.size();
-  // Little-endian words assembled byte by byte: the same digest on any host.
+  // Little-endian words: the same digest on any host (a plain load where the host is
+  // little-endian, assembled byte by byte elsewhere).
   for (; n >= 8; n -= 8, p += 8) {
     uint64_t w = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    std::memcpy(&w, p, sizeof w);
+#else
     for (int i = 7; i >= 0; --i) w = (w << 8) | p[i];
+#endif
     hash = DigestWord(hash, w);
   }
   if (n > 0) {
