@@ -58,14 +58,19 @@ struct Packet {
   // Connection packets: travelling from the client side to the server side of `conn`. A host
   // may hold both sides of one conn (it dialed itself), so each side has its own local key.
   bool to_server = false;
-  // A datagram's type, or an RPC method.
+  // A datagram's type.
   std::string name;
+  // On a kRequest: the RPC method, interned (World::MethodName): no string per call. Its name
+  // still travels on the wire: method_bytes counts it in the packet's size.
+  uint32_t method = 0;
+  uint32_t method_bytes = 0;
   Payload payload;
   RpcStatus status;
 
   // Wire size: payload plus a fixed header, so that empty control packets still count.
   int64_t size_bytes() const {
-    return payload.size_bytes() + kHeaderBytes + static_cast<int64_t>(name.size());
+    return payload.size_bytes() + kHeaderBytes + static_cast<int64_t>(name.size()) +
+           method_bytes;
   }
   static constexpr int64_t kHeaderBytes = 40;
 };

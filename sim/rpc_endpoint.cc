@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "sim/check.h"
 #include "sim/host.h"
 #include "sim/packet.h"
@@ -51,7 +52,7 @@ CallId RpcEndpoint::StartCall(ConnId conn, absl::string_view method, Payload req
   const CallId id = world_->next_id_++;
   ClientCall call;
   call.conn = conn;
-  call.method = std::string(method);
+  call.method = world_->InternMethod(method);
   call.streaming = streaming;
   call.request = std::move(request);
   call.done = std::move(done);
@@ -93,7 +94,8 @@ void RpcEndpoint::SendRequest(CallId id, ClientCall& call) {
   const uint32_t slot = NewPacket(call.conn, c, PacketType::kRequest);
   Packet& p = world_->packet(slot);
   p.call = id;
-  p.name = call.method;
+  p.method = call.method;
+  p.method_bytes = static_cast<uint32_t>(world_->MethodName(call.method).size());
   p.streaming = call.streaming;
   p.payload = std::move(call.request);
   call.request = Payload();
@@ -117,11 +119,12 @@ void RpcEndpoint::CancelCall(CallId id) {
 // --- Server ---------------------------------------------------------------------------------
 
 void RpcEndpoint::Serve(absl::string_view method, CallHandler handler, bool streaming) {
-  SIM_CHECK_MSG(handlers_.find(method) == handlers_.end(), method);
+  const uint32_t id = world_->InternMethod(method);
+  SIM_CHECK_MSG(handlers_.find(id) == handlers_.end(), method);
   Handler h;
   h.streaming = streaming;
   h.fn = std::move(handler);
-  handlers_.emplace(std::string(method), std::move(h));
+  handlers_.emplace(id, std::move(h));
 }
 
 bool RpcEndpoint::Reply(ServerCallId call, const RpcStatus& status, Payload response) {
@@ -344,14 +347,14 @@ void RpcEndpoint::HandleSegment(ConnId conn, uint32_t slot) {
 }
 
 void RpcEndpoint::HandleRequest(ConnId conn, Packet& p) {
-  auto h = handlers_.find(p.name);
+  auto h = handlers_.find(p.method);
   if (h == handlers_.end() || h->second.streaming != p.streaming) {
     Conn& c = conns_.at(conn);
     const uint32_t slot =
         NewPacket(conn, c, p.streaming ? PacketType::kStreamEnd : PacketType::kResponse);
     Packet& reply = world_->packet(slot);
     reply.call = p.call;
-    reply.status = RpcStatus::Error(StatusCode::kUnimplemented, "unknown method " + p.name);
+    reply.status = RpcStatus::Error(StatusCode::kUnimplemented, absl::StrCat("unknown method ", world_->MethodName(p.method)));
     SendSegment(conn, c, slot);
     return;
   }
@@ -474,7 +477,7 @@ void RpcEndpoint::Complete(CallId id, ClientCall call, const RpcStatus& status,
   if (world_->options_.trace_messages) {
     world_->trace_.Append(
         world_->now_, host_->id(), "rpc.done",
-        {{"call", id}, {"method", call.method}, {"code", StatusCodeName(status.code)}});
+        {{"call", id}, {"method", world_->MethodName(call.method)}, {"code", StatusCodeName(status.code)}});
   }
   if (call.streaming) {
     if (call.stream.on_done) call.stream.on_done(host_->context(), status);

@@ -90,7 +90,7 @@ class RpcEndpoint {
   };
   struct ClientCall {
     ConnId conn = 0;
-    std::string method;
+    uint32_t method = 0;  // World::InternMethod
     bool streaming = false;
     bool sent = false;
     Payload request;  // Kept only until sent.
@@ -142,7 +142,7 @@ class RpcEndpoint {
   absl::node_hash_map<ConnId, Conn> conns_;
   std::map<CallId, ClientCall> calls_;  // Walked in CallId order when a conn closes.
   absl::node_hash_map<ServerCallId, ServerCall> server_calls_;  // Indexed per conn: Conn.
-  absl::flat_hash_map<std::string, Handler> handlers_;
+  absl::flat_hash_map<uint32_t, Handler> handlers_;  // By World::InternMethod id.
 };
 
 }  // namespace sim

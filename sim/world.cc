@@ -68,6 +68,20 @@ HostId World::FindHost(absl::string_view name) const {
   return it == host_ids_.end() ? kNoHost : it->second;
 }
 
+uint32_t World::InternMethod(absl::string_view method) {
+  auto it = method_ids_.find(method);
+  if (it != method_ids_.end()) return it->second;
+  const uint32_t id = static_cast<uint32_t>(method_names_.size());
+  method_names_.emplace_back(method);
+  method_ids_.emplace(std::string(method), id);
+  return id;
+}
+
+const std::string& World::MethodName(uint32_t id) const {
+  SIM_CHECK_LT(id, method_names_.size());
+  return method_names_[id];
+}
+
 void World::Count(absl::string_view name, uint64_t n) {
   auto it = counters_.find(name);
   if (it == counters_.end()) it = counters_.emplace(std::string(name), 0).first;

@@ -13,6 +13,7 @@
 #define SWARMSIM_SIM_WORLD_H_
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <initializer_list>
 #include <map>
@@ -142,6 +143,12 @@ class World {
   void RunUntil(Time deadline);
   void RunFor(absl::Duration duration) { RunUntil(now_ + duration); }
 
+  // RPC method names, interned once per run: the RPC layer carries the id of a method, and the
+  // string is looked up only where it leaves (traces, errors). Ids are dense, from 1, in order of
+  // first use (never part of a trace). MethodName(0) is "".
+  uint32_t InternMethod(absl::string_view method);
+  const std::string& MethodName(uint32_t id) const;
+
   // A world-level trace record (host -1).
   void TraceWorld(absl::string_view kind, std::initializer_list<TraceField> fields);
 
@@ -227,6 +234,9 @@ class World {
     uint32_t backoffs = 0;  // Timeouts since the last ACK: the RTO is 200 ms << backoffs.
   };
   absl::flat_hash_map<ConnId, RetransmitClock> retransmit_clocks_;
+  // By id; [0] is "". A deque: a name stays where it is while others are added.
+  std::deque<std::string> method_names_ = std::deque<std::string>(1);
+  absl::flat_hash_map<std::string, uint32_t> method_ids_;  // Lookup only; never iterated.
 };
 
 }  // namespace sim

@@ -85,6 +85,8 @@ void World::FreePacket(uint32_t slot) {
   p.streaming = false;
   p.to_server = false;
   p.name.clear();
+  p.method = 0;
+  p.method_bytes = 0;
   p.payload = Payload();
   if (!p.status.ok() || !p.status.message.empty()) p.status = RpcStatus();
   free_packets_.push_back(slot);
