@@ -2,6 +2,7 @@
 // SwarmKit's integration tests (TestDemotePromote, TestDemoteLeader, TestDemoteDownedManager,
 // TestDemoteToSingleManager), with Raft's membership changes applied by hand.
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,14 +36,14 @@ class Swarm {
       if (i > 1) view.membership.reachable_raft_ids.push_back(i);
     }
     for (int i = 1; i <= workers; ++i) AddNode("w" + std::to_string(i), kWorker);
-    std::sort(view.nodes.begin(), view.nodes.end(),
-              [](const api::Node& a, const api::Node& b) { return a.id() < b.id(); });
     view.membership.self_raft_id = 1;
   }
 
   absl::Status SetDesiredRole(const std::string& id, api::NodeRole role) {
     const std::vector<api::Service> no_services;
-    controlapi::ControlView control{view.nodes, no_services, view.membership};
+    std::vector<api::Node> node_rows;  // ControlView takes rows in id order.
+    for (const auto& [node_id, n] : nodes) node_rows.push_back(n);
+    controlapi::ControlView control{node_rows, no_services, view.membership};
     api::UpdateNodeRequest r;
     r.set_node_id(id);
     r.set_version(view.FindNode(id)->meta().version());
@@ -78,7 +79,8 @@ class Swarm {
 
   api::NodeRole RoleOf(const std::string& id) const { return view.FindNode(id)->role(); }
 
-  RoleView view;
+  std::map<std::string, api::Node> nodes;  // the node table, keyed by id as the store keeps it
+  RoleView view{nodes, {}};                // reads `nodes` in place
   rolemanager::TickRequest tick;
 
  private:
@@ -89,14 +91,13 @@ class Swarm {
     n.mutable_spec()->set_desired_role(role);
     n.mutable_status()->set_state(api::NodeStatus::READY);
     n.mutable_meta()->set_version(++version_);
-    view.nodes.push_back(n);
+    nodes.emplace(id, n);
   }
 
   void ApplyNode(api::Node n) {
     n.mutable_meta()->set_version(++version_);
-    for (api::Node& existing : view.nodes) {
-      if (existing.id() == n.id()) existing = n;
-    }
+    auto it = nodes.find(n.id());
+    if (it != nodes.end()) it->second = n;
   }
 
   uint64_t version_ = 0;

@@ -2,6 +2,7 @@
 // leader runs them, on random clusters perturbed by random node and service changes.
 #include <map>
 #include <memory>
+#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
@@ -76,8 +77,8 @@ class Leader {
 
 void CheckFixedPoint(const TestCluster& cluster) {
   bool any_eligible = false;
-  for (const api::Node& n : cluster.nodes) any_eligible |= scheduler::NodeAcceptsTasks(n);
-  for (const api::Service& s : cluster.services) {
+  for (const auto& [id, n] : cluster.nodes) any_eligible |= scheduler::NodeAcceptsTasks(n);
+  for (const auto& [id, s] : cluster.services) {
     std::set<uint64_t> slots;
     for (const api::Task* t : cluster.RunnableTasksOf(s.id())) {
       RC_ASSERT(slots.insert(t->slot()).second);  // distinct slots
@@ -90,7 +91,7 @@ void CheckFixedPoint(const TestCluster& cluster) {
     }
     RC_ASSERT(slots.size() == s.spec().replicas());
   }
-  for (const api::Task& t : cluster.tasks) {
+  for (const auto& [id, t] : cluster.tasks) {
     // Tasks of deleted services are on their way out.
     if (orchestrator::FindService(cluster.services, t.service_id()) == nullptr) {
       RC_ASSERT(t.desired_state() == api::TASK_REMOVE);
@@ -137,7 +138,7 @@ RC_GTEST_PROP(FixedPointProperty, ReplicasRunnableTasksWithDistinctSlotsAndValid
       const size_t index = *rc::gen::inRange<size_t>(0, cluster.tasks.size());
       const api::TaskState state =
           *rc::gen::element(api::TASK_RUNNING, api::TASK_FAILED, api::TASK_COMPLETE);
-      api::Task& t = cluster.tasks[index];
+      api::Task& t = std::next(cluster.tasks.begin(), index)->second;
       if (!t.node_id().empty() && t.status().state() < state) {
         t.mutable_status()->set_state(state);
         cluster.Touch(t);
@@ -182,7 +183,7 @@ TEST(FixedPointTest, SameInputsGiveTheSameStore) {
     cluster.Touch(*cluster.node("n2"));
     leader.RunToFixedPoint();
     std::string bytes;
-    for (const api::Task& t : cluster.tasks) bytes += t.SerializeAsString();
+    for (const auto& [id, t] : cluster.tasks) bytes += t.SerializeAsString();
     return bytes;
   };
   EXPECT_EQ(run(), run());

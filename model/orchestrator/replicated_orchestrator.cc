@@ -14,12 +14,11 @@ namespace orchestrator {
 // pass see earlier ones (SwarmKit's steps run one after another against the store).
 class ReplicatedOrchestrator::Pass {
  public:
-  Pass(const std::vector<api::Node>& nodes_in, const std::vector<api::Service>& services_in,
-       const std::vector<api::Task>& tasks)
-      : nodes(nodes_in), services(services_in) {
-    for (const api::Task& t : tasks) {
-      working.emplace(t.id(), t);
-      by_service[t.service_id()].insert(t.id());
+  Pass(const NodeTable& nodes_in, const ServiceTable& services_in, const TaskTable& tasks)
+      : nodes(nodes_in), services(services_in), working(tasks) {
+    for (const auto& [id, t] : working) {
+      SIM_CHECK_EQ(id, t.id());
+      by_service[t.service_id()].insert(id);
     }
   }
 
@@ -59,9 +58,9 @@ class ReplicatedOrchestrator::Pass {
     return result;
   }
 
-  const std::vector<api::Node>& nodes;
-  const std::vector<api::Service>& services;
-  std::map<std::string, api::Task> working;
+  const NodeTable& nodes;        // the store's, read in place
+  const ServiceTable& services;  // the store's, read in place
+  TaskTable working;             // a copy: this pass's actions are applied to it as they are made
   std::map<std::string, std::set<std::string>> by_service;
   OrchestratorOutput out;
 
@@ -82,18 +81,17 @@ ReplicatedOrchestrator::ReplicatedOrchestrator(OrchestratorOptions options,
   SIM_CHECK(options_.old_task_timeout >= absl::ZeroDuration());
 }
 
-OrchestratorOutput ReplicatedOrchestrator::Reconcile(sim::Time now,
-                                                     const std::vector<api::Node>& nodes,
-                                                     const std::vector<api::Service>& services,
-                                                     const std::vector<api::Task>& tasks) {
-  CheckSortedById(nodes);
-  CheckSortedById(services);
-  CheckSortedById(tasks);
+OrchestratorOutput ReplicatedOrchestrator::Reconcile(sim::Time now, const NodeTable& nodes,
+                                                     const ServiceTable& services,
+                                                     const TaskTable& tasks) {
+  // No sortedness check: the tables are maps keyed by id, so they iterate in id order without
+  // duplicates; lookups and the loops below check that a row's id is its key.
   Pass pass(nodes, services, tasks);
   MarkDeletedServiceTasks(pass);
   TrackDelayedStarts(pass);
   RestartTasks(now, pass);
-  for (const api::Service& service : services) {
+  for (const auto& [id, service] : services) {
+    SIM_CHECK_EQ(id, service.id());
     if (ServiceNeedsReconcile(service, pass)) ReconcileService(now, service, pass);
   }
   StartDueTasks(now, pass);

@@ -1,11 +1,11 @@
 // ReplicatedOrchestrator: SwarmKit's replicated-service orchestrator (manager/orchestrator/
 // replicated, plus the restart supervisor's delayed start) as a pure reconciler.
 //
-// Given the store's nodes, services and tasks, it returns the store actions that keep one task per
-// slot 1..replicas for every service. It never reads a clock (time is an argument), never does I/O
-// and never invents IDs (new task IDs come from the TaskIdSource the host supplies). It does not
-// place tasks (the scheduler does) and does not delete history beyond dead slots (the task reaper,
-// task_reaper.h, does).
+// Given the store's node, service and task tables, it returns the store actions that keep one
+// task per slot 1..replicas for every service. It never reads a clock (time is an argument), never
+// does I/O and never invents IDs (new task IDs come from the TaskIdSource the host supplies). It
+// does not place tasks (the scheduler does) and does not delete history beyond dead slots (the
+// task reaper, task_reaper.h, does).
 //
 // Decisions, in SwarmKit's order within one pass:
 // 1. Tasks of deleted services get desired_state REMOVE (the reaper deletes them once stopped).
@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "model/orchestrator/task_rules.h"
 #include "model/proto/swarm.pb.h"
 #include "sim/time.h"
 
@@ -74,11 +75,11 @@ class ReplicatedOrchestrator {
  public:
   ReplicatedOrchestrator(OrchestratorOptions options, TaskIdSource new_task_id);
 
-  // REQUIRES: nodes, services and tasks are each sorted by id without duplicates, and include
-  // every action this object returned before.
-  OrchestratorOutput Reconcile(sim::Time now, const std::vector<api::Node>& nodes,
-                               const std::vector<api::Service>& services,
-                               const std::vector<api::Task>& tasks);
+  // Reads the store's tables in place (keyed by id; each row's id equals its key) and copies only
+  // the tasks, into the pass's working set. REQUIRES: the tables include every action this object
+  // returned before.
+  OrchestratorOutput Reconcile(sim::Time now, const NodeTable& nodes,
+                               const ServiceTable& services, const TaskTable& tasks);
 
   // Number of replacement tasks waiting in desired READY to be started.
   size_t pending_start_count() const { return pending_starts_.size(); }

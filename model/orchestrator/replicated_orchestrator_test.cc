@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
+#include "model/orchestrator/task_rules.h"
 #include "model/orchestrator/test_cluster.h"
 
 namespace swarmsim {
@@ -52,6 +53,24 @@ TEST_F(OrchestratorTest, CreatesOneTaskPerSlot) {
   }
   EXPECT_EQ(slots, (std::set<uint64_t>{1, 2, 3}));
   EXPECT_EQ(out.actions[0].target().task().id(), "t000001");
+}
+
+// The tables are read in place, keyed by id: their key order is the id order only if every row
+// is filed under its own id, so a row filed under another key is caught, not mis-ordered.
+TEST(OrchestratorDeathTest, ReconcileRejectsAServiceFiledUnderAnotherId) {
+  TestCluster c;
+  c.AddService("s1", "web", 1);
+  c.services.at("s1").set_id("s9");
+  ReplicatedOrchestrator orch(OrchestratorOptions(), CountingIds());
+  EXPECT_DEATH(orch.Reconcile(At(1), c.nodes, c.services, c.tasks), "service.id");
+}
+
+TEST(OrchestratorDeathTest, FindNodeRejectsANodeFiledUnderAnotherId) {
+  TestCluster c;
+  c.AddNode("n1");
+  c.nodes.at("n1").set_id("n9");
+  EXPECT_DEATH(FindNode(c.nodes, "n1"), "id");
+  EXPECT_EQ(FindNode(c.nodes, "n9"), nullptr);  // Found by key only, never by scanning rows.
 }
 
 TEST_F(OrchestratorTest, ReachesAFixedPoint) {

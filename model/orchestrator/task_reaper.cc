@@ -23,14 +23,12 @@ bool IsDead(const api::Task& t) { return !IsRunnable(t) && HasStopped(t); }
 
 }  // namespace
 
-std::vector<api::StoreAction> ReapTasks(const std::vector<api::Service>& services,
-                                        const std::vector<api::Task>& tasks,
+std::vector<api::StoreAction> ReapTasks(const ServiceTable& services, const TaskTable& tasks,
                                         int64_t retention_limit) {
-  CheckSortedById(services);
-  CheckSortedById(tasks);
   std::set<std::string> doomed;
   std::map<std::pair<std::string, uint64_t>, std::vector<const api::Task*>> slots;
-  for (const api::Task& t : tasks) {
+  for (const auto& [id, t] : tasks) {
+    SIM_CHECK_EQ(id, t.id());  // A map iterates in key order: this makes that the id order.
     if (RemovedAndIdle(t)) doomed.insert(t.id());
     if (FindService(services, t.service_id()) != nullptr) {
       slots[{t.service_id(), t.slot()}].push_back(&t);
@@ -53,8 +51,8 @@ std::vector<api::StoreAction> ReapTasks(const std::vector<api::Service>& service
     }
   }
   std::vector<api::StoreAction> actions;
-  for (const api::Task& t : tasks) {
-    if (doomed.count(t.id()) == 0) continue;
+  for (const auto& [id, t] : tasks) {
+    if (doomed.count(id) == 0) continue;
     api::StoreAction a;
     a.set_kind(api::StoreAction::REMOVE);
     *a.mutable_target()->mutable_task() = t;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "model/orchestrator/task_rules.h"
 #include "model/proto/swarm.pb.h"
 
 namespace swarmsim {
@@ -26,9 +27,8 @@ namespace orchestrator {
 inline constexpr int64_t kDefaultTaskHistoryRetentionLimit = 5;
 inline constexpr absl::Duration kReaperBatchingInterval = absl::Milliseconds(250);
 
-// REQUIRES: services and tasks sorted by id without duplicates. Output is in task id order.
-std::vector<api::StoreAction> ReapTasks(const std::vector<api::Service>& services,
-                                        const std::vector<api::Task>& tasks,
+// Reads the store's tables in place (keyed by id). Output is in task id order.
+std::vector<api::StoreAction> ReapTasks(const ServiceTable& services, const TaskTable& tasks,
                                         int64_t retention_limit);
 
 }  // namespace orchestrator

@@ -1,7 +1,5 @@
 #include "model/orchestrator/task_rules.h"
 
-#include <algorithm>
-
 #include "sim/check.h"
 
 namespace swarmsim {
@@ -9,18 +7,11 @@ namespace orchestrator {
 namespace {
 
 template <typename T>
-const T* FindById(const std::vector<T>& objects, const std::string& id) {
-  auto it = std::lower_bound(objects.begin(), objects.end(), id,
-                             [](const T& o, const std::string& key) { return o.id() < key; });
-  if (it == objects.end() || it->id() != id) return nullptr;
-  return &*it;
-}
-
-template <typename T>
-void CheckSorted(const std::vector<T>& objects) {
-  for (size_t i = 1; i < objects.size(); ++i) {
-    SIM_CHECK_LT(objects[i - 1].id(), objects[i].id());
-  }
+const T* FindById(const std::map<std::string, T>& table, const std::string& id) {
+  auto it = table.find(id);
+  if (it == table.end()) return nullptr;
+  SIM_CHECK_EQ(it->second.id(), id);
+  return &it->second;
 }
 
 }  // namespace
@@ -30,17 +21,13 @@ bool InvalidNode(const api::Node* node) {
          node->spec().availability() == api::AVAILABILITY_DRAIN;
 }
 
-const api::Node* FindNode(const std::vector<api::Node>& nodes, const std::string& id) {
+const api::Node* FindNode(const NodeTable& nodes, const std::string& id) {
   return FindById(nodes, id);
 }
 
-const api::Service* FindService(const std::vector<api::Service>& services, const std::string& id) {
+const api::Service* FindService(const ServiceTable& services, const std::string& id) {
   return FindById(services, id);
 }
-
-void CheckSortedById(const std::vector<api::Node>& nodes) { CheckSorted(nodes); }
-void CheckSortedById(const std::vector<api::Service>& services) { CheckSorted(services); }
-void CheckSortedById(const std::vector<api::Task>& tasks) { CheckSorted(tasks); }
 
 SlotTable GroupSlots(const std::vector<const api::Task*>& service_tasks) {
   SlotTable table;

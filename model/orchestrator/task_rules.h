@@ -25,14 +25,16 @@ inline bool IsRunnable(const api::Task& t) { return t.desired_state() <= api::TA
 // Observed state past RUNNING (COMPLETE, SHUTDOWN, FAILED, REJECTED, REMOVE, ORPHANED).
 inline bool HasStopped(const api::Task& t) { return t.status().state() > api::TASK_RUNNING; }
 
-// Finds an object by id in a vector sorted by id; nullptr if absent.
-const api::Node* FindNode(const std::vector<api::Node>& nodes, const std::string& id);
-const api::Service* FindService(const std::vector<api::Service>& services, const std::string& id);
+// The store's tables as the components read them, in place: keyed by object id, so iteration
+// is in id order and each id appears once (store::MemoryStore::nodes() etc. return exactly these
+// types; spelled out here so that the components need not depend on the store package).
+using NodeTable = std::map<std::string, api::Node>;
+using ServiceTable = std::map<std::string, api::Service>;
+using TaskTable = std::map<std::string, api::Task>;
 
-// SIM_CHECKs that a vector is sorted by id without duplicates.
-void CheckSortedById(const std::vector<api::Node>& nodes);
-void CheckSortedById(const std::vector<api::Service>& services);
-void CheckSortedById(const std::vector<api::Task>& tasks);
+// Finds an object by id; nullptr if absent. SIM_CHECKs that the row found carries its key as id.
+const api::Node* FindNode(const NodeTable& nodes, const std::string& id);
+const api::Service* FindService(const ServiceTable& services, const std::string& id);
 
 // One service's tasks grouped by slot (SwarmKit GetRunnableAndDeadSlots): a slot is runnable when
 // at least one of its tasks is runnable, dead when none is. Tasks keep their input order.

@@ -1,7 +1,5 @@
 #include "model/orchestrator/test_cluster.h"
 
-#include <algorithm>
-
 #include "sim/check.h"
 
 namespace swarmsim {
@@ -9,22 +7,20 @@ namespace testing {
 namespace {
 
 template <typename T>
-T* Find(std::vector<T>& v, const std::string& id) {
-  auto it = std::lower_bound(v.begin(), v.end(), id,
-                             [](const T& o, const std::string& key) { return o.id() < key; });
-  return it == v.end() || it->id() != id ? nullptr : &*it;
+T* Find(std::map<std::string, T>& table, const std::string& id) {
+  auto it = table.find(id);
+  return it == table.end() ? nullptr : &it->second;
 }
 
 template <typename T>
-T& Insert(std::vector<T>& v, const T& object) {
-  auto it = std::lower_bound(v.begin(), v.end(), object.id(),
-                             [](const T& o, const std::string& key) { return o.id() < key; });
-  SIM_CHECK_MSG(it == v.end() || it->id() != object.id(), "duplicate id " + object.id());
-  return *v.insert(it, object);
+T& Insert(std::map<std::string, T>& table, const T& object) {
+  auto [it, inserted] = table.emplace(object.id(), object);
+  SIM_CHECK_MSG(inserted, "duplicate id " + object.id());
+  return it->second;
 }
 
 template <typename T>
-void Upsert(std::vector<T>& v, api::StoreAction::Kind kind, T object, uint64_t version) {
+void Upsert(std::map<std::string, T>& v, api::StoreAction::Kind kind, T object, uint64_t version) {
   object.mutable_meta()->set_version(version);
   T* existing = Find(v, object.id());
   switch (kind) {
@@ -38,7 +34,7 @@ void Upsert(std::vector<T>& v, api::StoreAction::Kind kind, T object, uint64_t v
       return;
     case api::StoreAction::REMOVE:
       SIM_CHECK_MSG(existing != nullptr, "remove of missing " + object.id());
-      v.erase(v.begin() + (existing - v.data()));
+      v.erase(object.id());
       return;
     default:
       SIM_CHECK(false);
@@ -107,7 +103,7 @@ api::Task* TestCluster::task(const std::string& id) { return Find(tasks, id); }
 
 std::vector<const api::Task*> TestCluster::TasksOf(const std::string& service_id) const {
   std::vector<const api::Task*> result;
-  for (const api::Task& t : tasks) {
+  for (const auto& [id, t] : tasks) {
     if (t.service_id() == service_id) result.push_back(&t);
   }
   return result;

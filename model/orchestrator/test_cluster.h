@@ -1,18 +1,33 @@
 // TestCluster: a minimal in-memory stand-in for the replicated store, for tests of the pure
-// control-plane components. It keeps nodes, services and tasks sorted by id and applies
-// StoreActions in order, stamping meta.version from a counter as a Raft index would. Test-only;
-// it models none of the store's watch or transaction semantics.
+// control-plane components. It keeps nodes, services and tasks in tables keyed by id (the types
+// store::MemoryStore hands the components) and applies StoreActions in order, stamping
+// meta.version from a counter as a Raft index would. Test-only; it models none of the store's
+// watch or transaction semantics.
+//
+// ById builds such a table from a few objects, for tests that need no TestCluster.
 #ifndef SWARMSIM_MODEL_ORCHESTRATOR_TEST_CLUSTER_H_
 #define SWARMSIM_MODEL_ORCHESTRATOR_TEST_CLUSTER_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "model/proto/swarm.pb.h"
+#include "sim/check.h"
 
 namespace swarmsim {
 namespace testing {
+
+// A table keyed by id holding `rows`; the ids must be distinct.
+template <typename T>
+std::map<std::string, T> ById(const std::vector<T>& rows) {
+  std::map<std::string, T> table;
+  for (const T& row : rows) {
+    SIM_CHECK_MSG(table.emplace(row.id(), row).second, "duplicate id " + row.id());
+  }
+  return table;
+}
 
 class TestCluster {
  public:
@@ -37,9 +52,9 @@ class TestCluster {
   // Tasks of the service with desired_state <= RUNNING.
   std::vector<const api::Task*> RunnableTasksOf(const std::string& service_id) const;
 
-  std::vector<api::Node> nodes;
-  std::vector<api::Service> services;
-  std::vector<api::Task> tasks;
+  std::map<std::string, api::Node> nodes;
+  std::map<std::string, api::Service> services;
+  std::map<std::string, api::Task> tasks;
 
  private:
   uint64_t version_ = 0;

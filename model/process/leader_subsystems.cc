@@ -7,7 +7,6 @@
 #include "model/orchestrator/task_reaper.h"
 #include "model/orchestrator/task_rules.h"
 #include "model/process/manager.h"
-#include "model/process/store_rows.h"
 #include "model/rolemanager/role_manager.h"
 #include "model/scheduler/scheduler.h"
 #include "model/store/write_tx.h"
@@ -153,8 +152,8 @@ void LeaderSubsystems::RunOrchestrator(sim::Context& ctx) {
   write.build = [this](sim::Context& c) -> absl::StatusOr<std::vector<api::InternalRaftRequest>> {
     if (!active_) return std::vector<api::InternalRaftRequest>();
     const store::MemoryStore& store = m_.store();
-    orchestrator::OrchestratorOutput out = orchestrator_.Reconcile(
-        c.LocalNow(), Rows(store.nodes()), Rows(store.services()), Rows(store.tasks()));
+    orchestrator::OrchestratorOutput out =
+        orchestrator_.Reconcile(c.LocalNow(), store.nodes(), store.services(), store.tasks());
     if (out.wakeup_at.has_value()) {
       m_.loop().At(c, *out.wakeup_at, [this](sim::Context& cc) {
         if (!active_) return;
@@ -179,7 +178,7 @@ void LeaderSubsystems::RunScheduler(sim::Context& ctx) {
   write.build = [this](sim::Context& c) -> absl::StatusOr<std::vector<api::InternalRaftRequest>> {
     if (!active_) return std::vector<api::InternalRaftRequest>();
     const store::MemoryStore& store = m_.store();
-    // Most passes follow node-status churn with nothing to place: skip copying the tables then.
+    // Most passes follow node-status churn with nothing to place: skip the pass then.
     bool any_pending = false;
     for (const auto& [id, task] : store.tasks()) {
       if (scheduler::NeedsPlacement(task)) {
@@ -189,7 +188,7 @@ void LeaderSubsystems::RunScheduler(sim::Context& ctx) {
     }
     if (!any_pending) return std::vector<api::InternalRaftRequest>();
     std::vector<api::StoreAction> actions =
-        scheduler::Schedule(c.LocalNow(), Rows(store.nodes()), Rows(store.tasks()));
+        scheduler::Schedule(c.LocalNow(), store.nodes(), store.tasks());
     auto sink = [&c](absl::string_view kind, absl::Span<const sim::TraceField> fields) {
       c.Trace(kind, fields);
     };
@@ -218,8 +217,7 @@ void LeaderSubsystems::RunReaper(sim::Context& ctx) {
   write.build = [this](sim::Context&) -> absl::StatusOr<std::vector<api::InternalRaftRequest>> {
     if (!active_) return std::vector<api::InternalRaftRequest>();
     const store::MemoryStore& store = m_.store();
-    return Chunk(
-        orchestrator::ReapTasks(Rows(store.services()), Rows(store.tasks()), RetentionLimit()));
+    return Chunk(orchestrator::ReapTasks(store.services(), store.tasks(), RetentionLimit()));
   };
   write.done = [this](sim::Context& c, absl::Status) {
     reaper_busy_ = false;
@@ -232,9 +230,7 @@ void LeaderSubsystems::PumpRoleManager(sim::Context& ctx) {
   while (active_ && !role_busy_ && !role_inputs_.empty()) {
     const RoleInput input = role_inputs_.front();
     role_inputs_.pop_front();
-    rolemanager::RoleView view;
-    view.nodes = Rows(m_.store().nodes());
-    view.membership = m_.MembershipView();
+    const rolemanager::RoleView view{m_.store().nodes(), m_.MembershipView()};
     const sim::Time now = ctx.LocalNow();
     rolemanager::RoleManagerOutput out;
     switch (input.kind) {

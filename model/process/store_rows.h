@@ -1,5 +1,7 @@
-// Small conversions the manager's parts share: store tables as sorted rows (what the pure
-// components take), and absl::Status as the RPC status a caller sees (absl's codes are gRPC's).
+// Small conversions the manager's parts share: store tables as sorted rows (what the control
+// API's ControlView takes; the leader's passes hand the orchestrator, scheduler, task reaper and
+// role manager the store's tables in place instead), and absl::Status as the RPC status a caller
+// sees (absl's codes are gRPC's).
 #ifndef SWARMSIM_MODEL_PROCESS_STORE_ROWS_H_
 #define SWARMSIM_MODEL_PROCESS_STORE_ROWS_H_
 
@@ -13,7 +15,8 @@
 namespace swarmsim {
 namespace process {
 
-// The rows of a store table, in id order.
+// The rows of a store table, in id order. A copy of every row: not for per-pass use on a large
+// table.
 template <typename T>
 std::vector<T> Rows(const std::map<std::string, T>& table) {
   std::vector<T> rows;

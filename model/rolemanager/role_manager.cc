@@ -23,14 +23,12 @@ RoleDecision UpdateRole(const api::Node& node, api::NodeRole role) {
 }  // namespace
 
 const api::Node* RoleView::FindNode(const std::string& node_id) const {
-  auto it = std::lower_bound(nodes.begin(), nodes.end(), node_id,
-                             [](const api::Node& n, const std::string& id) { return n.id() < id; });
-  if (it == nodes.end() || it->id() != node_id) return nullptr;
-  return &*it;
+  auto it = nodes.find(node_id);
+  return it == nodes.end() ? nullptr : &it->second;
 }
 
 void RoleView::CheckValid() const {
-  for (size_t i = 1; i < nodes.size(); ++i) SIM_CHECK_LT(nodes[i - 1].id(), nodes[i].id());
+  for (const auto& [id, node] : nodes) SIM_CHECK_EQ(id, node.id());
   membership.CheckValid();
 }
 
@@ -49,7 +47,7 @@ RoleManagerOutput RoleManager::Start(sim::Time now, const RoleView& view) {
   for (const api::RaftMember& m : view.membership.members) {
     if (view.FindNode(m.node_id()) == nullptr) pending_removal_.insert(m.node_id());
   }
-  for (const api::Node& node : view.nodes) {
+  for (const auto& [id, node] : view.nodes) {
     pending_reconciliation_.insert(node.id());
     ReconcileRole(node.id(), view, pass);
   }

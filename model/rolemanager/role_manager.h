@@ -25,6 +25,7 @@
 #define SWARMSIM_MODEL_ROLEMANAGER_ROLE_MANAGER_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -46,13 +47,14 @@ struct RoleManagerOptions {
   absl::Duration reconcile_interval = kRoleReconcileInterval;
 };
 
-// What the role manager reads: the store's nodes and the Raft membership.
+// What the role manager reads: the store's node table, in place, and the Raft membership.
 struct RoleView {
-  std::vector<api::Node> nodes;  // sorted by id, no duplicates
+  // store::MemoryStore::nodes(): keyed by id, so in id order without duplicates.
+  const std::map<std::string, api::Node>& nodes;
   RaftMembershipView membership;
 
   const api::Node* FindNode(const std::string& node_id) const;
-  // SIM_CHECKs the sortedness promised above.
+  // SIM_CHECKs that each node's id is its key, and the membership's own invariants.
   void CheckValid() const;
 };
 

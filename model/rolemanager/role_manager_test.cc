@@ -1,9 +1,11 @@
 #include "model/rolemanager/role_manager.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "model/orchestrator/test_cluster.h"
 
 namespace swarmsim {
 namespace rolemanager {
@@ -29,27 +31,31 @@ api::RaftMember Member(uint64_t raft_id, const std::string& node_id) {
 constexpr api::NodeRole kManager = api::NODE_ROLE_MANAGER;
 constexpr api::NodeRole kWorker = api::NODE_ROLE_WORKER;
 
+// What a RoleView refers to: a node table (as the store keeps it) and the Raft membership.
+struct Cluster {
+  std::map<std::string, api::Node> nodes;
+  RaftMembershipView membership;
+
+  RoleView View() const { return RoleView{nodes, membership}; }
+};
+
 // Three managers m1 (raft 1, self/leader), m2 (2), m3 (3), all reachable; worker w1.
-RoleView ThreeManagers() {
-  RoleView v;
-  v.nodes = {MakeNode("m1", kManager, kManager), MakeNode("m2", kManager, kManager),
-             MakeNode("m3", kManager, kManager), MakeNode("w1", kWorker, kWorker)};
+Cluster ThreeManagers() {
+  Cluster v;
+  v.nodes = testing::ById<api::Node>(
+      {MakeNode("m1", kManager, kManager), MakeNode("m2", kManager, kManager),
+       MakeNode("m3", kManager, kManager), MakeNode("w1", kWorker, kWorker)});
   v.membership.self_raft_id = 1;
   v.membership.members = {Member(1, "m1"), Member(2, "m2"), Member(3, "m3")};
   v.membership.reachable_raft_ids = {2, 3};
   return v;
 }
 
-api::Node* NodeIn(RoleView& v, const std::string& id) {
-  for (api::Node& n : v.nodes) {
-    if (n.id() == id) return &n;
-  }
-  return nullptr;
-}
+api::Node* NodeIn(Cluster& v, const std::string& id) { return &v.nodes.at(id); }
 
 TEST(RoleManagerTest, NothingToDoWhenRolesMatch) {
   RoleManager rm;
-  RoleManagerOutput out = rm.Start(At(0), ThreeManagers());
+  RoleManagerOutput out = rm.Start(At(0), ThreeManagers().View());
   EXPECT_TRUE(out.decisions.empty());
   EXPECT_FALSE(out.tick.has_value());
   EXPECT_FALSE(rm.HasPendingWork());
@@ -57,10 +63,10 @@ TEST(RoleManagerTest, NothingToDoWhenRolesMatch) {
 
 TEST(RoleManagerTest, PromotionSetsRoleManagerImmediately) {
   RoleManager rm;
-  RoleView v = ThreeManagers();
-  rm.Start(At(0), v);
+  Cluster v = ThreeManagers();
+  rm.Start(At(0), v.View());
   NodeIn(v, "w1")->mutable_spec()->set_desired_role(kManager);
-  RoleManagerOutput out = rm.HandleNodeUpdate(At(1), "w1", v);
+  RoleManagerOutput out = rm.HandleNodeUpdate(At(1), "w1", v.View());
   ASSERT_EQ(out.decisions.size(), 1u);
   const RoleDecision& d = out.decisions[0];
   EXPECT_EQ(d.kind, RoleDecision::Kind::kUpdateNode);
@@ -72,10 +78,10 @@ TEST(RoleManagerTest, PromotionSetsRoleManagerImmediately) {
 
 TEST(RoleManagerTest, DemotionRemovesMemberThenRoleBecomesWorkerOnceNotMember) {
   RoleManager rm;
-  RoleView v = ThreeManagers();
-  rm.Start(At(0), v);
+  Cluster v = ThreeManagers();
+  rm.Start(At(0), v.View());
   NodeIn(v, "m3")->mutable_spec()->set_desired_role(kWorker);
-  RoleManagerOutput out = rm.HandleNodeUpdate(At(1), "m3", v);
+  RoleManagerOutput out = rm.HandleNodeUpdate(At(1), "m3", v.View());
   ASSERT_EQ(out.decisions.size(), 1u);
   EXPECT_EQ(out.decisions[0].kind, RoleDecision::Kind::kRemoveMember);
   EXPECT_EQ(out.decisions[0].raft_id, 3u);
@@ -84,7 +90,7 @@ TEST(RoleManagerTest, DemotionRemovesMemberThenRoleBecomesWorkerOnceNotMember) {
   // The removal was applied; the next tick finishes the demotion.
   v.membership.members.pop_back();
   v.membership.reachable_raft_ids = {2};
-  out = rm.HandleTick(At(6), out.tick->generation, v);
+  out = rm.HandleTick(At(6), out.tick->generation, v.View());
   ASSERT_EQ(out.decisions.size(), 1u);
   EXPECT_EQ(out.decisions[0].kind, RoleDecision::Kind::kUpdateNode);
   EXPECT_EQ(out.decisions[0].action.target().node().role(), kWorker);
@@ -94,10 +100,10 @@ TEST(RoleManagerTest, DemotionRemovesMemberThenRoleBecomesWorkerOnceNotMember) {
 
 TEST(RoleManagerTest, RoleBecomesWorkerOnceNotMember) {
   RoleManager rm;
-  RoleView v = ThreeManagers();
+  Cluster v = ThreeManagers();
   NodeIn(v, "m3")->mutable_spec()->set_desired_role(kWorker);
   v.membership.members.pop_back();  // Already out of Raft (e.g. removed by a previous leader).
-  RoleManagerOutput out = rm.Start(At(0), v);
+  RoleManagerOutput out = rm.Start(At(0), v.View());
   ASSERT_EQ(out.decisions.size(), 1u);
   EXPECT_EQ(out.decisions[0].kind, RoleDecision::Kind::kUpdateNode);
   EXPECT_EQ(out.decisions[0].action.target().node().role(), kWorker);
@@ -105,10 +111,10 @@ TEST(RoleManagerTest, RoleBecomesWorkerOnceNotMember) {
 
 TEST(RoleManagerTest, DemotingLeaderTransfersLeadershipFirst) {
   RoleManager rm;
-  RoleView v = ThreeManagers();
-  rm.Start(At(0), v);
+  Cluster v = ThreeManagers();
+  rm.Start(At(0), v.View());
   NodeIn(v, "m1")->mutable_spec()->set_desired_role(kWorker);
-  RoleManagerOutput out = rm.HandleNodeUpdate(At(1), "m1", v);
+  RoleManagerOutput out = rm.HandleNodeUpdate(At(1), "m1", v.View());
   ASSERT_EQ(out.decisions.size(), 1u);
   EXPECT_EQ(out.decisions[0].kind, RoleDecision::Kind::kTransferLeadership);
   EXPECT_EQ(out.decisions[0].raft_id, 1u);
@@ -117,21 +123,21 @@ TEST(RoleManagerTest, DemotingLeaderTransfersLeadershipFirst) {
 
 TEST(RoleManagerTest, DemotionSkippedWhileQuorumWouldBeLost) {
   RoleManager rm;
-  RoleView v = ThreeManagers();
+  Cluster v = ThreeManagers();
   v.membership.reachable_raft_ids = {2};  // m3 is unreachable.
-  rm.Start(At(0), v);
+  rm.Start(At(0), v.View());
   NodeIn(v, "m2")->mutable_spec()->set_desired_role(kWorker);
-  RoleManagerOutput out = rm.HandleNodeUpdate(At(1), "m2", v);
+  RoleManagerOutput out = rm.HandleNodeUpdate(At(1), "m2", v.View());
   EXPECT_TRUE(out.decisions.empty());
   ASSERT_TRUE(out.tick.has_value());
   // Still unsafe at the next tick: retried again 5 s later, on the ticker's phase.
-  RoleManagerOutput again = rm.HandleTick(At(6), out.tick->generation, v);
+  RoleManagerOutput again = rm.HandleTick(At(6), out.tick->generation, v.View());
   EXPECT_TRUE(again.decisions.empty());
   ASSERT_TRUE(again.tick.has_value());
   EXPECT_EQ(again.tick->at, At(11));
   // m3 is back: the removal goes ahead.
   v.membership.reachable_raft_ids = {2, 3};
-  RoleManagerOutput later = rm.HandleTick(At(11), again.tick->generation, v);
+  RoleManagerOutput later = rm.HandleTick(At(11), again.tick->generation, v.View());
   ASSERT_EQ(later.decisions.size(), 1u);
   EXPECT_EQ(later.decisions[0].kind, RoleDecision::Kind::kRemoveMember);
   EXPECT_EQ(later.decisions[0].raft_id, 2u);
@@ -139,26 +145,26 @@ TEST(RoleManagerTest, DemotionSkippedWhileQuorumWouldBeLost) {
 
 TEST(RoleManagerTest, StaleTickIsIgnored) {
   RoleManager rm;
-  RoleView v = ThreeManagers();
+  Cluster v = ThreeManagers();
   v.membership.reachable_raft_ids = {2};
   NodeIn(v, "m2")->mutable_spec()->set_desired_role(kWorker);
-  RoleManagerOutput out = rm.Start(At(0), v);
+  RoleManagerOutput out = rm.Start(At(0), v.View());
   ASSERT_TRUE(out.tick.has_value());
-  EXPECT_TRUE(rm.HandleTick(At(5), out.tick->generation + 7, v).decisions.empty());
-  EXPECT_FALSE(rm.HandleTick(At(5), out.tick->generation + 7, v).tick.has_value());
+  EXPECT_TRUE(rm.HandleTick(At(5), out.tick->generation + 7, v.View()).decisions.empty());
+  EXPECT_FALSE(rm.HandleTick(At(5), out.tick->generation + 7, v.View()).tick.has_value());
 }
 
 TEST(RoleManagerTest, DeletedNodeStillInRaftIsRemoved) {
   RoleManager rm;
-  RoleView v = ThreeManagers();
-  v.nodes.erase(v.nodes.begin() + 2);  // m3's node object is gone.
-  RoleManagerOutput out = rm.Start(At(0), v);
+  Cluster v = ThreeManagers();
+  v.nodes.erase("m3");  // m3's node object is gone.
+  RoleManagerOutput out = rm.Start(At(0), v.View());
   ASSERT_EQ(out.decisions.size(), 1u);
   EXPECT_EQ(out.decisions[0].kind, RoleDecision::Kind::kRemoveMember);
   EXPECT_EQ(out.decisions[0].node_id, "m3");
   ASSERT_TRUE(out.tick.has_value());
   v.membership.members.pop_back();
-  out = rm.HandleTick(At(5), out.tick->generation, v);
+  out = rm.HandleTick(At(5), out.tick->generation, v.View());
   EXPECT_TRUE(out.decisions.empty());
   EXPECT_FALSE(rm.HasPendingWork());
 }
@@ -166,15 +172,15 @@ TEST(RoleManagerTest, DeletedNodeStillInRaftIsRemoved) {
 TEST(RoleManagerTest, SequentialRemovalsAreCheckedAgainstTheShrinkingMembership) {
   // Five managers, three demoted at once: each removal is checked as if the previous ones applied.
   RoleManager rm;
-  RoleView v;
+  Cluster v;
   for (int i = 1; i <= 5; ++i) {
     const std::string id = "m" + std::to_string(i);
-    v.nodes.push_back(MakeNode(id, i >= 3 ? kWorker : kManager, kManager));
+    v.nodes.emplace(id, MakeNode(id, i >= 3 ? kWorker : kManager, kManager));
     v.membership.members.push_back(Member(i, id));
   }
   v.membership.self_raft_id = 1;
   v.membership.reachable_raft_ids = {2, 3, 4};  // m5 unreachable
-  RoleManagerOutput out = rm.Start(At(0), v);
+  RoleManagerOutput out = rm.Start(At(0), v.View());
   // m3: 5 members, reachable after removal = {1,2,4} = 3 >= 3, ok. Then m4: 4 members,
   // reachable after = {1,2} = 2 >= 2, ok. Then m5: 3 members, reachable after = {1,2} >= 2, ok.
   ASSERT_EQ(out.decisions.size(), 3u);
@@ -183,9 +189,18 @@ TEST(RoleManagerTest, SequentialRemovalsAreCheckedAgainstTheShrinkingMembership)
   }
   v.membership.reachable_raft_ids = {2};  // Now m3 and m4 are unreachable as well.
   RoleManager rm2;
-  out = rm2.Start(At(0), v);
+  out = rm2.Start(At(0), v.View());
   // m3: reachable after = {1,2} = 2 < 3: skipped; m4 likewise; m5 likewise.
   EXPECT_TRUE(out.decisions.empty());
+}
+
+// The role manager reads the store's node table in place; a node filed under a key other than
+// its id would make lookups and the id order disagree, so the view check catches it.
+TEST(RoleManagerDeathTest, StartRejectsANodeFiledUnderAnotherId) {
+  Cluster v = ThreeManagers();
+  v.nodes.at("w1").set_id("w9");
+  RoleManager rm;
+  EXPECT_DEATH(rm.Start(At(0), v.View()), "node.id");
 }
 
 }  // namespace

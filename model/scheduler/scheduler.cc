@@ -52,16 +52,18 @@ bool NodeAcceptsTasks(const api::Node& node) {
          node.spec().availability() == api::AVAILABILITY_ACTIVE;
 }
 
-std::vector<api::StoreAction> Schedule(sim::Time now, const std::vector<api::Node>& nodes,
-                                       const std::vector<api::Task>& tasks) {
+std::vector<api::StoreAction> Schedule(sim::Time now,
+                                       const std::map<std::string, api::Node>& nodes,
+                                       const std::map<std::string, api::Task>& tasks) {
+  // The keys give the id order (placement ties and task order depend on it): check that each row
+  // carries its key as id.
   std::map<std::string, NodeLoad> loads;  // eligible nodes only, by id
-  for (size_t i = 0; i < nodes.size(); ++i) {
-    if (i > 0) SIM_CHECK_LT(nodes[i - 1].id(), nodes[i].id());
-    if (NodeAcceptsTasks(nodes[i])) loads[nodes[i].id()];
+  for (const auto& [id, node] : nodes) {
+    SIM_CHECK_EQ(id, node.id());
+    if (NodeAcceptsTasks(node)) loads[id];
   }
-  for (size_t i = 0; i < tasks.size(); ++i) {
-    if (i > 0) SIM_CHECK_LT(tasks[i - 1].id(), tasks[i].id());
-    const api::Task& t = tasks[i];
+  for (const auto& [id, t] : tasks) {
+    SIM_CHECK_EQ(id, t.id());
     if (!IsActiveOnNode(t)) continue;
     auto it = loads.find(t.node_id());
     if (it == loads.end()) continue;
@@ -72,7 +74,7 @@ std::vector<api::StoreAction> Schedule(sim::Time now, const std::vector<api::Nod
   // SwarmKit schedules pending tasks in groups of one service; groups go in service id order
   // here, tasks within a group in id order.
   std::map<std::string, std::vector<const api::Task*>> groups;
-  for (const api::Task& t : tasks) {
+  for (const auto& [id, t] : tasks) {
     if (NeedsPlacement(t)) groups[t.service_id()].push_back(&t);
   }
   std::vector<api::StoreAction> actions;

@@ -16,6 +16,8 @@
 #ifndef SWARMSIM_MODEL_SCHEDULER_SCHEDULER_H_
 #define SWARMSIM_MODEL_SCHEDULER_SCHEDULER_H_
 
+#include <map>
+#include <string>
 #include <vector>
 
 #include "model/proto/swarm.pb.h"
@@ -31,11 +33,13 @@ bool NodeAcceptsTasks(const api::Node& node);
 // with none of them does nothing, so a host may skip it.
 bool NeedsPlacement(const api::Task& task);
 
-// One scheduling pass (SwarmKit Scheduler.tick). REQUIRES: nodes and tasks sorted by id without
-// duplicates. Output: UPDATE actions in placement order, to propose as one batch.
+// One scheduling pass (SwarmKit Scheduler.tick) over the store's node and task tables, read in
+// place (store::MemoryStore::nodes() and tasks(): keyed by id, each row's id equal to its key).
+// Output: UPDATE actions in placement order, to propose as one batch.
 // Cost: O(tasks log tasks + services x nodes log nodes + placements log nodes).
-std::vector<api::StoreAction> Schedule(sim::Time now, const std::vector<api::Node>& nodes,
-                                       const std::vector<api::Task>& tasks);
+std::vector<api::StoreAction> Schedule(sim::Time now,
+                                       const std::map<std::string, api::Node>& nodes,
+                                       const std::map<std::string, api::Task>& tasks);
 
 }  // namespace scheduler
 }  // namespace swarmsim

@@ -6,10 +6,13 @@
 
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
+#include "model/orchestrator/test_cluster.h"
 
 namespace swarmsim {
 namespace scheduler {
 namespace {
+
+using testing::ById;
 
 api::Node MakeNode(const std::string& id, api::NodeStatus::State state = api::NodeStatus::READY,
                    api::NodeAvailability availability = api::AVAILABILITY_ACTIVE) {
@@ -64,21 +67,22 @@ TEST(SchedulerTest, SchedulerPlacesOnlyOnReadyActiveNodes) {
       MakeNode("n5", api::NodeStatus::DISCONNECTED),
       MakeNode("n6"),
   };
-  const std::vector<api::StoreAction> actions = Schedule(kNow, nodes, PendingTasks("s1", 4));
+  const std::vector<api::StoreAction> actions =
+      Schedule(kNow, ById(nodes), ById(PendingTasks("s1", 4)));
   EXPECT_EQ(Placements(actions), (std::map<std::string, int>{{"n6", 4}}));
   EXPECT_EQ(actions[0].target().task().status().timestamp_ns(), 7);
 }
 
 TEST(SchedulerTest, TaskWithoutSuitableNodeStaysPendingWithMessage) {
   const std::vector<api::Node> nodes = {MakeNode("n1", api::NodeStatus::DOWN)};
-  std::vector<api::StoreAction> actions = Schedule(kNow, nodes, PendingTasks("s1", 1));
+  std::vector<api::StoreAction> actions = Schedule(kNow, ById(nodes), ById(PendingTasks("s1", 1)));
   ASSERT_EQ(actions.size(), 1u);
   const api::Task& t = actions[0].target().task();
   EXPECT_TRUE(t.node_id().empty());
   EXPECT_EQ(t.status().state(), api::TASK_PENDING);
   EXPECT_EQ(t.status().message(), "no suitable node (1 node not available for new tasks)");
   // The same message is not written twice.
-  EXPECT_TRUE(Schedule(kNow, nodes, {t}).empty());
+  EXPECT_TRUE(Schedule(kNow, ById(nodes), ById<api::Task>({t})).empty());
 }
 
 TEST(SchedulerTest, SchedulerSpreadsFewestTasksFirst) {
@@ -89,7 +93,7 @@ TEST(SchedulerTest, SchedulerSpreadsFewestTasksFirst) {
       MakeTask("a3", "s1", "n2", api::TASK_ASSIGNED),
   };
   for (api::Task& t : PendingTasks("s1", 3, "p")) tasks.push_back(t);
-  EXPECT_EQ(Placements(Schedule(kNow, nodes, tasks)),
+  EXPECT_EQ(Placements(Schedule(kNow, ById(nodes), ById(tasks))),
             (std::map<std::string, int>{{"n2", 1}, {"n3", 2}}));
 }
 
@@ -101,7 +105,8 @@ TEST(SchedulerTest, ServiceCountComesBeforeTotalCount) {
       MakeTask("a3", "s1", "n2", api::TASK_RUNNING),
       MakeTask("p1", "s1"),
   };
-  EXPECT_EQ(Placements(Schedule(kNow, nodes, tasks)), (std::map<std::string, int>{{"n1", 1}}));
+  EXPECT_EQ(Placements(Schedule(kNow, ById(nodes), ById(tasks))),
+            (std::map<std::string, int>{{"n1", 1}}));
 }
 
 TEST(SchedulerTest, TasksBeingShutDownDoNotCount) {
@@ -110,12 +115,14 @@ TEST(SchedulerTest, TasksBeingShutDownDoNotCount) {
   stopping.set_desired_state(api::TASK_SHUTDOWN);
   std::vector<api::Task> tasks = {stopping, MakeTask("a2", "s1", "n2", api::TASK_FAILED),
                                   MakeTask("p1", "s1")};
-  EXPECT_EQ(Placements(Schedule(kNow, nodes, tasks)), (std::map<std::string, int>{{"n1", 1}}));
+  EXPECT_EQ(Placements(Schedule(kNow, ById(nodes), ById(tasks))),
+            (std::map<std::string, int>{{"n1", 1}}));
 }
 
 TEST(SchedulerTest, SchedulerTiesBrokenByNodeOrder) {
   const std::vector<api::Node> nodes = {MakeNode("n1"), MakeNode("n2"), MakeNode("n3")};
-  const std::vector<api::StoreAction> actions = Schedule(kNow, nodes, PendingTasks("s1", 2));
+  const std::vector<api::StoreAction> actions =
+      Schedule(kNow, ById(nodes), ById(PendingTasks("s1", 2)));
   ASSERT_EQ(actions.size(), 2u);
   EXPECT_EQ(actions[0].target().task().node_id(), "n1");
   EXPECT_EQ(actions[1].target().task().node_id(), "n2");
@@ -128,7 +135,7 @@ TEST(SchedulerTest, SixtyReplicasOnSixNodesSpreadTenEach) {
     nodes.push_back(MakeNode(absl::StrFormat("n%d", i)));
     expected[absl::StrFormat("n%d", i)] = 10;
   }
-  EXPECT_EQ(Placements(Schedule(kNow, nodes, PendingTasks("s1", 60))), expected);
+  EXPECT_EQ(Placements(Schedule(kNow, ById(nodes), ById(PendingTasks("s1", 60)))), expected);
 }
 
 TEST(SchedulerTest, IgnoresAssignedAndUnwantedTasks) {
@@ -137,7 +144,15 @@ TEST(SchedulerTest, IgnoresAssignedAndUnwantedTasks) {
   removed.set_desired_state(api::TASK_REMOVE);
   api::Task fresh = MakeTask("p2", "s1");
   fresh.mutable_status()->set_state(api::TASK_NEW);
-  EXPECT_TRUE(Schedule(kNow, nodes, {removed, fresh}).empty());
+  EXPECT_TRUE(Schedule(kNow, ById(nodes), ById<api::Task>({removed, fresh})).empty());
+}
+
+// Schedule reads the store's tables in place and relies on their key order being the id order
+// (placement ties go to the lowest node id): a row filed under another key is caught.
+TEST(SchedulerDeathTest, ScheduleRejectsANodeFiledUnderAnotherId) {
+  std::map<std::string, api::Node> nodes = ById<api::Node>({MakeNode("n1"), MakeNode("n2")});
+  nodes.at("n1").set_id("n3");
+  EXPECT_DEATH(Schedule(kNow, nodes, ById(PendingTasks("s1", 1))), "node.id");
 }
 
 }  // namespace
