@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -22,6 +24,7 @@
 #include "util/regular_file.h"
 #include "sim/check.h"
 #include "util/quoted.h"
+#include "util/utf8.h"
 
 namespace scenarios {
 namespace loader_internal {
@@ -250,6 +253,62 @@ void ImproveSyntaxError(absl::string_view text, SourceLocation& at, std::string&
                            " the end of the file (is a \"}\" missing?)");
   }
   RephraseSyntaxError(message);
+}
+
+// A file that is not UTF-8 text (a Latin-1 file, a binary) is refused at its first bad byte,
+// before protobuf's parser echoes that byte into a message. The position counts as the
+// parser's does: bytes, a tab reaching the next multiple of 8.
+std::optional<std::string> NotUtf8Text(absl::string_view text, absl::string_view file) {
+  const size_t bad = util::FirstInvalidUtf8(std::string_view(text.data(), text.size()));
+  if (bad == text.size()) return std::nullopt;
+  const size_t newline = text.rfind('\n', bad);  // text[bad] itself is no newline
+  const size_t from = newline == absl::string_view::npos ? 0 : newline + 1;
+  int column = 0;
+  for (size_t i = from; i < bad; ++i) column += text[i] == '\t' ? 8 - column % 8 : 1;
+  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + from, '\n'));
+  return absl::StrFormat("%s: byte 0x%02x is not UTF-8: a scenario file is UTF-8 text",
+                         Loc(file, SourceLocation{line, column + 1}),
+                         static_cast<unsigned char>(text[bad]));
+}
+
+// Every string field of `message` and of the messages in it holds UTF-8 (proto3 `string`
+// means text; names reach the JSON, the JUnit XML and the terminal). The text of the file is
+// UTF-8 by then, but an escape is a byte: "bad\xd5" or "\325" writes a lone 0xd5. `path` names
+// the field in messages ("expect[2].name").
+void CheckStringsAreUtf8(const google::protobuf::Message& message, const Where& where,
+                         const std::string& path, Errors& errors) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Reflection* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);  // in field number order
+  for (const FieldDescriptor* field : fields) {
+    const std::string name = path.empty() ? field->name() : absl::StrCat(path, ".", field->name());
+    const int size = field->is_repeated() ? reflection->FieldSize(message, field) : 1;
+    for (int i = 0; i < size; ++i) {
+      const std::string element = field->is_repeated() ? absl::StrCat(name, "[", i, "]") : name;
+      if (field->type() == FieldDescriptor::TYPE_MESSAGE) {
+        const google::protobuf::Message& nested =
+            field->is_repeated() ? reflection->GetRepeatedMessage(message, field, i)
+                                 : reflection->GetMessage(message, field);
+        CheckStringsAreUtf8(nested,
+                            field->is_repeated() ? where.Nested(field->name(), i, size)
+                                                 : where.Nested(field->name()),
+                            element, errors);
+        continue;
+      }
+      if (field->type() != FieldDescriptor::TYPE_STRING) continue;
+      std::string scratch;
+      const std::string& value =
+          field->is_repeated()
+              ? reflection->GetRepeatedStringReference(message, field, i, &scratch)
+              : reflection->GetStringReference(message, field, &scratch);
+      if (util::IsValidUtf8(value)) continue;
+      errors.Add(field->is_repeated() ? where.At(field->name(), i, size) : where.At(field->name()),
+                 absl::StrCat(element, ": ", Quote(value),
+                              " is not UTF-8 text (an escape such as \\xd5 or \\325 writes one "
+                              "byte; write the character itself, or \\u00d5)"));
+    }
+  }
 }
 
 }  // namespace
@@ -794,6 +853,9 @@ absl::StatusOr<Scenario> ParseScenario(absl::string_view text, absl::string_view
   loader_internal::pb::Scenario parsed;
   TextFormat::ParseInfoTree tree;
   loader_internal::FirstError syntax_error;
+  if (const std::optional<std::string> not_utf8 = loader_internal::NotUtf8Text(text, file)) {
+    return absl::InvalidArgumentError(*not_utf8);
+  }
   TextFormat::Parser parser;
   parser.RecordErrorsTo(&syntax_error);
   parser.WriteLocationsTo(&tree);
@@ -807,6 +869,10 @@ absl::StatusOr<Scenario> ParseScenario(absl::string_view text, absl::string_view
     return absl::InvalidArgumentError(absl::StrCat(loader_internal::Loc(file, at), ": ", message));
   }
   loader_internal::Errors errors;
+  // Text that is not UTF-8 is reported alone: the checks below would quote it in their messages.
+  loader_internal::CheckStringsAreUtf8(
+      parsed, loader_internal::Where(&tree, parsed.GetDescriptor(), {1, 1}), "", errors);
+  if (!errors.empty()) return errors.ToStatus(file);
   loader_internal::Validator validator(file, &errors);
   Scenario scenario;
   validator.Run(parsed, loader_internal::Where(&tree, parsed.GetDescriptor(), {1, 1}), scenario);

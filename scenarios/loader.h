@@ -9,9 +9,15 @@
 // position, each `FILE:LINE:COL: what is wrong` (1-based; the line and column of the offending
 // field as protobuf's parser records them, or of the enclosing message when a field is missing,
 // or 1:1 for a missing top-level field). A syntax error stops the parse, so it is reported alone;
-// semantic problems are all reported (at most 20 lines, then "FILE: N more errors"). A path that
-// cannot be read as a scenario gives one `FILE: what is wrong` line (see ReadScenarioFile). The
-// CLI turns any error into exit status 2.
+// semantic problems are all reported (at most 20 lines, then "FILE: N more errors"). Text is
+// UTF-8: a file that is not is refused at its first bad byte, before parsing (`byte 0xe9 is not
+// UTF-8: ...`); a string field that is not (an escape such as "\xd5" writes one byte) is refused
+// at that field, every such field and nothing else, since other messages would quote it. So the
+// text a Scenario takes from the file is UTF-8 (a default name, taken from the path, need not
+// be), and a message is UTF-8 but for FILE, the path as given (text quoted from the file is
+// escaped, util/quoted.h). A path that cannot be read as a scenario gives
+// one `FILE: what is wrong` line (see ReadScenarioFile). The CLI turns any error into exit
+// status 2.
 #ifndef SWARMSIM_SCENARIOS_LOADER_H_
 #define SWARMSIM_SCENARIOS_LOADER_H_
 

@@ -140,6 +140,29 @@ TEST(LoaderTest, EveryBadFileGetsItsExactError) {
   }
 }
 
+// The fuzzer's find: a name holding a byte that is not UTF-8 ("bad\xd5": an escape writes one
+// byte) validated, and `run --json` then wrote it into JSON that was not UTF-8. String fields
+// hold UTF-8 text; a file that is not UTF-8 at all is refused at its first bad byte.
+TEST(LoaderTest, TextThatIsNotUtf8IsRefusedWhereItIs) {
+  const std::string rest = "duration: \"4m\"\ncluster { managers: 3 }\n";
+  absl::StatusOr<Scenario> loaded = ParseScenario("name: \"bad\\xd5\"\n" + rest, "f.textproto");
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(loaded.status().message(),
+            "f.textproto:1:1: name: \"bad\\xd5\" is not UTF-8 text (an escape such as \\xd5 or "
+            "\\325 writes one byte; write the character itself, or \\u00d5)");
+
+  loaded = ParseScenario(rest + "description: \"caf\xe9\"\n", "f.textproto");
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.status().message(),
+            "f.textproto:3:18: byte 0xe9 is not UTF-8: a scenario file is UTF-8 text");
+
+  // What the message suggests loads, and so does UTF-8 written as it is.
+  loaded = ParseScenario("name: \"bad\\u00d5 \xc3\xa9\"\n" + rest, "f.textproto");
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->name, "bad\xc3\x95 \xc3\xa9");
+}
+
 TEST(LoaderTest, MissingFileIsNotFound) {
   const absl::StatusOr<Scenario> loaded = LoadScenario("scenarios/testdata/no_such_file");
   EXPECT_EQ(loaded.status().code(), absl::StatusCode::kNotFound);

@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "util/json_string.h"
+#include "util/utf8.h"
 
 namespace scenarios {
 
@@ -25,69 +27,19 @@ std::string FormatSimTime(int64_t ns) {
   return absl::StrFormat("%d.%03ds", ns / 1000000000, (ns / 1000000) % 1000);
 }
 
-namespace {
-
-// The number of bytes of the control character starting at s[i] (1 for C0 and DEL, 2 for a
-// UTF-8 encoded C1 control), 0 when there is none; `code` is its code point.
-size_t ControlAt(const std::string& s, size_t i, unsigned& code) {
-  const unsigned char c = static_cast<unsigned char>(s[i]);
-  if (c < 0x20 || c == 0x7f) {
-    code = c;
-    return 1;
-  }
-  if (c == 0xc2 && i + 1 < s.size()) {
-    const unsigned char next = static_cast<unsigned char>(s[i + 1]);
-    if (next >= 0x80 && next <= 0x9f) {
-      code = next;
-      return 2;
-    }
-  }
-  return 0;
-}
-
-}  // namespace
-
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (size_t i = 0; i < s.size();) {
-    const char c = s[i];
-    unsigned code = 0;
-    const size_t control = ControlAt(s, i, code);
-    if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (control > 0) {
-      out += absl::StrFormat("\\u%04x", code);
-      i += control;
-      continue;
-    } else {
-      out += c;
-    }
-    ++i;
-  }
-  out += "\"";
-  return out;
-}
-
 std::string EscapeControls(const std::string& s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
-    unsigned code = 0;
-    const size_t control = s[i] == '\n' || s[i] == '\t' ? 0 : ControlAt(s, i, code);
-    if (control == 0) {
-      out += s[i++];
-      continue;
+    const util::Utf8Char c = util::DecodeUtf8(s, i);
+    if (c.valid && (c.code_point == '\n' || c.code_point == '\t' || !util::IsControl(c.code_point))) {
+      out.append(s, i, c.size);
+    } else if (!c.valid || c.code_point < 0x80) {  // a byte that is not UTF-8, C0 or DEL
+      out += absl::StrFormat("\\x%02x", c.code_point);
+    } else {  // C1
+      out += absl::StrFormat("\\u%04x", c.code_point);
     }
-    out += control == 1 ? absl::StrFormat("\\x%02x", code) : absl::StrFormat("\\u%04x", code);
-    i += control;
+    i += c.size;
   }
   return out;
 }
@@ -532,7 +484,7 @@ std::string CheckTable(const std::vector<RunResult>& results) {
 
 namespace {
 // XML 1.0 cannot hold most control characters even as &#N; references, so they are shown as
-// EscapeControls does.
+// EscapeControls does; so are bytes that are not UTF-8 (the file declares encoding="UTF-8").
 std::string XmlEscape(const std::string& s) {
   std::string out;
   for (char c : EscapeControls(s)) {

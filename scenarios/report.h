@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "scenarios/run_result.h"
+#include "util/json_string.h"
 
 namespace scenarios {
 
@@ -16,16 +17,19 @@ std::string FormatSimTime(int64_t ns);
 // 9998 -> "9,998": counts people compare at a glance.
 std::string Thousands(uint64_t n);
 
-// JSON string literal with escapes (quotes included). Every control character (C0, DEL and the
-// UTF-8 encoded C1 controls U+0080-U+009F) is written as \u00XX, so the JSON stays valid and
-// printing it cannot drive a terminal.
-std::string JsonString(const std::string& s);
+// JSON string literal with escapes (quotes included): the program's one JSON quoting,
+// util/json_string.h. Control characters are written \u00XX (printing the JSON cannot drive a
+// terminal) and each byte that is not UTF-8 as \ufffd, so the summary JSON is always valid JSON
+// and valid UTF-8 (a path need not be UTF-8, even though every name from a scenario file is).
+using util::JsonString;
 
-// `s` safe to print on a terminal: every control character except newline and tab (C0, DEL and
-// the UTF-8 encoded C1 controls) becomes a visible escape, `\x1b` or `\u009b`, so text from a
-// scenario file (an expectation name, a path) cannot move the cursor, recolour or retitle the
-// terminal. The CLI passes everything it prints through this; JunitXml applies it too (XML 1.0
-// cannot hold those characters at all).
+// `s` safe to print on a terminal and valid UTF-8: every control character except newline and
+// tab (C0, DEL and the UTF-8 encoded C1 controls) becomes a visible escape, `\x1b` or `\u009b`,
+// so text from a scenario file (an expectation name, a path) cannot move the cursor, recolour or
+// retitle the terminal; and each byte that is not part of well-formed UTF-8 (util/utf8.h)
+// becomes `\xHH` (a path can hold any byte). The CLI passes everything it prints through this;
+// JunitXml applies it too (XML 1.0 cannot hold those characters at all, and the file says it is
+// UTF-8).
 std::string EscapeControls(const std::string& s);
 
 // The summary JSON: scenario, seed, passed, sim_time_ns, events, wall_ns, digest (16 hex digits),

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "util/utf8.h"
 
 namespace scenarios {
 namespace {
@@ -143,6 +144,40 @@ TEST(ReportTest, ControlCharactersAreEscapedInEveryOutput) {
     EXPECT_TRUE(byte >= 0x20 ? byte != 0x7f : c == '\n' || c == '\t') << int{byte};
   }
   EXPECT_NE(xml.find("leader\\x1b[2J elected\\x07"), std::string::npos) << xml;
+}
+
+// The fuzzer's find: a name holding the byte 0xd5 validated (the loader now refuses it), and
+// `run --json` wrote it raw, so the summary was not UTF-8, hence not JSON. A path can still
+// hold any byte: every writer keeps its output valid UTF-8 whatever the strings hold.
+TEST(ReportTest, EveryOutputIsValidUtf8WhateverTheNamesHold) {
+  RunResult r;
+  r.file = "dir\xff/bad\xd5.textproto";
+  r.scenario = "bad\xd5";
+  r.error = "cut \xe2\x82";
+  ExpectationResult e;
+  e.name = "leader \xc0\xaf elected";
+  e.passed = false;
+  e.detail = "surrogate \xed\xa0\x80";
+  r.expectations.push_back(e);
+  InvariantResult v;
+  v.name = "inv\x80";
+  v.passed = true;
+  r.invariants.push_back(v);
+
+  const std::string json = SummaryJson(r);
+  EXPECT_TRUE(util::IsValidUtf8(json)) << json;
+  EXPECT_NE(json.find("\"scenario\":\"bad\\ufffd\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"name\":\"leader \\ufffd\\ufffd elected\""), std::string::npos) << json;
+
+  const std::string xml = JunitXml({r}, {"skip\xfe.textproto"});
+  EXPECT_TRUE(util::IsValidUtf8(xml)) << xml;
+  EXPECT_NE(xml.find("name=\"dir\\xff/bad\\xd5.textproto\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("name=\"skip\\xfe.textproto\""), std::string::npos) << xml;
+
+  const std::string human = EscapeControls(HumanReport(r));
+  EXPECT_TRUE(util::IsValidUtf8(human)) << human;
+  EXPECT_NE(human.find("leader \\xc0\\xaf elected"), std::string::npos) << human;
+  EXPECT_EQ(EscapeControls("caf\xc3\xa9 \xe2\x82\xac"), "caf\xc3\xa9 \xe2\x82\xac");  // UTF-8 stays
 }
 
 // `check` replaces its JUnit file after every scenario; the scenarios it has not reached are

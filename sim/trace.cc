@@ -5,8 +5,8 @@
 #include "absl/strings/match.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "sim/check.h"
+#include "util/json_string.h"
 
 namespace sim {
 namespace {
@@ -47,36 +47,6 @@ uint64_t HashString(uint64_t hash, absl::string_view s) {
 
 bool IsReservedKey(absl::string_view key) {
   return key == "t_ns" || key == "seq" || key == "host" || key == "kind";
-}
-
-void AppendJsonString(std::string& out, absl::string_view s) {
-  out.push_back('"');
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += absl::StrFormat("\\u%04x", static_cast<unsigned char>(c));
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
 }
 
 std::string FieldValueText(const TraceRecord::Field& f) {
@@ -134,13 +104,13 @@ std::string TraceRecord::ToJson() const {
   std::string out =
       absl::StrCat("{\"t_ns\":", at.nanos(), ",\"seq\":", seq,
                    ",\"host\":", host == kNoHost ? int64_t{-1} : int64_t{host}, ",\"kind\":");
-  AppendJsonString(out, kind);
+  util::AppendJsonString(&out, kind);
   for (const Field& f : fields) {
     out.push_back(',');
-    AppendJsonString(out, f.key);
+    util::AppendJsonString(&out, f.key);
     out.push_back(':');
     if (f.is_string) {
-      AppendJsonString(out, f.str_value);
+      util::AppendJsonString(&out, f.str_value);
     } else {
       absl::StrAppend(&out, f.int_value);
     }

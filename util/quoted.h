@@ -10,8 +10,9 @@ namespace util {
 
 // "\"text\"" with quotes and backslashes escaped, and control characters as \n, \t or \xHH,
 // as a textproto file could write them: a message quoting a file's text stays one line and
-// sends nothing raw to a terminal (an "\x1b[2J" would clear it). Bytes >= 0x80 pass through:
-// names are UTF-8.
+// sends nothing raw to a terminal (an "\x1b[2J" would clear it). Well-formed UTF-8 passes
+// through; a byte that is not part of it (util/utf8.h) is written \xHH too, so the message is
+// valid UTF-8 and shows the byte the file holds.
 std::string Quoted(absl::string_view text);
 
 }  // namespace util

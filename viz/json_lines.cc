@@ -243,26 +243,6 @@ std::string ParseJsonObject(std::string_view text, JsonObject* out) {
   return Parser(text).ParseObject(out);
 }
 
-std::string JsonQuote(std::string_view text) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (char c : text) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20 || u == 0x7f) {
-      out += "\\u00";
-      out += kHex[u >> 4];
-      out += kHex[u & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-  return out;
-}
-
 JsonLines ReadJsonLines(std::string_view text) {
   JsonLines out;
   int line = 0;

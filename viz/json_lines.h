@@ -52,10 +52,6 @@ struct JsonLine {
   JsonObject object;
 };
 
-// `text` as a quoted JSON string: quote and backslash escaped, control characters as \uXXXX
-// (bytes >= 0x80 pass through: the trace's strings are UTF-8).
-std::string JsonQuote(std::string_view text);
-
 // What ReadJsonLines found.
 struct JsonLines {
   std::vector<JsonLine> lines;  // every good record, up to the first malformed line

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "util/json_string.h"
 #include "viz/json_lines.h"
 
 namespace swarmsim {
@@ -42,22 +43,22 @@ class Writer {
              int64_t end_ns, const std::string& detail, const std::string& extra = "") {
     Add(begin_ns, Head(pid, tid, cat, name, "X", begin_ns) + ",\"dur\":" +
                       Micros(end_ns - begin_ns) + extra + ",\"args\":{\"detail\":" +
-                      JsonQuote(detail) + "}}");
+                      util::JsonString(detail) + "}}");
   }
 
   // scope: "t" (the thread's track), "p" (the process) or "g" (global).
   void Instant(int pid, int tid, const std::string& cat, const std::string& name, int64_t at_ns,
                const char* scope, const std::string& detail) {
     Add(at_ns, Head(pid, tid, cat, name, "i", at_ns) + ",\"s\":\"" + scope +
-                   "\",\"args\":{\"detail\":" + JsonQuote(detail) + "}}");
+                   "\",\"args\":{\"detail\":" + util::JsonString(detail) + "}}");
   }
 
   std::string Finish(const PerfettoOptions& options) {
     std::stable_sort(events_.begin(), events_.end(),
                      [](const Event& a, const Event& b) { return a.ts_ns < b.ts_ns; });
     std::string out = "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"source\":" +
-                      JsonQuote(options.source);
-    if (!options.warning.empty()) out += ",\"warning\":" + JsonQuote(options.warning);
+                      util::JsonString(options.source);
+    if (!options.warning.empty()) out += ",\"warning\":" + util::JsonString(options.warning);
     out += "},\n\"traceEvents\":[\n";
     bool first = true;
     auto line = [&](const std::string& json) {
@@ -74,7 +75,7 @@ class Writer {
  private:
   static std::string Head(int pid, int tid, const std::string& cat, const std::string& name,
                           const char* ph, int64_t ts_ns) {
-    return "{\"name\":" + JsonQuote(name) + ",\"cat\":\"" + cat + "\",\"ph\":\"" + ph +
+    return "{\"name\":" + util::JsonString(name) + ",\"cat\":\"" + cat + "\",\"ph\":\"" + ph +
            "\",\"ts\":" + Micros(ts_ns) + ",\"pid\":" + std::to_string(pid) +
            ",\"tid\":" + std::to_string(tid);
   }
@@ -128,7 +129,7 @@ class Exporter {
   }
 
   void Thread(int pid, int tid, const std::string& name) {
-    w_->Meta("thread_name", pid, Tid(pid, tid), "name", JsonQuote(name));
+    w_->Meta("thread_name", pid, Tid(pid, tid), "name", util::JsonString(name));
     w_->Meta("thread_sort_index", pid, Tid(pid, tid), "sort_index", std::to_string(tid));
   }
 
@@ -143,7 +144,7 @@ class Exporter {
     const Lane& l = t_.lanes[index];
     const int pid = index + 2;
     w_->Meta("process_name", pid, Tid(pid, 0), "name",
-             JsonQuote(l.manager ? l.name + " (manager)" : l.name));
+             util::JsonString(l.manager ? l.name + " (manager)" : l.name));
     w_->Meta("process_sort_index", pid, Tid(pid, 0), "sort_index", std::to_string(index + 1));
     bool host_row = !l.life.empty();
     Bands(pid, kHostRow, "host", l.life);

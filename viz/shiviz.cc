@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "util/json_string.h"
 #include "viz/json_lines.h"
 
 namespace swarmsim {
@@ -92,7 +93,7 @@ std::vector<Event> CollectEvents(const Timeline& t) {
 std::string ClockJson(const std::map<std::string, int64_t>& clock) {
   std::string out = "{";
   for (const auto& [host, n] : clock) {
-    out += (out.size() > 1 ? ", " : "") + JsonQuote(host) + ":" + std::to_string(n);
+    out += (out.size() > 1 ? ", " : "") + util::JsonString(host) + ":" + std::to_string(n);
   }
   return out + "}";
 }

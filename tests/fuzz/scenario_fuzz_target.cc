@@ -3,7 +3,10 @@
 // CheckResourceLimits). Beyond "never crashes" it checks the loader's contracts, so that a
 // wrong answer is a finding too:
 //   - an error is InvalidArgument, and every line of it starts with the file name and says
-//     something (`FILE:LINE:COL: message`, `FILE: N more errors`), at most 21 lines;
+//     something (`FILE:LINE:COL: message`, `FILE: N more errors`), at most 21 lines, all of it
+//     valid UTF-8 (it is printed, and written into JUnit XML);
+//   - a scenario that validates holds UTF-8 text only: its name, description, expectation names
+//     and known failures, which reach the JSON, XML and terminal output as they are;
 //   - a scenario that validates round-trips: ParseScenario(ScenarioText(s)) gives back `s`
 //     (scenarios/scenario_text.h) and is within the same limits.
 // Any violation aborts, which libFuzzer reports as a crash with the input saved.
@@ -12,6 +15,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -22,6 +26,7 @@
 #include "scenarios/limits.h"
 #include "scenarios/loader.h"
 #include "scenarios/scenario_text.h"
+#include "util/utf8.h"
 
 namespace {
 
@@ -38,6 +43,9 @@ void CheckErrorShape(const absl::Status& status) {
   if (status.code() != absl::StatusCode::kInvalidArgument) {
     Fail("error is not InvalidArgument", status.ToString());
   }
+  if (!util::IsValidUtf8(std::string_view(status.message().data(), status.message().size()))) {
+    Fail("error is not UTF-8", status.message());
+  }
   const std::vector<absl::string_view> lines = absl::StrSplit(status.message(), '\n');
   if (lines.size() > 21) Fail("more than 20 error lines plus the count", status.message());
   for (absl::string_view line : lines) {
@@ -45,6 +53,17 @@ void CheckErrorShape(const absl::Status& status) {
         line[kFile.size()] != ':') {
       Fail("error line does not start with FILE:", status.message());
     }
+  }
+}
+
+// The loader refuses a file whose strings are not UTF-8 (an escape such as "\xd5" writes a lone
+// byte): the text a validated scenario passes on is UTF-8.
+void CheckTextIsUtf8(const scenarios::Scenario& s) {
+  std::vector<const std::string*> text = {&s.name, &s.description};
+  for (const scenarios::Expectation& e : s.expectations) text.push_back(&e.name);
+  for (const std::string& f : s.explore.known_failures) text.push_back(&f);
+  for (const std::string* t : text) {
+    if (!util::IsValidUtf8(*t)) Fail("a validated scenario holds text that is not UTF-8", *t);
   }
 }
 
@@ -57,6 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     CheckErrorShape(loaded.status());
     return 0;
   }
+  CheckTextIsUtf8(*loaded);
   const absl::Status limits = scenarios::CheckResourceLimits(*loaded);
   if (!limits.ok()) CheckErrorShape(limits);
 
