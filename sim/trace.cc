@@ -146,14 +146,6 @@ uint64_t Trace::HashRecord(uint64_t h, Time at, uint64_t seq, HostId host, absl:
   return h;
 }
 
-uint32_t Trace::Intern(absl::string_view name) {
-  auto it = name_ids_.find(name);
-  if (it != name_ids_.end()) return it->second;
-  const uint32_t id = static_cast<uint32_t>(names_.size());
-  names_.emplace_back(name);
-  name_ids_.emplace(std::string(name), id);
-  return id;
-}
 
 void Trace::AddObserver(Observer observer, KindFilter wants) {
   SIM_CHECK(!observing_);
@@ -166,7 +158,7 @@ void Trace::AddObserver(Observer observer, KindFilter wants) {
 
 void Trace::Route(KindInfo& info, uint32_t observer) {
   const KindFilter& wants = filters_[observer];
-  if (!wants || wants(names_[info.name])) info.observers.push_back(observer);
+  if (!wants || wants(names_.Name(info.name))) info.observers.push_back(observer);
 }
 
 uint32_t Trace::KindIndex(absl::string_view kind) {
@@ -174,10 +166,10 @@ uint32_t Trace::KindIndex(absl::string_view kind) {
       kind_cache_[(reinterpret_cast<uintptr_t>(kind.data()) >> 3 ^ kind.size()) %
                   kKindCacheSize];
   if (cached.data == kind.data() && cached.size == kind.size() &&
-      names_[kinds_[cached.kind].name] == kind) {
+      names_.Name(kinds_[cached.kind].name) == kind) {
     return cached.kind;
   }
-  const uint32_t name = Intern(kind);
+  const uint32_t name = names_.Intern(kind);
   if (name >= kind_of_name_.size()) kind_of_name_.resize(name + 1, 0);
   if (kind_of_name_[name] == 0) {
     KindInfo info;
@@ -214,7 +206,7 @@ void Trace::Append(Time at, HostId host, absl::string_view kind,
     SIM_CHECK_LT(slots_.size() + fields.size(), uint64_t{0xffffffffu});
     for (const TraceField& f : fields) {
       Slot slot;
-      slot.key = Intern(f.key());
+      slot.key = names_.Intern(f.key());
       if (f.is_string()) {
         slot.str_len = static_cast<uint32_t>(f.str_value().size());
         slot.value = static_cast<int64_t>(chars_.size());
@@ -265,11 +257,11 @@ TraceRecord Trace::Get(uint64_t i) const {
   record.at = Time::FromNanos(header.at);
   record.seq = i;
   record.host = header.host;
-  record.kind = names_[header.kind];
+  record.kind = names_.Name(header.kind);
   for (uint32_t k = 0; k < header.field_count; ++k) {
     const Slot& slot = slots_[header.first_field + k];
     TraceRecord::Field field;
-    field.key = names_[slot.key];
+    field.key = names_.Name(slot.key);
     if (slot.str_len == kIntSlot) {
       field.int_value = slot.value;
     } else {

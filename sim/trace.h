@@ -35,6 +35,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "sim/interner.h"
 #include "sim/time.h"
 #include "sim/types.h"
 
@@ -153,7 +154,6 @@ class Trace {
   };
   static constexpr uint32_t kIntSlot = 0xffffffffu;
 
-  uint32_t Intern(absl::string_view name);
   // What a record kind costs to look up once seen: its name id, whether it is a transport kind,
   // and which observers want it (indexes into observers_, ascending).
   struct KindInfo {
@@ -175,8 +175,7 @@ class Trace {
   std::vector<Header> headers_;
   std::vector<Slot> slots_;
   std::string chars_;
-  std::vector<std::string> names_;
-  absl::flat_hash_map<std::string, uint32_t> name_ids_;  // Lookup only; never iterated.
+  Interner names_;  // Kinds and field keys.
   std::vector<Observer> observers_;
   std::vector<KindFilter> filters_;  // observers_[i]'s filter
   std::vector<KindInfo> kinds_;

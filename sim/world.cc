@@ -38,6 +38,7 @@ World::World(WorldOptions options)
       trace_(options.trace) {
   SIM_CHECK_LE(options.queue_size_max, EventQueue::kSlotLimit);
   fault_points_.set_enabled(options.buggify);
+  methods_.Intern("");
   // Every trace names its seed first: a trace is its own reproduction recipe.
   TraceWorld("world.start",
              {{"seed", static_cast<int64_t>(options.seed)}, {"buggify", options.buggify ? 1 : 0}});
@@ -66,20 +67,6 @@ Host& World::host(HostId id) {
 HostId World::FindHost(absl::string_view name) const {
   auto it = host_ids_.find(name);
   return it == host_ids_.end() ? kNoHost : it->second;
-}
-
-uint32_t World::InternMethod(absl::string_view method) {
-  auto it = method_ids_.find(method);
-  if (it != method_ids_.end()) return it->second;
-  const uint32_t id = static_cast<uint32_t>(method_names_.size());
-  method_names_.emplace_back(method);
-  method_ids_.emplace(std::string(method), id);
-  return id;
-}
-
-const std::string& World::MethodName(uint32_t id) const {
-  SIM_CHECK_LT(id, method_names_.size());
-  return method_names_[id];
 }
 
 void World::Count(absl::string_view name, uint64_t n) {

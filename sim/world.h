@@ -13,7 +13,6 @@
 #define SWARMSIM_SIM_WORLD_H_
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <initializer_list>
 #include <map>
@@ -29,6 +28,7 @@
 #include "sim/event_queue.h"
 #include "sim/fault_points.h"
 #include "sim/host.h"
+#include "sim/interner.h"
 #include "sim/network.h"
 #include "sim/packet.h"
 #include "sim/prng.h"
@@ -146,8 +146,8 @@ class World {
   // RPC method names, interned once per run: the RPC layer carries the id of a method, and the
   // string is looked up only where it leaves (traces, errors). Ids are dense, from 1, in order of
   // first use (never part of a trace). MethodName(0) is "".
-  uint32_t InternMethod(absl::string_view method);
-  const std::string& MethodName(uint32_t id) const;
+  uint32_t InternMethod(absl::string_view method) { return methods_.Intern(method); }
+  const std::string& MethodName(uint32_t id) const { return methods_.Name(id); }
 
   // A world-level trace record (host -1).
   void TraceWorld(absl::string_view kind, std::initializer_list<TraceField> fields);
@@ -234,9 +234,7 @@ class World {
     uint32_t backoffs = 0;  // Timeouts since the last ACK: the RTO is 200 ms << backoffs.
   };
   absl::flat_hash_map<ConnId, RetransmitClock> retransmit_clocks_;
-  // By id; [0] is "". A deque: a name stays where it is while others are added.
-  std::deque<std::string> method_names_ = std::deque<std::string>(1);
-  absl::flat_hash_map<std::string, uint32_t> method_ids_;  // Lookup only; never iterated.
+  Interner methods_;  // Id 0 is "" (interned first, in the constructor).
 };
 
 }  // namespace sim

@@ -1,5 +1,7 @@
 #include "util/utf8.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -10,22 +12,18 @@ namespace {
 
 TEST(Utf8Test, DecodesEveryWellFormedLength) {
   const std::string text = "a\xc2\xb5\xe2\x82\xac\xf0\x9f\x90\xb3";  // a, µ, €, 🐳
-  Utf8Char c = DecodeUtf8(text, 0);
-  EXPECT_TRUE(c.valid);
-  EXPECT_EQ(c.size, 1u);
-  EXPECT_EQ(c.code_point, 0x61u);
-  c = DecodeUtf8(text, 1);
-  EXPECT_TRUE(c.valid);
-  EXPECT_EQ(c.size, 2u);
-  EXPECT_EQ(c.code_point, 0xb5u);
-  c = DecodeUtf8(text, 3);
-  EXPECT_TRUE(c.valid);
-  EXPECT_EQ(c.size, 3u);
-  EXPECT_EQ(c.code_point, 0x20acu);
-  c = DecodeUtf8(text, 6);
-  EXPECT_TRUE(c.valid);
-  EXPECT_EQ(c.size, 4u);
-  EXPECT_EQ(c.code_point, 0x1f433u);
+  // Each: where a character starts, its size, its code point.
+  const struct {
+    size_t at;
+    size_t size;
+    uint32_t code_point;
+  } chars[] = {{0, 1, 0x61}, {1, 2, 0xb5}, {3, 3, 0x20ac}, {6, 4, 0x1f433}};
+  for (const auto& want : chars) {
+    const Utf8Char c = DecodeUtf8(text, want.at);
+    EXPECT_TRUE(c.valid) << want.at;
+    EXPECT_EQ(c.size, want.size) << want.at;
+    EXPECT_EQ(c.code_point, want.code_point) << want.at;
+  }
   EXPECT_TRUE(IsValidUtf8(text));
   // The edges of the ranges RFC 3629 allows.
   EXPECT_TRUE(IsValidUtf8("\x7f\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80"));

@@ -1,0 +1,43 @@
+// Interner gives each distinct string a dense id, in order of first sight, and keeps the string:
+// the trace's kinds and field keys, the RPC layer's method names. Ids are positions, never hash
+// values, so they are deterministic; the lookup table is only looked up, never iterated.
+// A name stays where it is while others are added (a deque), so a reference from Name() lives as
+// long as the interner.
+#ifndef SWARMSIM_SIM_INTERNER_H_
+#define SWARMSIM_SIM_INTERNER_H_
+
+#include <cstdint>
+#include <deque>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "sim/check.h"
+
+namespace sim {
+
+class Interner {
+ public:
+  uint32_t Intern(absl::string_view name) {
+    auto it = ids_.find(name);
+    if (it != ids_.end()) return it->second;
+    const uint32_t id = static_cast<uint32_t>(names_.size());
+    names_.emplace_back(name);
+    ids_.emplace(std::string(name), id);
+    return id;
+  }
+  // REQUIRES: id was returned by Intern.
+  const std::string& Name(uint32_t id) const {
+    SIM_CHECK_LT(id, names_.size());
+    return names_[id];
+  }
+  std::size_t size() const { return names_.size(); }
+
+ private:
+  std::deque<std::string> names_;
+  absl::flat_hash_map<std::string, uint32_t> ids_;  // Lookup only; never iterated.
+};
+
+}  // namespace sim
+
+#endif  // SWARMSIM_SIM_INTERNER_H_
