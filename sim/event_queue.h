@@ -79,7 +79,7 @@ class EventQueue {
   Event Pop();
 
   // Cache hints. With many pending events an event's body, and the host it targets, are likely
-  // cache misses; the world asks for them a step or two before it needs them, so they overlap
+  // cache misses; the world asks for them a step before it needs them, so they overlap
   // the dispatch of the events before. Hints only: no effect on order or results.
   //
   // Starts loading the bodies of the next two events to pop (the top and its smaller child).

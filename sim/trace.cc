@@ -153,34 +153,30 @@ void Trace::AddObserver(Observer observer, KindFilter wants) {
   observers_.push_back(std::move(observer));
   filters_.push_back(std::move(wants));
   // Kinds already seen learn of the new observer (in the order they were first seen).
-  for (KindInfo& info : kinds_) Route(info, index);
+  for (uint32_t kind = 0; kind < kinds_.size(); ++kind) Route(kind, index);
 }
 
-void Trace::Route(KindInfo& info, uint32_t observer) {
+void Trace::Route(uint32_t kind, uint32_t observer) {
   const KindFilter& wants = filters_[observer];
-  if (!wants || wants(names_.Name(info.name))) info.observers.push_back(observer);
+  if (!wants || wants(kind_names_.Name(kind))) kinds_[kind].observers.push_back(observer);
 }
 
 uint32_t Trace::KindIndex(absl::string_view kind) {
   KindCacheEntry& cached =
       kind_cache_[(reinterpret_cast<uintptr_t>(kind.data()) >> 3 ^ kind.size()) %
                   kKindCacheSize];
-  if (cached.data == kind.data() && cached.size == kind.size() &&
-      names_.Name(kinds_[cached.kind].name) == kind) {
+  if (cached.data != nullptr && cached.data == kind.data() && cached.size == kind.size() &&
+      kind_names_.Name(cached.kind) == kind) {
     return cached.kind;
   }
-  const uint32_t name = names_.Intern(kind);
-  if (name >= kind_of_name_.size()) kind_of_name_.resize(name + 1, 0);
-  if (kind_of_name_[name] == 0) {
-    KindInfo info;
-    info.name = name;
-    info.transport = IsTransportKind(kind);
-    for (uint32_t i = 0; i < observers_.size(); ++i) Route(info, i);
-    kinds_.push_back(std::move(info));
-    kind_of_name_[name] = static_cast<uint32_t>(kinds_.size());
+  const uint32_t id = kind_names_.Intern(kind);
+  if (id == kinds_.size()) {  // First sight.
+    kinds_.emplace_back();
+    kinds_[id].transport = IsTransportKind(kind);
+    for (uint32_t i = 0; i < observers_.size(); ++i) Route(id, i);
   }
-  cached = KindCacheEntry{kind.data(), kind.size(), kind_of_name_[name] - 1};
-  return cached.kind;
+  cached = KindCacheEntry{kind.data(), kind.size(), id};
+  return id;
 }
 
 void Trace::Append(Time at, HostId host, absl::string_view kind,
@@ -200,13 +196,13 @@ void Trace::Append(Time at, HostId host, absl::string_view kind,
     Header header;
     header.at = at.nanos();
     header.host = host;
-    header.kind = kinds_[kind_index].name;
+    header.kind = kind_index;
     header.first_field = static_cast<uint32_t>(slots_.size());
     header.field_count = static_cast<uint32_t>(fields.size());
     SIM_CHECK_LT(slots_.size() + fields.size(), uint64_t{0xffffffffu});
     for (const TraceField& f : fields) {
       Slot slot;
-      slot.key = names_.Intern(f.key());
+      slot.key = keys_.Intern(f.key());
       if (f.is_string()) {
         slot.str_len = static_cast<uint32_t>(f.str_value().size());
         slot.value = static_cast<int64_t>(chars_.size());
@@ -257,11 +253,11 @@ TraceRecord Trace::Get(uint64_t i) const {
   record.at = Time::FromNanos(header.at);
   record.seq = i;
   record.host = header.host;
-  record.kind = names_.Name(header.kind);
+  record.kind = kind_names_.Name(header.kind);
   for (uint32_t k = 0; k < header.field_count; ++k) {
     const Slot& slot = slots_[header.first_field + k];
     TraceRecord::Field field;
-    field.key = names_.Name(slot.key);
+    field.key = keys_.Name(slot.key);
     if (slot.str_len == kIntSlot) {
       field.int_value = slot.value;
     } else {

@@ -154,16 +154,15 @@ class Trace {
   };
   static constexpr uint32_t kIntSlot = 0xffffffffu;
 
-  // What a record kind costs to look up once seen: its name id, whether it is a transport kind,
-  // and which observers want it (indexes into observers_, ascending).
+  // What a record kind costs to look up once seen (indexed by its id in kind_names_): whether
+  // it is a transport kind, and which observers want it (indexes into observers_, ascending).
   struct KindInfo {
-    uint32_t name = 0;
     bool transport = false;
     std::vector<uint32_t> observers;
   };
   // The KindInfo index of `kind`, interning it on first sight.
   uint32_t KindIndex(absl::string_view kind);
-  void Route(KindInfo& info, uint32_t observer);
+  void Route(uint32_t kind, uint32_t observer);
   static uint64_t HashRecord(uint64_t h, Time at, uint64_t seq, HostId host,
                              absl::string_view kind, absl::Span<const TraceField> fields);
 
@@ -175,11 +174,11 @@ class Trace {
   std::vector<Header> headers_;
   std::vector<Slot> slots_;
   std::string chars_;
-  Interner names_;  // Kinds and field keys.
+  Interner kind_names_;  // A kind's id indexes kinds_ and is a header's `kind`.
+  Interner keys_;        // Field keys.
   std::vector<Observer> observers_;
   std::vector<KindFilter> filters_;  // observers_[i]'s filter
   std::vector<KindInfo> kinds_;
-  std::vector<uint32_t> kind_of_name_;  // name id -> kinds_ index + 1 (0: not a kind yet)
   // Kinds are mostly string literals: a small cache from the kind's characters' address to its
   // KindInfo index saves hashing the name on every record. A hit is confirmed by comparing the
   // characters, so a reused buffer can never alias another kind; lookup only, never iterated,
