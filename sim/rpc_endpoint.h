@@ -55,6 +55,9 @@ class RpcEndpoint {
   // Called by the world.
   // A connection packet for this incarnation (SYN included), in wire order.
   void OnPacket(uint32_t slot);
+  // The deadline of client call `call` has come (World::ScheduleCallDeadline): the call fails
+  // DEADLINE_EXCEEDED and the server's side is cancelled. False when the call has already ended.
+  bool OnDeadline(CallId call);
   // A packet of `conn` could not be delivered after every retransmission.
   void OnGiveUp(ConnId conn);
   bool HasConn(ConnId conn) const { return conns_.count(conn) != 0; }
@@ -85,8 +88,10 @@ class RpcEndpoint {
     // forwarded call per agent.
     uint64_t calls = 0;
     // Server side: this conn's open server calls, by the client's call id (a cancel names the
-    // client's id; a closing conn cancels its own, not a scan of every server call).
-    std::map<CallId, ServerCallId> server_calls;
+    // client's id; a closing conn cancels its own, not a scan of every server call). Hashed: only
+    // looked up, and a closing conn sorts what it collects (an ordered map cost a node
+    // allocation per request).
+    absl::flat_hash_map<CallId, ServerCallId> server_calls;
   };
   struct ClientCall {
     ConnId conn = 0;
@@ -94,7 +99,6 @@ class RpcEndpoint {
     bool streaming = false;
     bool sent = false;
     Payload request;  // Kept only until sent.
-    HostActionId deadline = kNoHostAction;  // Cancelled when the call ends otherwise.
     UnaryCallback done;
     StreamCallbacks stream;
   };
@@ -124,7 +128,8 @@ class RpcEndpoint {
   // Closes a connection here: removes it and its calls, then runs on_state(kClosed,
   // conn_status), client callbacks with call_status, and server on-cancel callbacks.
   void CloseLocal(ConnId conn, const RpcStatus& conn_status, const RpcStatus& call_status);
-  // Removes an ended client call (from calls_ and its conn's count) and cancels its deadline.
+  // Removes an ended client call (from calls_ and its conn's count). Its deadline event, if any,
+  // will find it gone.
   ClientCall TakeCall(std::map<CallId, ClientCall>::iterator it);
   void Complete(CallId id, ClientCall call, const RpcStatus& status, const Payload& response);
   void PostFailure(CallId id, ClientCall call, RpcStatus status);

@@ -220,6 +220,11 @@ HostActionId World::PostToHost(Host& host, absl::Duration local_delay,
   return (HostActionId{action.generation} << 32) | slot;
 }
 
+void World::ScheduleCallDeadline(Host& host, absl::Duration local_delay, uint64_t call) {
+  const absl::Duration delay = host.clock_.WorldDelay(now_, local_delay);
+  Schedule(now_ + delay, kCallDeadlineEvent, host.id_, call, host.incarnation_);
+}
+
 void World::FreeHostAction(uint32_t slot) {
   HostAction& action = host_actions_[slot];
   action.fn = nullptr;
@@ -327,6 +332,15 @@ void World::DispatchToHost(Host& host, const Event& event) {
     case kHostActionEvent:
       ++event_stats_.host_actions;
       RunHostAction(host, event);
+      return;
+    case kCallDeadlineEvent:
+      // Counted as the posted action it replaces: a host action, stale when the call already
+      // ended (almost always) or its incarnation did.
+      ++event_stats_.host_actions;
+      if (host.state_ != HostState::kRunning || event.b != host.incarnation_ ||
+          !host.rpc_.OnDeadline(event.a)) {
+        ++event_stats_.stale_host_actions;
+      }
       return;
     default:
       SIM_CHECK_MSG(false, event.kind);

@@ -121,14 +121,15 @@ class World {
   }
 
   // Runs `fn` on the host's current incarnation after a local-clock delay (held while paused,
-  // dropped if the host stops or crashes first). The RPC layer's deadlines and keepalives.
-  // Returns a handle for CancelHostAction.
+  // dropped if the host stops or crashes first). The RPC layer's keepalives and posted outcomes
+  // (its call deadlines are typed events: ScheduleCallDeadline). Returns a handle for
+  // CancelHostAction.
   HostActionId PostToHost(Host& host, absl::Duration local_delay,
                           std::function<void(Context&)> fn);
   // Cancels a posted action that has not run: its closure is destroyed now and its event, still
   // in the queue, is skipped when popped (counted as events.stale_host_actions, never
   // dispatched). A no-op for an action that already ran or was cancelled (the slot's generation
-  // moved on). An RPC's deadline is cancelled when the call ends otherwise.
+  // moved on).
   void CancelHostAction(HostActionId id);
 
   // The time of the next event, or nullopt when the queue is empty. Lets a driver stop exactly at
@@ -162,6 +163,10 @@ class World {
     kRetransmitEvent,
     kWorldActionEvent,
     kHostActionEvent,
+    // An RPC client call's deadline (a = the CallId, b = the host's incarnation). A typed event,
+    // not a posted closure: every call has one and nearly every one ends first, so it must cost
+    // no allocation to arm and nothing to cancel (the event finds the call gone: stale).
+    kCallDeadlineEvent,
   };
   struct HostAction {
     uint64_t incarnation = 0;
@@ -171,6 +176,9 @@ class World {
     std::function<void(Context&)> fn;
   };
   void FreeHostAction(uint32_t slot);
+  // Arms an RPC call's deadline after a local-clock delay: scheduled exactly as PostToHost would
+  // (same instant, same place in the order), held while paused, dropped with the incarnation.
+  void ScheduleCallDeadline(Host& host, absl::Duration local_delay, uint64_t call);
 
   void Schedule(Time at, uint32_t kind, uint32_t target, uint64_t a, uint64_t b);
   void Dispatch(const Event& event);

@@ -165,6 +165,9 @@ AgentOutput Agent::SetLocalConnection(sim::Time now, bool set) {
 AgentOutput Agent::SetDescription(sim::Time, const api::NodeDescription& description) {
   Effects fx(&ids_);
   described_ = description;
+  // Compared here, once per change, rather than on every node-update tick (a field-by-field
+  // protobuf comparison every 20 s of every agent was 2.6% of a quiet cluster's run).
+  description_stale_ = !MessageDifferencer::Equals(description_, described_);
   return fx.Take();
 }
 
@@ -307,8 +310,9 @@ void Agent::OnNodeUpdateTick(sim::Time now, Effects* fx) {
   node_update_generation_ = fx->SetTimer(TimerKind::kNodeUpdate, now + config_.node_update_period);
   // updateNode is skipped until the current session has registered.
   if (!registered()) return;
-  if (MessageDifferencer::Equals(description_, described_)) return;
+  if (!description_stale_) return;
   description_ = described_;
+  description_stale_ = false;
   // session.close() directly, not through errs: the backoff does not grow.
   EndSession(now, SessionFailure{absl::StatusCode::kOk, "node description changed"},
              /*grow_backoff=*/false, fx);

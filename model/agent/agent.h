@@ -141,6 +141,9 @@ class Agent {
 
   api::NodeDescription description_;          // what sessions register with
   api::NodeDescription described_;            // what the executor says now
+  // described_ differs from description_ (kept by SetDescription and the node-update tick, the
+  // only writers of either after construction).
+  bool description_stale_ = false;
   std::optional<api::Node> node_;             // last node object from a SessionMessage
   uint64_t node_update_generation_ = 0;
 };

@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "model/proto/swarm.pb.h"
@@ -116,14 +117,16 @@ struct Note {
   std::string ToString() const;
 };
 
-// Everything one input produced, in the order it was produced.
+// Everything one input produced, in the order it was produced. The calls and timers are inline
+// for the common sizes (a heartbeat: one call and two timers; its reply: one timer), so the
+// agent's busiest outputs allocate nothing of their own.
 struct AgentOutput {
-  std::vector<RpcCall> calls;
+  absl::InlinedVector<RpcCall, 1> calls;
   std::vector<CallId> cancels;  // close these streams / abandon these calls (gRPC cancel)
   // Sessions closed by this input: close the connection dialed for each (remote targets only;
   // the local connection is shared and stays open, as in SwarmKit's connectionbroker).
   std::vector<uint64_t> closed_sessions;
-  std::vector<TimerRequest> timers;
+  absl::InlinedVector<TimerRequest, 2> timers;
   std::vector<Note> notes;
   // The node object changed (ignoring status and meta): SwarmKit's NotifyNodeChange, which the
   // node layer uses to react to desired-role changes.

@@ -196,6 +196,25 @@ TEST(SessionTest, DescriptionChangeRestartsSessionWithoutBackoff) {
   EXPECT_EQ(c.agent().remotes().WeightOf(PeerOf("m1")), 5);
 }
 
+// Only a description that differs at the tick counts: changed and changed back before the 20 s
+// tick, or set to what it already was, it restarts nothing.
+TEST(SessionTest, DescriptionChangedBackBeforeTheTickRestartsNothing) {
+  FakeCluster c(WorkerConfigWith({"m1"}), 1);
+  c.dispatcher("m1").managers = {FakeCluster::Manager("m1")};
+  c.Start();
+  c.RunUntil(T(absl::Seconds(10)));
+  const api::NodeDescription original = c.agent().description();
+  api::NodeDescription changed = original;
+  changed.set_generation(original.generation() + 1);
+  c.Apply(c.agent().SetDescription(c.now(), changed));
+  c.Apply(c.agent().SetDescription(c.now(), original));
+  c.RunUntil(T(absl::Seconds(30)));
+  c.Apply(c.agent().SetDescription(c.now(), original));
+  c.RunUntil(T(absl::Seconds(65)));
+  EXPECT_TRUE(c.NotesOf(NoteKind::kSessionEnded).empty());
+  EXPECT_EQ(c.CallsOf(CallKind::kSession).size(), 1u);
+}
+
 // No manager known: the error comes after the drawn delay, so the failures are spaced by
 // delays drawn from 0, 100 ms, 300 ms, 700 ms, ... instead of flooding (moby#36683).
 TEST(SessionTest, NoRemotesErrorIsDelayedByBackoff) {

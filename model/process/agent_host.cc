@@ -140,7 +140,7 @@ void AgentHost::SendCall(sim::Context& ctx, const agent::RpcCall& call) {
   open.kind = call.kind;
   open.local = call.target.local;
   open.session_seq = call.session_seq;
-  const std::string method = MethodOf(call.kind);
+  const char* const method = MethodOf(call.kind);
   const bool stream = IsStream(call.kind);
   if (call.target.local) {
     open.local_handle =

@@ -29,7 +29,7 @@ absl::StatusOr<std::vector<api::InternalRaftRequest>> Propose(
 
 void Manager::ServeControl(sim::Context& ctx, InboundId id, const RaftProxy::Inbound& in) {
   auto response = std::make_shared<sim::Payload>();
-  const std::string method = in.method;
+  const std::string method(in.method);
   const sim::Payload request = in.call.request;
   Write write;
   write.source = "control";

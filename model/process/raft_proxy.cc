@@ -12,7 +12,7 @@ namespace swarmsim {
 namespace process {
 namespace {
 
-bool IsControlMethod(const std::string& method) { return absl::StartsWith(method, "Control."); }
+bool IsControlMethod(absl::string_view method) { return absl::StartsWith(method, "Control."); }
 
 }  // namespace
 
@@ -28,7 +28,9 @@ void RaftProxy::Serve(sim::Context& ctx) {
     const char* name;
     bool streaming;
   };
-  const Method methods[] = {
+  // Static: each handler captures only (this, &method), which std::function keeps inline, so the
+  // copy the RPC layer makes of a handler per request allocates nothing.
+  static constexpr Method kMethods[] = {
       {kSessionMethod, true},        {kAssignmentsMethod, true},
       {kHeartbeatMethod, false},     {kUpdateTaskStatusMethod, false},
       {kRaftJoinMethod, false},      {kCreateServiceMethod, false},
@@ -36,22 +38,27 @@ void RaftProxy::Serve(sim::Context& ctx) {
       {kUpdateNodeMethod, false},    {kRemoveNodeMethod, false},
       {kNodeCertificateMethod, false},
   };
-  for (const Method& m : methods) {
-    const std::string name = m.name;
-    const bool streaming = m.streaming;
-    auto handler = [this, name, streaming](sim::Context& c, sim::ServerCallId call,
-                                           const sim::Payload& request) {
-      OnRemoteCall(c, name, streaming, call, request);
+  for (const Method& m : kMethods) {
+    const Method* method = &m;
+    auto handler = [this, method](sim::Context& c, sim::ServerCallId call,
+                                  const sim::Payload& request) {
+      OnRemoteCall(c, method->name, method->streaming, call, request);
     };
-    if (streaming) {
-      ctx.ServeStream(name, handler);
+    if (m.streaming) {
+      ctx.ServeStream(m.name, handler);
     } else {
-      ctx.Serve(name, handler);
+      ctx.Serve(m.name, handler);
     }
   }
 }
 
-void RaftProxy::OnRemoteCall(sim::Context& ctx, const std::string& method, bool streaming,
+absl::string_view RaftProxy::MethodName(absl::string_view method) {
+  auto it = method_names_.find(method);
+  if (it == method_names_.end()) it = method_names_.emplace(method).first;
+  return *it;
+}
+
+void RaftProxy::OnRemoteCall(sim::Context& ctx, absl::string_view method, bool streaming,
                              sim::ServerCallId call, const sim::Payload& request) {
   if (!request.Holds<DispatcherCall>()) {
     const sim::RpcStatus bad =
@@ -65,7 +72,7 @@ void RaftProxy::OnRemoteCall(sim::Context& ctx, const std::string& method, bool 
   }
   const InboundId id = next_id_++;
   Inbound& in = inbound_[id];
-  in.method = method;
+  in.method = MethodName(method);
   in.streaming = streaming;
   in.call = request.As<DispatcherCall>();
   in.deadline = DeadlineOf(ctx, in.call);
@@ -81,11 +88,11 @@ void RaftProxy::OnRemoteCall(sim::Context& ctx, const std::string& method, bool 
   Route(ctx, id, /*first_attempt=*/true);
 }
 
-InboundId RaftProxy::CallLocal(sim::Context& ctx, const std::string& method, bool streaming,
+InboundId RaftProxy::CallLocal(sim::Context& ctx, absl::string_view method, bool streaming,
                                DispatcherCall call, LocalSink sink) {
   const InboundId id = next_id_++;
   Inbound& in = inbound_[id];
-  in.method = method;
+  in.method = MethodName(method);
   in.streaming = streaming;
   in.call = std::move(call);
   in.deadline = DeadlineOf(ctx, in.call);
@@ -287,10 +294,14 @@ bool RaftProxy::Reply(sim::Context& ctx, InboundId id, const sim::RpcStatus& sta
                       sim::Payload response) {
   auto it = inbound_.find(id);
   if (it == inbound_.end()) return false;
-  Inbound in = std::move(it->second);
-  Erase(id);
-  if (!in.local) return ctx.Reply(in.server_call, status, std::move(response));
-  LocalSink sink = std::move(in.sink);
+  // Only what the answer needs leaves the table (not the whole Inbound).
+  if (!it->second.local) {
+    const sim::ServerCallId server_call = it->second.server_call;
+    inbound_.erase(it);
+    return ctx.Reply(server_call, status, std::move(response));
+  }
+  LocalSink sink = std::move(it->second.sink);
+  inbound_.erase(it);
   loop_->Post(ctx, [sink, status, response](sim::Context& c) { sink(c, true, status, response); });
   return true;
 }

@@ -30,8 +30,10 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "model/process/host_loop.h"
 #include "model/process/raft_host.h"
@@ -74,7 +76,7 @@ class ProxyTarget {
 class RaftProxy {
  public:
   struct Inbound {
-    std::string method;
+    absl::string_view method;  // RaftProxy::MethodName: lives as long as the proxy
     bool streaming = false;
     DispatcherCall call;  // caller identity, redirect flag, timeout, request
     // The caller's deadline on this host's clock: arrival + call.timeout (none without timeout).
@@ -96,7 +98,7 @@ class RaftProxy {
 
   // A call from this node itself (its agent's local connection, a scenario control step):
   // routed from a later event. Returns the id to cancel it with.
-  InboundId CallLocal(sim::Context& ctx, const std::string& method, bool streaming,
+  InboundId CallLocal(sim::Context& ctx, absl::string_view method, bool streaming,
                       DispatcherCall call, LocalSink sink);
   // The local caller went away (agent cancel). No-op when already answered.
   void CancelLocal(sim::Context& ctx, InboundId id);
@@ -121,7 +123,10 @@ class RaftProxy {
   std::size_t OpenCallsFrom(const std::string& node_id) const;
 
  private:
-  void OnRemoteCall(sim::Context& ctx, const std::string& method, bool streaming,
+  // The proxy's own copy of a method name (one per name, kept for the proxy's life), so an
+  // inbound call holds a view instead of a string of its own.
+  absl::string_view MethodName(absl::string_view method);
+  void OnRemoteCall(sim::Context& ctx, absl::string_view method, bool streaming,
                     sim::ServerCallId call, const sim::Payload& request);
   // SwarmKit's Node.LeaderConn: this node leads, a remote leader with an active peer, or none;
   // errLostQuorum only on a first attempt (the 1 s retries wait for a leader or the deadline).
@@ -149,6 +154,7 @@ class RaftProxy {
   std::function<sim::HostId(const std::string&)> resolve_;
   InboundId next_id_ = 1;
   std::map<InboundId, Inbound> inbound_;
+  std::set<std::string, std::less<>> method_names_;
   std::map<sim::HostId, sim::ConnId> conns_;  // to leaders, reused while open
   uint64_t lost_quorum_errors_ = 0;
   uint64_t forwarded_calls_ = 0;
