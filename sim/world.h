@@ -224,7 +224,8 @@ class World {
   FaultPoints fault_points_;
   Trace trace_;
   std::vector<std::unique_ptr<Host>> hosts_;
-  std::map<std::string, HostId, std::less<>> host_ids_;  // By name.
+  // By name. Hashed: only looked up (every dial resolves its address here).
+  absl::flat_hash_map<std::string, HostId> host_ids_;
   // Slabs indexed by an event's `a`; freed slots are reused last-in first-out (deterministic).
   std::vector<Packet> packets_;
   std::vector<uint32_t> free_packets_;

@@ -122,7 +122,13 @@ RaftProxy::LeaderConnResult RaftProxy::LeaderConn(const RaftHost& raft, bool fir
   const uint64_t leader = raft.Leader();
   if (leader != 0 && leader != raft.raft_id() && raft.PeerActive(leader)) {
     const std::optional<std::string> addr = raft.LeaderAddr();
-    if (addr.has_value()) return {LeaderConnResult::kRemote, resolve_(*addr)};
+    if (addr.has_value()) {
+      if (resolved_host_ == sim::kNoHost || *addr != resolved_addr_) {
+        resolved_addr_ = *addr;
+        resolved_host_ = resolve_(*addr);
+      }
+      return {LeaderConnResult::kRemote, resolved_host_};
+    }
   }
   if (first_attempt && raft.ticks_without_leader() > kLostQuorumTicks) {
     return {LeaderConnResult::kLostQuorum, sim::kNoHost};

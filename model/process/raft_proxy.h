@@ -156,6 +156,10 @@ class RaftProxy {
   std::map<InboundId, Inbound> inbound_;
   std::set<std::string, std::less<>> method_names_;
   std::map<sim::HostId, sim::ConnId> conns_;  // to leaders, reused while open
+  // The last leader address resolved, and its host: a name always resolves to the same host,
+  // and the leader rarely changes, so a forwarded call does not look it up again.
+  std::string resolved_addr_;
+  sim::HostId resolved_host_ = sim::kNoHost;
   uint64_t lost_quorum_errors_ = 0;
   uint64_t forwarded_calls_ = 0;
 };
