@@ -2,13 +2,15 @@
 // the trace's kinds and field keys, the RPC layer's method names. Ids are positions, never hash
 // values, so they are deterministic; the lookup table is only looked up, never iterated.
 // A name stays where it is while others are added (a deque), so a reference from Name() lives as
-// long as the interner.
+// long as the interner; Name() reads it through a flat index (the RPC layer asks for a method's
+// name on every call).
 #ifndef SWARMSIM_SIM_INTERNER_H_
 #define SWARMSIM_SIM_INTERNER_H_
 
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
@@ -23,18 +25,20 @@ class Interner {
     if (it != ids_.end()) return it->second;
     const uint32_t id = static_cast<uint32_t>(names_.size());
     names_.emplace_back(name);
+    by_id_.push_back(&names_.back());
     ids_.emplace(std::string(name), id);
     return id;
   }
   // REQUIRES: id was returned by Intern.
   const std::string& Name(uint32_t id) const {
-    SIM_CHECK_LT(id, names_.size());
-    return names_[id];
+    SIM_CHECK_LT(id, by_id_.size());
+    return *by_id_[id];
   }
   std::size_t size() const { return names_.size(); }
 
  private:
   std::deque<std::string> names_;
+  std::vector<const std::string*> by_id_;  // Into names_.
   absl::flat_hash_map<std::string, uint32_t> ids_;  // Lookup only; never iterated.
 };
 
