@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -120,6 +121,10 @@ class RunState {
   sim::HostId last_leader_ = sim::kNoHost;
   uint64_t last_leader_term_ = 0;
   std::string last_members_;  // the leader's Raft members, sorted, space-separated
+  // Where last_members_ was read: (leader, term, applied, snapshot index). Membership changes only
+  // by applying an entry or a snapshot, so while these stand the list is not rebuilt (it was a
+  // copy, a sort and a join on every state-changing trace record).
+  std::tuple<sim::HostId, uint64_t, uint64_t, uint64_t> members_read_at_{sim::kNoHost, 0, 0, 0};
   std::vector<LeaderChange> leaders_;
   // Node status as last seen in the committed store, for the timeline.
   uint64_t seen_store_generation_ = 0;

@@ -157,16 +157,19 @@ void RunState::TrackLeader() {
     }
     return;
   }
-  const uint64_t term = Node(leader)->raft()->term();
-  std::vector<std::string> members;
-  for (const swarmsim::api::RaftMember& m : Node(leader)->raft()->Members()) {
-    members.push_back(m.node_id());
-  }
-  std::sort(members.begin(), members.end(), NaturalLess);
-  std::string joined = absl::StrJoin(members, " ");
-  if (joined != last_members_) {
-    if (!last_members_.empty()) Note(absl::StrCat("raft members: ", joined));
-    last_members_ = std::move(joined);
+  const swarmsim::process::RaftHost& raft = *Node(leader)->raft();
+  const uint64_t term = raft.term();
+  const auto read_at = std::make_tuple(leader, term, raft.applied(), raft.snapshot_index());
+  if (read_at != members_read_at_) {
+    members_read_at_ = read_at;
+    std::vector<std::string> members;
+    for (const swarmsim::api::RaftMember& m : raft.Members()) members.push_back(m.node_id());
+    std::sort(members.begin(), members.end(), NaturalLess);
+    std::string joined = absl::StrJoin(members, " ");
+    if (joined != last_members_) {
+      if (!last_members_.empty()) Note(absl::StrCat("raft members: ", joined));
+      last_members_ = std::move(joined);
+    }
   }
   if (leader == last_leader_ && term == last_leader_term_) return;
   last_leader_ = leader;
