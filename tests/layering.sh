@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Checks that the BUILD files of the tree at ROOT keep the layering rules (README "Layering"):
 # Bazel's `visibility` lists enforce who may depend on whom, so this checks that those lists
-# exist and do not grant the forbidden edges, and that the two packages with a "depends on
-# nothing of ours above it" rule do not name such targets at all.
+# exist and do not grant the forbidden edges, and that the packages with a "depends on nothing
+# of ours above it" rule (sim/, viz/, util/) do not name such targets at all.
 # Usage: layering.sh ROOT   Exit 1 and one "FILE:LINE: rule: text" line per violation.
 set -u
 root="$1"
@@ -44,6 +44,7 @@ mapfile -t model_component_files < <(in_dir '^model/(agent|controlapi|dispatcher
 mapfile -t upper_files < <(in_dir '^(model|scenarios|sim)/')
 mapfile -t sim_files < <(in_dir '^sim/')
 mapfile -t viz_files < <(in_dir '^viz/')
+mapfile -t util_files < <(in_dir '^util/')
 
 # Real lists, package by package: no public targets, and no public in disguise (the whole
 # workspace as a package group).
@@ -57,6 +58,10 @@ grep_rule viz-reads-trace-files-only "\"//(model|scenarios|sim)$dep[/:]" "${viz_
 # ...and neither the kernel, the model nor the scenarios grant viz/ (or the kernel) a dependency.
 grep_rule viz-reads-trace-files-only '"//viz(/[^"]*)?:__(pkg|subpackages)__"' "${upper_files[@]}"
 grep_rule kernel-knows-no-swarmkit '"//sim(/[^"]*)?:__(pkg|subpackages)__"' "${model_files[@]}"
+# util/ sits under everything that uses it (the kernel, the scenarios, viz): it depends on no
+# target of ours outside itself.
+grep_rule util-depends-on-nothing-of-ours "\"//(model|scenarios|sim|viz|tests|tools)$dep[/:]" \
+  "${util_files[@]}"
 # Checkers read trace records: no model component (nor its protos) is visible to model/check.
 grep_rule checkers-read-trace-records '"//model/check:__(pkg|subpackages)__"|"//model:__subpackages__"' \
   "${model_component_files[@]}"

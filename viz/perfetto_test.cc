@@ -46,6 +46,18 @@ TEST(PerfettoTest, HostsAreNamedProcessesWithARowPerThread) {
   EXPECT_NE(json.find("\"otherData\":{\"source\":\"small.jsonl\"}"), std::string::npos);
 }
 
+// `ts` is in microseconds with or without displayTimeUnit, but Perfetto builds before 2022 read
+// that field as the unit of `ts`; leaving it out (its value was the default) reads the same
+// everywhere.
+TEST(PerfettoTest, ExportLeavesTimeUnitToTheFormatsDefault) {
+  Timeline t;
+  TraceError error;
+  ASSERT_TRUE(BuildTimeline(ReadSmallTrace(), &t, &error));
+  const std::string json = RenderPerfetto(t, PerfettoOptions{"small.jsonl", ""});
+  EXPECT_EQ(json.find("displayTimeUnit"), std::string::npos);
+  EXPECT_EQ(json.rfind("{\"otherData\":", 0), 0u);
+}
+
 TEST(PerfettoTest, FlowsAreZeroLengthSlicesSharingABindId) {
   const Timeline t = Build(
       "{\"t_ns\":0,\"seq\":0,\"host\":-1,\"kind\":\"host.add\",\"host_id\":0,\"name\":\"m1\"}\n"

@@ -7,6 +7,7 @@
 #include <utility>
 #include <string_view>
 
+#include "util/utf8.h"
 #include "viz/timeline_js.h"
 
 namespace swarmsim {
@@ -530,26 +531,32 @@ std::string EscapeHtml(const std::string& text) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    const unsigned char byte = static_cast<unsigned char>(c);
+  for (size_t i = 0; i < text.size();) {
+    const char c = text[i];
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      case '\n': case '\t': out.push_back(c); break;
-      default:
-        // A control character is not allowed in HTML text (nor in the SVG, which is XML): it
-        // is shown as \xNN, as the swarmsim CLI shows it.
-        if (byte < 0x20 || byte == 0x7f) {
-          out += "\\x";
-          out.push_back(kHex[byte >> 4]);
-          out.push_back(kHex[byte & 0xf]);
-        } else {
-          out.push_back(c);
-        }
+      case '&': out += "&amp;"; ++i; continue;
+      case '<': out += "&lt;"; ++i; continue;
+      case '>': out += "&gt;"; ++i; continue;
+      case '"': out += "&quot;"; ++i; continue;
+      case '\'': out += "&#39;"; ++i; continue;
+      case '\n': case '\t': out.push_back(c); ++i; continue;
+      default: break;
     }
+    // A control character is not allowed in HTML text (nor in the SVG, which is XML), and a
+    // byte that is not UTF-8 would make the page invalid (a hostile or damaged trace file): each
+    // of their bytes is shown as \xNN, as the swarmsim CLI shows them.
+    const util::Utf8Char ch = util::DecodeUtf8(text, i);
+    if (!ch.valid || util::IsControl(ch.code_point)) {
+      for (size_t k = 0; k < ch.size; ++k) {
+        const unsigned char byte = static_cast<unsigned char>(text[i + k]);
+        out += "\\x";
+        out.push_back(kHex[byte >> 4]);
+        out.push_back(kHex[byte & 0xf]);
+      }
+    } else {
+      out.append(text, i, ch.size);
+    }
+    i += ch.size;
   }
   return out;
 }

@@ -25,8 +25,9 @@ struct RenderOptions {
 
 std::string RenderHtml(const Timeline& timeline, const RenderOptions& options);
 
-// Text made safe for HTML/SVG content and attribute values: markup characters become entities,
-// control characters other than newline and tab (not allowed in either) become visible \xNN.
+// Text made safe for HTML/SVG content and attribute values: markup characters become entities;
+// control characters other than newline and tab (not allowed in either) and bytes that are not
+// UTF-8 become visible \xNN, so the page is valid UTF-8 whatever the trace file held.
 std::string EscapeHtml(const std::string& text);
 
 }  // namespace viz

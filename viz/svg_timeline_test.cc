@@ -87,6 +87,10 @@ TEST(SvgTimelineTest, MarkersOfOneKindAtOneInstantShareALabel) {
 TEST(SvgTimelineTest, EscapesText) {
   EXPECT_EQ(EscapeHtml("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;");
   EXPECT_EQ(EscapeHtml("bell\a esc\x1b[31m del\x7f"), "bell\\x07 esc\\x1b[31m del\\x7f");
+  // Text that is not UTF-8 (a damaged or hostile trace file) comes out as valid UTF-8: each bad
+  // byte, and each byte of a C1 control, shown as \xNN; well-formed characters pass through.
+  EXPECT_EQ(EscapeHtml("w\xd5 \xe2\x82 \xc2\x9b ok \xc3\xa9"),
+            "w\\xd5 \\xe2\\x82 \\xc2\\x9b ok \xc3\xa9");
   Timeline t = Small();
   t.lanes[2].name = "<w1&>";
   const std::string html = RenderHtml(t, RenderOptions());

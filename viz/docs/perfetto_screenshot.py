@@ -24,8 +24,8 @@ Two things the page adds, both said in docs/perfetto.md:
   widens the shell (--track-shell-width) and writes each track's name, as Perfetto's own state
   holds it (globals.state.tracks / trackGroups: the exported process and thread names), into it.
 - Perfetto v20.1 takes `displayTimeUnit: "ms"` as the unit of `ts` (the format says it is a
-  display hint only; ts is always microseconds), which multiplies every time by 1000. The copy
-  served to it leaves that one field out; every event is as exported.
+  display hint only; ts is always microseconds), which multiplies every time by 1000. The export
+  no longer writes it; the copy served still leaves it out of files exported before then.
 
 Exit 0 written, 1 npm, the server or the browser failed, 2 bad usage.
 """
