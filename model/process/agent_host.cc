@@ -62,6 +62,7 @@ void AgentHost::FailTask(sim::Context& ctx, const std::string& task_id,
 void AgentHost::Apply(sim::Context& ctx, agent::AgentOutput out) {
   for (agent::CallId id : out.cancels) Cancel(ctx, id);
   for (uint64_t seq : out.closed_sessions) {
+    if (seq == latest_session_seq_) latest_session_seq_ = 0;
     auto it = session_conns_.find(seq);
     if (it == session_conns_.end()) continue;
     ctx.CloseConn(it->second);
@@ -176,10 +177,17 @@ void AgentHost::SendCall(sim::Context& ctx, const agent::RpcCall& call) {
 }
 
 sim::ConnId AgentHost::SessionConn(sim::Context& ctx, const agent::RpcCall& call) {
+  if (call.session_seq != 0 && call.session_seq == latest_session_seq_) return latest_conn_;
   auto it = session_conns_.find(call.session_seq);
-  if (it != session_conns_.end()) return it->second;
+  if (it != session_conns_.end()) {
+    latest_session_seq_ = call.session_seq;
+    latest_conn_ = it->second;
+    return it->second;
+  }
   const sim::ConnId conn = ctx.Dial(resolve_(call.target.addr));
   session_conns_[call.session_seq] = conn;
+  latest_session_seq_ = call.session_seq;
+  latest_conn_ = conn;
   return conn;
 }
 

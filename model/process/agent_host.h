@@ -93,6 +93,11 @@ class AgentHost {
   NodeChanged node_changed_;
   std::map<agent::CallId, OpenCall> calls_;
   std::map<uint64_t, sim::ConnId> session_conns_;  // by session_seq
+  // The entry of session_conns_ used last (0: none): nearly every call goes to the current
+  // session's connection, so it is found without a walk of the map (a cache miss per call with
+  // 10,000 agents).
+  uint64_t latest_session_seq_ = 0;
+  sim::ConnId latest_conn_ = 0;
   // Calls agent.task_status_report_late holds back: id -> session_seq.
   std::map<agent::CallId, uint64_t> delayed_;
 };
