@@ -11,7 +11,7 @@ namespace process {
 void HostLoop::After(sim::Context& ctx, absl::Duration delay, Fn fn) {
   if (delay < absl::ZeroDuration()) delay = absl::ZeroDuration();
   const sim::TimerKey key = next_key_++;
-  SIM_CHECK_LT(key, kRaftTimerBase);
+  SIM_CHECK_LT(key, kSlotBase);
   timers_.emplace(key, std::move(fn));
   ctx.SetTimer(key, delay);
 }
@@ -26,13 +26,15 @@ void HostLoop::Post(sim::Context& ctx, Fn fn) {
 }
 
 void HostLoop::ArmSlot(sim::Context& ctx, absl::string_view name, sim::Time at, Fn fn) {
-  auto it = slot_keys_.find(name);
-  if (it == slot_keys_.end()) {
-    SIM_CHECK_LT(next_key_, kRaftTimerBase);
-    it = slot_keys_.emplace(std::string(name), next_key_++).first;
+  auto it = slot_index_.find(name);
+  if (it == slot_index_.end()) {
+    SIM_CHECK_LT(kSlotBase + slots_.size(), kRaftTimerBase);
+    it = slot_index_.emplace(std::string(name), static_cast<uint32_t>(slots_.size())).first;
+    slots_.emplace_back();
   }
-  timers_[it->second] = std::move(fn);
-  ctx.SetTimerAt(it->second, at);
+  if (!slots_[it->second]) ++armed_slots_;
+  slots_[it->second] = std::move(fn);
+  ctx.SetTimerAt(kSlotBase + it->second, at);
 }
 
 bool HostLoop::HandleTimer(sim::Context& ctx, sim::TimerKey key) {
@@ -47,6 +49,15 @@ bool HostLoop::HandleTimer(sim::Context& ctx, sim::TimerKey key) {
     return true;
   }
   if (key < kDynamicBase || key >= kRaftTimerBase) return false;
+  if (key >= kSlotBase) {
+    const uint64_t index = key - kSlotBase;
+    if (index >= slots_.size() || !slots_[index]) return true;
+    Fn fn = std::move(slots_[index]);
+    slots_[index] = nullptr;
+    --armed_slots_;
+    fn(ctx);
+    return true;
+  }
   auto it = timers_.find(key);
   if (it == timers_.end()) return true;
   Fn fn = std::move(it->second);

@@ -14,6 +14,7 @@
 #include <deque>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
@@ -31,6 +32,8 @@ class HostLoop {
 
   static constexpr sim::TimerKey kMailboxKey = 1;
   static constexpr sim::TimerKey kDynamicBase = sim::TimerKey{1} << 40;
+  // Slots have keys of their own, [kSlotBase, kRaftTimerBase): the slot's index plus the base.
+  static constexpr sim::TimerKey kSlotBase = sim::TimerKey{1} << 48;
 
   void After(sim::Context& ctx, absl::Duration delay, Fn fn);
   // At a local-clock instant (at once if it has passed).
@@ -46,14 +49,17 @@ class HostLoop {
   // False when `key` is not one of the loop's.
   bool HandleTimer(sim::Context& ctx, sim::TimerKey key);
 
-  size_t pending() const { return timers_.size() + mailbox_.size(); }
+  // Closures waiting: After() and At() ones, armed slots, posts.
+  size_t pending() const { return timers_.size() + armed_slots_ + mailbox_.size(); }
 
  private:
-  // A slot's timer key, fixed for the process's life (one per name ever armed: per node); its
-  // closure waits in timers_ like an After() one. Both are hashed, lookups only (a leader arms
-  // one slot per heartbeat of each of 10,000 nodes: a string-keyed tree walk each was 8% of the
-  // run); key order, where it matters, is the world's.
-  absl::flat_hash_map<std::string, sim::TimerKey> slot_keys_;
+  // A slot's index, fixed for the process's life (one per name ever armed: per node), found by
+  // name in a hash map (lookups only: a leader arms one slot per heartbeat of each of 10,000
+  // nodes; a string-keyed tree walk each was 8% of the run). Its closure waits in slots_ at that
+  // index (no second lookup to arm or to fire it); key order, where it matters, is the world's.
+  absl::flat_hash_map<std::string, uint32_t> slot_index_;
+  std::vector<Fn> slots_;
+  size_t armed_slots_ = 0;  // slots_ entries holding a closure
   uint64_t next_key_ = kDynamicBase;
   absl::flat_hash_map<sim::TimerKey, Fn> timers_;
   std::deque<Fn> mailbox_;

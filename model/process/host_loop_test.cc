@@ -65,8 +65,22 @@ TEST(HostLoopTest, SlotsAreIndependentAndReusableAfterTheyFire) {
                                                                   {"w1 again", Ms(2500).nanos()}}));
 }
 
-// Timers and slots are kept in hash maps: the order in which they run must still be the world's
-// (deadline, then arming order), never the hash order, across many keys.
+// An armed slot is one pending closure however often it is re-armed, and none once it fired.
+TEST(HostLoopTest, PendingCountsAnArmedSlotOnce) {
+  LoopHost h;
+  h.ArmAt(Ms(0), "expiry/w1", Ms(1000), "first");
+  h.ArmAt(Ms(100), "expiry/w1", Ms(1500), "second");
+  h.ArmAt(Ms(100), "expiry/w2", Ms(1200), "w2");
+  h.world.RunUntil(Ms(200));
+  EXPECT_EQ(h.loop.pending(), 2u);
+  h.world.RunUntil(Ms(1300));
+  EXPECT_EQ(h.loop.pending(), 1u);
+  h.world.RunUntil(Ms(2000));
+  EXPECT_EQ(h.loop.pending(), 0u);
+}
+
+// Timers are kept in a hash map, slots by index: the order in which they run must still be the
+// world's (deadline, then arming order), never the hash or index order, across many keys.
 TEST(HostLoopTest, ManySlotsAndTimersRunInDeadlineOrderNotKeyOrder) {
   LoopHost h;
   std::vector<std::pair<std::string, int64_t>> want;
