@@ -95,6 +95,16 @@ class NodeRegistry {
   // for invariant checks, not hot paths.
   const RegisteredNode* FirstInIdOrder(
       const std::function<bool(const RegisteredNode&)>& pred) const;
+  // Whether `pred(key, entry)` holds for every entry, `key` being the ID the entry is filed
+  // under. The answer does not depend on the order of the walk. O(entries): for invariant checks.
+  template <typename Pred>
+  bool AllEntries(Pred pred) const {
+    // forbidden-apis: allow(a conjunction over every entry: the answer does not depend on the order)
+    for (const auto& [key, entry] : nodes_) {
+      if (!pred(key, entry)) return false;
+    }
+    return true;
+  }
 
  private:
   Options options_;
