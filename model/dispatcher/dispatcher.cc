@@ -198,11 +198,12 @@ DispatcherOutput Dispatcher::Heartbeat(sim::Time now, CallId call, const std::st
     reply.status = DispatcherStoppedError();
   } else {
     const uint64_t generation = NextGeneration();
-    auto period = registry_.Heartbeat(now, node_id, request.session_id(), generation, *prng_);
+    sim::Time deadline;
+    auto period =
+        registry_.Heartbeat(now, node_id, request.session_id(), generation, *prng_, &deadline);
     if (period.ok()) {
       reply.heartbeat.set_period_ns(absl::ToInt64Nanoseconds(*period));
-      const RegisteredNode* entry = registry_.Get(node_id);
-      ArmTimer(TimerKind::kHeartbeatExpiry, node_id, 0, generation, entry->deadline);
+      ArmTimer(TimerKind::kHeartbeatExpiry, node_id, 0, generation, deadline);
     } else {
       reply.status = period.status();
     }

@@ -78,10 +78,11 @@ class NodeRegistry {
   absl::StatusOr<const RegisteredNode*> GetWithSession(const std::string& node_id,
                                                        const std::string& session_id) const;
   // Heartbeat: GetWithSession, then period = Choose(), deadline = now + period × grace. Returns
-  // the period (what the agent is told).
+  // the period (what the agent is told); the new deadline goes to `*deadline` when given (the
+  // caller arms its timer without a second lookup).
   absl::StatusOr<absl::Duration> Heartbeat(sim::Time now, const std::string& node_id,
                                            const std::string& session_id, uint64_t generation,
-                                           sim::Prng& prng);
+                                           sim::Prng& prng, sim::Time* deadline = nullptr);
 
   const RegisteredNode* Get(const std::string& node_id) const;
   bool IsLiveTimer(const std::string& node_id, uint64_t generation) const;
