@@ -183,8 +183,9 @@ Event MemoryStore::ApplyTyped(uint64_t index, api::StoreAction::Kind kind, const
   if (kind == api::StoreAction::REMOVE) {
     SIM_CHECK(it != table.end());
     event.action = EventAction::kRemove;
-    event.object = Wrap(it->second);
     if constexpr (std::is_same_v<T, api::Task>) UnindexTask(it->second);
+    // The row leaves the table: the event takes it instead of a copy.
+    *ObjectTraits<T>::MutableIn(&event.object) = std::move(it->second);
     table.erase(it);
     return event;
   }
@@ -197,8 +198,9 @@ Event MemoryStore::ApplyTyped(uint64_t index, api::StoreAction::Kind kind, const
   } else {
     SIM_CHECK(it != table.end());
     event.action = EventAction::kUpdate;
-    event.old_object = Wrap(it->second);
     if constexpr (std::is_same_v<T, api::Task>) UnindexTask(it->second);
+    // The old row is replaced: the event takes it instead of a copy (a message move swaps).
+    *ObjectTraits<T>::MutableIn(&event.old_object) = std::move(it->second);
     it->second = std::move(stored);
   }
   if constexpr (std::is_same_v<T, api::Task>) IndexTask(it->second);
