@@ -33,6 +33,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -269,8 +270,12 @@ class Dispatcher {
   std::map<uint64_t, Job> jobs_;
   uint64_t next_proposal_id_ = 1;
 
-  std::map<CallId, SessionStream> sessions_;
-  std::map<CallId, AssignmentsStream> assignments_;
+  // The stream tables, ordered by call. B-trees (several streams per node, read in order by the
+  // invariant walk and by Stop) rather than a tree node per stream. A reference into a table
+  // lives only until the next insertion into or erasure from it: every method takes one with
+  // at()/find() and erases that stream, if at all, after its last use.
+  absl::btree_map<CallId, SessionStream> sessions_;
+  absl::btree_map<CallId, AssignmentsStream> assignments_;
   // Indexes, so that a store event costs O(streams of that node), not O(all streams).
   std::set<CallId> waiting_sessions_;
   NodeCallIndex sessions_by_node_;

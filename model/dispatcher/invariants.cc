@@ -33,8 +33,8 @@ std::string Fail(absl::string_view name, const What&... what) {
 // Whether a by-node index of a stream table, as (call, node) sorted by call, is the table's own
 // (call, node) sequence, and `also(call, stream)` holds for every stream (checked in the same
 // walk: the table's nodes are visited once). `scratch` is working space.
-template <typename Index, typename Stream, typename Also>
-bool IndexMatchesTable(const Index& index, const std::map<CallId, Stream>& table,
+template <typename Index, typename Table, typename Also>
+bool IndexMatchesTable(const Index& index, const Table& table,
                        std::vector<std::pair<CallId, const std::string*>>& scratch, Also also) {
   scratch.clear();
   for (const auto& [node_id, call] : index) scratch.emplace_back(call, &node_id);
