@@ -191,7 +191,9 @@ DispatcherOutput Dispatcher::Stop(sim::Time now) {
 
 DispatcherOutput Dispatcher::Heartbeat(sim::Time now, CallId call, const std::string& node_id,
                                        const api::HeartbeatRequest& request) {
-  Envelope reply;
+  // The reply is this output's only envelope: built in place (an Envelope holds three messages,
+  // which a temporary would construct, move and destroy once per heartbeat).
+  Envelope& reply = out_.envelopes.emplace_back();
   reply.call = call;
   reply.kind = EnvelopeKind::kHeartbeatReply;
   if (!running()) {
@@ -208,7 +210,6 @@ DispatcherOutput Dispatcher::Heartbeat(sim::Time now, CallId call, const std::st
       reply.status = period.status();
     }
   }
-  Emit(std::move(reply));
   return TakeOutput();
 }
 
