@@ -5,9 +5,9 @@
 //   ended without growing it, e.g. a node description change) or min(initial + 2·base, max).
 #include <algorithm>
 #include <cstdint>
-#include <map>
 #include <optional>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "model/check/checker.h"
 #include "model/check/trace_schema.h"
@@ -47,18 +47,22 @@ class BackoffBoundsChecker : public Checker {
     const int64_t delay = r.Int(field::kDelayNs);
     const int64_t initial = r.Int(field::kInitialNs);
     const int64_t max = r.Int(field::kMaxNs);
-    auto it = prev_.find(r.host);
-    const int64_t base = it == prev_.end() ? 0 : it->second;
-    prev_[r.host] = backoff;
-    const std::string what = absl::StrCat("host ", r.host, ": backoff ", backoff, "ns delay ",
-                                          delay, "ns (initial ", initial, "ns max ", max, "ns)");
+    // One lookup: a host not seen yet starts from 0.
+    int64_t& prev = prev_.try_emplace(r.host, 0).first->second;
+    const int64_t base = prev;
+    prev = backoff;
+    // Formatted only for a report (this runs for every backoff of every agent).
+    auto what = [&]() {
+      return absl::StrCat("host ", r.host, ": backoff ", backoff, "ns delay ", delay,
+                          "ns (initial ", initial, "ns max ", max, "ns)");
+    };
     if (backoff < 0 || backoff > max) {
-      Report(r.at, {r.host}, absl::StrCat(what, ": backoff outside [0, max]"));
+      Report(r.at, {r.host}, absl::StrCat(what(), ": backoff outside [0, max]"));
     } else if (backoff == 0 ? delay != 0 : (delay < 0 || delay >= backoff)) {
-      Report(r.at, {r.host}, absl::StrCat(what, ": delay outside [0, backoff)"));
+      Report(r.at, {r.host}, absl::StrCat(what(), ": delay outside [0, backoff)"));
     } else if (backoff != base && backoff != Grown(base, initial, max)) {
       Report(r.at, {r.host},
-             absl::StrCat(what, ": after ", base, "ns the backoff must stay or become ",
+             absl::StrCat(what(), ": after ", base, "ns the backoff must stay or become ",
                           Grown(base, initial, max), "ns"));
     }
   }
@@ -69,7 +73,9 @@ class BackoffBoundsChecker : public Checker {
     return std::min(initial + 2 * base, max);
   }
 
-  std::map<sim::HostId, int64_t> prev_;  // host -> previous backoff (0 after registration)
+  // host -> previous backoff (0 after registration). Looked up, never iterated: a hash map (an
+  // ordered map of 10,000 hosts was a tree walk per backoff).
+  absl::flat_hash_map<sim::HostId, int64_t> prev_;
   uint64_t checked_ = 0;
 };
 

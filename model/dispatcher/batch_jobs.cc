@@ -66,7 +66,7 @@ absl::Status Dispatcher::ApplyItem(sim::Time now, store::WriteTx& tx, const JobI
       ArmTimer(TimerKind::kHeartbeatExpiry, item.id, 0, generation, entry.deadline);
       NoteThat(NoteKind::kNodeUnknown, item.id, "",
                absl::StrCat("deadline_ns=", entry.deadline.nanos()));
-      return tx.Update(node);
+      return tx.Update(std::move(node));
     }
     case JobItem::kTaskStatus: {
       const api::Task* current = tx.Get<api::Task>(item.id);
@@ -80,7 +80,7 @@ absl::Status Dispatcher::ApplyItem(sim::Time now, store::WriteTx& tx, const JobI
       *task.mutable_status() = item.task_status;
       task.mutable_status()->set_applied_by(leader_node_id_);
       task.mutable_status()->set_applied_at_ns(now.nanos());
-      return tx.Update(task);
+      return tx.Update(std::move(task));
     }
     case JobItem::kNodeStatus: {
       const api::Node* current = tx.Get<api::Node>(item.id);
@@ -93,7 +93,7 @@ absl::Status Dispatcher::ApplyItem(sim::Time now, store::WriteTx& tx, const JobI
         if (!update.status.addr().empty()) node.mutable_status()->set_addr(update.status.addr());
       }
       if (update.description.has_value()) *node.mutable_description() = *update.description;
-      return tx.Update(node);
+      return tx.Update(std::move(node));
     }
     case JobItem::kOrphanTask: {
       const api::Task* current = tx.Get<api::Task>(item.id);
@@ -105,7 +105,7 @@ absl::Status Dispatcher::ApplyItem(sim::Time now, store::WriteTx& tx, const JobI
       if (state >= api::TASK_ASSIGNED && state <= api::TASK_RUNNING) {
         task.mutable_status()->set_state(api::TASK_ORPHANED);
       }
-      return tx.Update(task);
+      return tx.Update(std::move(task));
     }
   }
   return absl::OkStatus();

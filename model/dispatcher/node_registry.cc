@@ -75,7 +75,8 @@ absl::StatusOr<const RegisteredNode*> NodeRegistry::GetWithSession(
 
 absl::StatusOr<absl::Duration> NodeRegistry::Heartbeat(sim::Time now, const std::string& node_id,
                                                        const std::string& session_id,
-                                                       uint64_t generation, sim::Prng& prng) {
+                                                       uint64_t generation, sim::Prng& prng,
+                                                       sim::Time* deadline) {
   auto found = GetWithSession(node_id, session_id);
   if (!found.ok()) return found.status();
   RegisteredNode& node = const_cast<RegisteredNode&>(**found);  // One lookup, not two.
@@ -84,6 +85,7 @@ absl::StatusOr<absl::Duration> NodeRegistry::Heartbeat(sim::Time now, const std:
   // Update(period × grace) then Beat(): the deadline restarts from now with the new grace.
   node.deadline = now + period * options_.grace_period_multiplier;
   node.generation = generation;
+  if (deadline != nullptr) *deadline = node.deadline;
   return period;
 }
 

@@ -7,7 +7,8 @@
 // It never reads a clock (times come in as arguments) and draws periods only from the Prng it is
 // handed. Entries are found by hashing the node ID (a heartbeat is one lookup whatever the
 // cluster size; an ordered map of 10,000 IDs was a tree walk of string compares and cache misses
-// per heartbeat); the only walk, FirstInIdOrder(), answers the same whatever the hash order.
+// per heartbeat); the only walks, FirstInIdOrder() and AllEntries(), answer the same whatever
+// the hash order.
 #ifndef SWARMSIM_MODEL_DISPATCHER_NODE_REGISTRY_H_
 #define SWARMSIM_MODEL_DISPATCHER_NODE_REGISTRY_H_
 
@@ -78,10 +79,11 @@ class NodeRegistry {
   absl::StatusOr<const RegisteredNode*> GetWithSession(const std::string& node_id,
                                                        const std::string& session_id) const;
   // Heartbeat: GetWithSession, then period = Choose(), deadline = now + period × grace. Returns
-  // the period (what the agent is told).
+  // the period (what the agent is told); the new deadline goes to `*deadline` when given (the
+  // caller arms its timer without a second lookup).
   absl::StatusOr<absl::Duration> Heartbeat(sim::Time now, const std::string& node_id,
                                            const std::string& session_id, uint64_t generation,
-                                           sim::Prng& prng);
+                                           sim::Prng& prng, sim::Time* deadline = nullptr);
 
   const RegisteredNode* Get(const std::string& node_id) const;
   bool IsLiveTimer(const std::string& node_id, uint64_t generation) const;
@@ -95,12 +97,23 @@ class NodeRegistry {
   // for invariant checks, not hot paths.
   const RegisteredNode* FirstInIdOrder(
       const std::function<bool(const RegisteredNode&)>& pred) const;
+  // Whether `pred(key, entry)` holds for every entry, `key` being the ID the entry is filed
+  // under. The answer does not depend on the order of the walk. O(entries): for invariant checks.
+  template <typename Pred>
+  bool AllEntries(Pred pred) const {
+    // forbidden-apis: allow(a conjunction over every entry: its answer is the same in any order)
+    for (const auto& [key, entry] : nodes_) {
+      if (!pred(key, entry)) return false;
+    }
+    return true;
+  }
 
  private:
   Options options_;
   PeriodChooser chooser_;
-  // Never iterated but by FirstInIdOrder. node_hash_map: entries stay where they are, so the
-  // pointers Get() and GetWithSession() return live until that entry is replaced or removed.
+  // Never iterated but by FirstInIdOrder and AllEntries. node_hash_map: entries stay where they
+  // are, so the pointers Get() and GetWithSession() return live until that entry is replaced or
+  // removed.
   absl::node_hash_map<std::string, RegisteredNode> nodes_;
 };
 

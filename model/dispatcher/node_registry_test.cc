@@ -120,6 +120,17 @@ TEST(NodeRegistryTest, HeartbeatExpiryIsThreeReturnedPeriods) {
   }
 }
 
+TEST(NodeRegistryTest, HeartbeatReportsTheDeadlineItStored) {
+  NodeRegistry registry{NodeRegistry::Options()};
+  sim::Prng prng(7);
+  registry.Add(sim::Time::Zero(), "n1", "s1", 1, prng);
+  sim::Time deadline;
+  auto period = registry.Heartbeat(At(absl::Seconds(4)), "n1", "s1", 2, prng, &deadline);
+  ASSERT_TRUE(period.ok());
+  EXPECT_EQ(deadline, registry.Get("n1")->deadline);
+  EXPECT_EQ(deadline, At(absl::Seconds(4)) + *period * 3);
+}
+
 TEST(NodeRegistryTest, UnknownNodesGetSixfoldGrace) {
   NodeRegistry registry{NodeRegistry::Options()};
   sim::Prng prng(9);

@@ -6,10 +6,22 @@
 
 namespace swarmsim {
 namespace dispatcher {
+namespace {
+
+// Removes (node, call) from a by-node index. The node must have an entry (as it must have had a
+// set of calls when the index was a map of sets).
+void Unindex(absl::btree_set<std::pair<std::string, CallId>>& index, const std::string& node_id,
+             CallId call) {
+  auto first = index.lower_bound({node_id, 0});
+  SIM_CHECK(first != index.end() && first->first == node_id);
+  index.erase({node_id, call});
+}
+
+}  // namespace
 
 void Dispatcher::InsertSession(CallId call, SessionStream stream) {
   SIM_CHECK(!stream.open);
-  sessions_by_node_[stream.node_id].insert(call);
+  sessions_by_node_.emplace(stream.node_id, call);
   waiting_sessions_.insert(call);
   SIM_CHECK(sessions_.emplace(call, std::move(stream)).second);
 }
@@ -24,35 +36,31 @@ void Dispatcher::MarkSessionOpen(CallId call) {
 void Dispatcher::EraseSession(CallId call) {
   auto it = sessions_.find(call);
   SIM_CHECK(it != sessions_.end());
-  auto by_node = sessions_by_node_.find(it->second.node_id);
-  SIM_CHECK(by_node != sessions_by_node_.end());
-  by_node->second.erase(call);
-  if (by_node->second.empty()) sessions_by_node_.erase(by_node);
+  Unindex(sessions_by_node_, it->second.node_id, call);
   waiting_sessions_.erase(call);
   sessions_.erase(it);
 }
 
 void Dispatcher::InsertAssignments(CallId call, AssignmentsStream stream) {
-  assignments_by_node_[stream.node_id].insert(call);
+  assignments_by_node_.emplace(stream.node_id, call);
   SIM_CHECK(assignments_.emplace(call, std::move(stream)).second);
 }
 
 void Dispatcher::EraseAssignments(CallId call) {
   auto it = assignments_.find(call);
   SIM_CHECK(it != assignments_.end());
-  auto by_node = assignments_by_node_.find(it->second.node_id);
-  SIM_CHECK(by_node != assignments_by_node_.end());
-  by_node->second.erase(call);
-  if (by_node->second.empty()) assignments_by_node_.erase(by_node);
+  Unindex(assignments_by_node_, it->second.node_id, call);
   assignments_.erase(it);
 }
 
-std::vector<CallId> Dispatcher::CallsOf(const std::map<std::string, std::set<CallId>>& index,
+std::vector<CallId> Dispatcher::CallsOf(const NodeCallIndex& index,
                                         const std::string& node_id) const {
-  auto it = index.find(node_id);
-  if (it == index.end()) return {};
   // A copy: sending may end (and erase) streams while the caller walks the list.
-  return std::vector<CallId>(it->second.begin(), it->second.end());
+  std::vector<CallId> calls;
+  for (auto it = index.lower_bound({node_id, 0}); it != index.end() && it->first == node_id; ++it) {
+    calls.push_back(it->second);
+  }
+  return calls;
 }
 
 }  // namespace dispatcher

@@ -18,13 +18,14 @@ namespace {
 
 // The dispatcher's status writes rebased on the store as it is when their turn comes: the
 // dispatcher owns task status and node status/description; everything else is the store's.
+// Actions that need no rebase move from `request` to the result.
 api::InternalRaftRequest RebaseStatusWrites(const store::MemoryStore& store,
-                                            const api::InternalRaftRequest& request) {
+                                            api::InternalRaftRequest request) {
   api::InternalRaftRequest out;
   out.set_id(request.id());
-  for (const api::StoreAction& action : request.actions()) {
+  for (api::StoreAction& action : *request.mutable_actions()) {
     if (action.kind() != api::StoreAction::UPDATE) {
-      *out.add_actions() = action;
+      *out.add_actions() = std::move(action);
       continue;
     }
     if (action.target().has_task()) {
@@ -32,7 +33,7 @@ api::InternalRaftRequest RebaseStatusWrites(const store::MemoryStore& store,
       const api::Task* current = store.GetTask(wanted.id());
       if (current == nullptr) continue;
       if (current->meta().version() == wanted.meta().version()) {
-        *out.add_actions() = action;
+        *out.add_actions() = std::move(action);
         continue;
       }
       if (current->status().state() > wanted.status().state()) continue;  // Never regress.
@@ -46,7 +47,7 @@ api::InternalRaftRequest RebaseStatusWrites(const store::MemoryStore& store,
       const api::Node* current = store.GetNode(wanted.id());
       if (current == nullptr) continue;
       if (current->meta().version() == wanted.meta().version()) {
-        *out.add_actions() = action;
+        *out.add_actions() = std::move(action);
         continue;
       }
       api::Node node = *current;
@@ -56,7 +57,7 @@ api::InternalRaftRequest RebaseStatusWrites(const store::MemoryStore& store,
       rebased->set_kind(api::StoreAction::UPDATE);
       *rebased->mutable_target()->mutable_node() = std::move(node);
     } else {
-      *out.add_actions() = action;
+      *out.add_actions() = std::move(action);
     }
   }
   return out;
@@ -153,9 +154,14 @@ void Manager::ApplyDispatcher(sim::Context& ctx, dispatcher::DispatcherOutput ou
   for (dispatcher::Proposal& proposal : out.proposals) {
     Write write;
     write.source = "dispatcher";
-    write.build = [this, request = std::move(proposal.request)](
-                      sim::Context&) -> absl::StatusOr<std::vector<api::InternalRaftRequest>> {
-      return std::vector<api::InternalRaftRequest>{RebaseStatusWrites(store_, request)};
+    // A write is built once (PumpWrites), so the request moves into the rebase and the result
+    // into the vector (a braced list would copy it).
+    write.build =
+        [this, request = std::move(proposal.request)](
+            sim::Context&) mutable -> absl::StatusOr<std::vector<api::InternalRaftRequest>> {
+      std::vector<api::InternalRaftRequest> requests;
+      requests.push_back(RebaseStatusWrites(store_, std::move(request)));
+      return requests;
     };
     write.done = [this, id = proposal.id](sim::Context& c, absl::Status status) {
       ApplyDispatcher(c, dispatcher_->OnProposalResult(c.LocalNow(), id, status));

@@ -62,7 +62,8 @@ void Manager::ProposeNext(sim::Context& ctx) {
 }
 
 void Manager::ProposeNow(sim::Context& ctx) {
-  api::InternalRaftRequest request = in_flight_.requests[in_flight_.next++];
+  // Each request is proposed once: it moves out (a dispatcher batch is 200 node objects).
+  api::InternalRaftRequest request = std::move(in_flight_.requests[in_flight_.next++]);
   raft_->ProposeValue(ctx, std::move(request), [this](sim::Context& c, absl::Status status) {
     if (active_) OnProposed(c, std::move(status));
   });

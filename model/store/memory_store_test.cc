@@ -146,6 +146,24 @@ TEST(MemoryStoreTest, InvalidRequestChangesNothing) {
   EXPECT_EQ(store.GetNode("n5"), nullptr);
 }
 
+TEST(MemoryStoreTest, UpdateAfterRemoveOfOneIdInOneRequestIsNotFound) {
+  MemoryStore store;
+  ASSERT_TRUE(store.Apply(1, Script()[0]).ok());
+  // n1 exists in the store, but the request removed it before updating it.
+  api::InternalRaftRequest request;
+  *request.add_actions() = Action(api::StoreAction::CREATE, Wrap(MakeNode("n3")));
+  *request.add_actions() = Action(api::StoreAction::REMOVE, Wrap(MakeNode("n1")));
+  *request.add_actions() = Action(api::StoreAction::UPDATE, Wrap(MakeNode("n1")));
+  EXPECT_EQ(store.Apply(2, request).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(store.GetNode("n1"), nullptr);
+  EXPECT_EQ(store.GetNode("n3"), nullptr);
+  // A node and a task may share an id: two rows, each checked against its own table.
+  api::InternalRaftRequest shared;
+  *shared.add_actions() = Action(api::StoreAction::UPDATE, Wrap(MakeNode("n1")));
+  *shared.add_actions() = Action(api::StoreAction::CREATE, Wrap(MakeTask("n1", "n1", "s1")));
+  EXPECT_TRUE(store.Apply(3, shared).ok());
+}
+
 TEST(MemoryStoreTest, SnapshotRestoreRoundTrip) {
   MemoryStore source;
   uint64_t index = 10;

@@ -34,7 +34,7 @@ absl::Status WriteTx::Create(const T& object) {
 }
 
 template <typename T>
-absl::Status WriteTx::Update(const T& object) {
+absl::Status WriteTx::Update(T object) {
   const T* current = Get<T>(object.id());
   if (current == nullptr) {
     return absl::NotFoundError(
@@ -45,10 +45,11 @@ absl::Status WriteTx::Update(const T& object) {
   if (object.meta().version() != current->meta().version()) {
     return absl::AbortedError("update out of sequence");
   }
-  api::StoreObject wrapped = Wrap(object);
+  ObjectKey key{ObjectTraits<T>::kKind, object.id()};
+  api::StoreObject wrapped;
+  *ObjectTraits<T>::MutableIn(&wrapped) = std::move(object);
   MutableMetaOf(&wrapped)->set_updated_at_ns(now_.nanos());
-  Record(ObjectKey{ObjectTraits<T>::kKind, object.id()}, std::move(wrapped),
-         api::StoreAction::UPDATE);
+  Record(key, std::move(wrapped), api::StoreAction::UPDATE);
   return absl::OkStatus();
 }
 
@@ -71,7 +72,7 @@ absl::Status WriteTx::Delete(absl::string_view id) {
 #define SWARMSIM_INSTANTIATE_WRITE_TX(T)                      \
   template const T* WriteTx::Get<T>(absl::string_view) const; \
   template absl::Status WriteTx::Create<T>(const T&);         \
-  template absl::Status WriteTx::Update<T>(const T&);         \
+  template absl::Status WriteTx::Update<T>(T);                \
   template absl::Status WriteTx::Delete<T>(absl::string_view);
 SWARMSIM_INSTANTIATE_WRITE_TX(api::Node)
 SWARMSIM_INSTANTIATE_WRITE_TX(api::Service)
@@ -95,6 +96,11 @@ void WriteTx::Record(const ObjectKey& key, std::optional<api::StoreObject> value
   if (value.has_value()) *action.mutable_target() = *value;
   actions_.push_back(std::move(action));
   overlay_[key] = std::move(value);
+}
+
+api::StoreAction WriteTx::TakeAction(size_t i) {
+  SIM_CHECK_LT(i, actions_.size());
+  return std::move(actions_[i]);
 }
 
 void WriteTx::RollbackTo(size_t savepoint) {
@@ -132,12 +138,14 @@ absl::Status Batch::Update(const std::function<absl::Status(WriteTx&)>& update) 
 }
 
 void Batch::Cut() {
-  const auto& actions = tx_.actions();
-  SIM_CHECK_LT(cut_start_, actions.size());
+  const size_t end = tx_.change_count();
+  SIM_CHECK_LT(cut_start_, end);
+  // Cut after a whole update, so no savepoint reaches back into [cut_start_, end): the actions
+  // move into the proposal.
   api::InternalRaftRequest request;
-  for (size_t i = cut_start_; i < actions.size(); ++i) *request.add_actions() = actions[i];
+  for (size_t i = cut_start_; i < end; ++i) *request.add_actions() = tx_.TakeAction(i);
   cut_.push_back(std::move(request));
-  cut_start_ = actions.size();
+  cut_start_ = end;
   open_bytes_ = 0;
 }
 

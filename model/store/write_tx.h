@@ -48,8 +48,9 @@ class WriteTx {
 
   template <typename T>
   absl::Status Create(const T& object);
+  // By value: a caller done with its copy moves it in (one copy of the object fewer).
   template <typename T>
-  absl::Status Update(const T& object);
+  absl::Status Update(T object);
   template <typename T>
   absl::Status Delete(absl::string_view id);
 
@@ -57,6 +58,10 @@ class WriteTx {
   const std::vector<api::StoreAction>& actions() const { return actions_; }
   size_t change_count() const { return actions_.size(); }
   sim::Time now() const { return now_; }
+
+  // Moves buffered action `i` out, leaving an empty action in its place (Batch, cutting each
+  // action into a proposal once; never below a savepoint still to be rolled back to).
+  api::StoreAction TakeAction(size_t i);
 
   // Savepoints, for Batch: RollbackTo undoes every write made after Savepoint().
   size_t Savepoint() const { return undo_.size(); }

@@ -114,6 +114,30 @@ TEST(BatchTest, FailedUpdateLeavesNoTrace) {
   EXPECT_EQ(proposals[0].actions(1).target().node().id(), "c");
 }
 
+TEST(BatchTest, FailedUpdateAfterACutKeepsTheCutProposal) {
+  MemoryStore store;
+  Batch::Limits limits;
+  limits.max_changes = 1;
+  Batch batch(store, sim::Time::FromNanos(0), limits);
+  ASSERT_TRUE(batch.Update([](WriteTx& tx) { return tx.Create(MakeNode("a")); }).ok());
+  EXPECT_EQ(batch.cut_count(), 1u);  // "a" has moved into the first proposal.
+  EXPECT_EQ(batch
+                .Update([](WriteTx& tx) {
+                  absl::Status s = tx.Create(MakeNode("b"));
+                  if (!s.ok()) return s;
+                  return tx.Create(MakeNode("a"));  // Still seen: the overlay kept it.
+                })
+                .code(),
+            absl::StatusCode::kAlreadyExists);
+  ASSERT_TRUE(batch.Update([](WriteTx& tx) { return tx.Create(MakeNode("c")); }).ok());
+  auto proposals = batch.Finish();
+  ASSERT_EQ(proposals.size(), 2u);
+  ASSERT_EQ(proposals[0].actions_size(), 1);
+  EXPECT_EQ(proposals[0].actions(0).target().node().id(), "a");
+  ASSERT_EQ(proposals[1].actions_size(), 1);
+  EXPECT_EQ(proposals[1].actions(0).target().node().id(), "c");
+}
+
 TEST(BatchTest, OneUpdateIsNeverSplitAcrossProposals) {
   MemoryStore store;
   Batch::Limits limits;
