@@ -78,16 +78,18 @@ bool RpcEndpoint::OnDeadline(CallId id) {
   auto it = calls_.find(id);
   if (it == calls_.end()) return false;
   ClientCall expired = TakeCall(it);
-  // gRPC propagates the deadline: the server's call is cancelled too.
-  auto c = conns_.find(expired.conn);
-  if (expired.sent && c != conns_.end() && c->second.state == ConnState::kReady) {
-    const uint32_t slot = NewPacket(expired.conn, c->second, PacketType::kCancel);
-    world_->packet(slot).call = id;
-    SendSegment(expired.conn, c->second, slot);
-  }
+  CancelOnServer(id, expired);  // gRPC propagates the deadline to the server's call.
   Complete(id, std::move(expired),
            RpcStatus::Error(StatusCode::kDeadlineExceeded, "deadline exceeded"), Payload());
   return true;
+}
+
+void RpcEndpoint::CancelOnServer(CallId id, const ClientCall& call) {
+  auto c = conns_.find(call.conn);
+  if (!call.sent || c == conns_.end() || c->second.state != ConnState::kReady) return;
+  const uint32_t slot = NewPacket(call.conn, c->second, PacketType::kCancel);
+  world_->packet(slot).call = id;
+  SendSegment(call.conn, c->second, slot);
 }
 
 void RpcEndpoint::SendRequest(CallId id, ClientCall& call) {
@@ -108,12 +110,7 @@ void RpcEndpoint::CancelCall(CallId id) {
   auto it = calls_.find(id);
   if (it == calls_.end()) return;
   ClientCall call = TakeCall(it);
-  auto c = conns_.find(call.conn);
-  if (call.sent && c != conns_.end() && c->second.state == ConnState::kReady) {
-    const uint32_t slot = NewPacket(call.conn, c->second, PacketType::kCancel);
-    world_->packet(slot).call = id;
-    SendSegment(call.conn, c->second, slot);
-  }
+  CancelOnServer(id, call);
   PostFailure(id, std::move(call), RpcStatus::Error(StatusCode::kCancelled, "cancelled by caller"));
 }
 

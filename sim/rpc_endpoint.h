@@ -118,6 +118,9 @@ class RpcEndpoint {
   void SendSegment(ConnId conn, Conn& c, uint32_t slot);
   uint32_t NewPacket(ConnId conn, const Conn& c, PacketType type);
   void SendRequest(CallId id, ClientCall& call);
+  // A client call ended here (deadline, cancel): tell the server to cancel its side, if the
+  // request went out on a connection that is still up.
+  void CancelOnServer(CallId id, const ClientCall& call);
   void HandleSyn(const Packet& p);
   void HandleSegment(ConnId conn, uint32_t slot);
   void HandleSynAck(const Packet& p);
