@@ -12,9 +12,13 @@ namespace {
 // set of calls when the index was a map of sets).
 void Unindex(absl::btree_set<std::pair<std::string, CallId>>& index, const std::string& node_id,
              CallId call) {
+  auto it = index.find({node_id, call});
+  if (it != index.end()) {
+    index.erase(it);
+    return;
+  }
   auto first = index.lower_bound({node_id, 0});
   SIM_CHECK(first != index.end() && first->first == node_id);
-  index.erase({node_id, call});
 }
 
 }  // namespace

@@ -96,7 +96,8 @@ void Manager::ServeDispatcher(sim::Context& ctx, InboundId id, const RaftProxy::
     ApplyDispatcher(ctx, dispatcher_->UpdateTaskStatus(now, id, node,
                                                        request.As<api::UpdateTaskStatusRequest>()));
   } else {
-    proxy_->Fail(ctx, id, sim::RpcStatus::Error(sim::StatusCode::kUnimplemented, std::string(in.method)));
+    proxy_->Fail(ctx, id,
+                 sim::RpcStatus::Error(sim::StatusCode::kUnimplemented, std::string(in.method)));
   }
 }
 

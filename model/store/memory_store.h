@@ -100,8 +100,6 @@ class MemoryStore {
   const std::map<std::string, T>& TableOf() const;
 
   bool Contains(ObjectKind kind, const std::string& id) const;
-  // Whether two actions of `request` name the same row (kind and id).
-  bool RepeatsARow(const api::InternalRaftRequest& request);
   Event ApplyAction(uint64_t index, const api::StoreAction& action);
   template <typename T>
   Event ApplyTyped(uint64_t index, api::StoreAction::Kind kind, const T& object);
@@ -119,8 +117,6 @@ class MemoryStore {
   std::map<std::string, std::set<std::string>> tasks_by_node_;
   std::map<std::string, std::set<std::string>> tasks_by_service_;
   WatchQueue watches_;
-  // RepeatsARow's working space, kept between requests (no allocation per Apply).
-  std::vector<std::pair<ObjectKind, absl::string_view>> key_scratch_;
 };
 
 }  // namespace store
