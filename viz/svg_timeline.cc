@@ -544,7 +544,8 @@ std::string EscapeHtml(const std::string& text) {
     }
     // A control character is not allowed in HTML text (nor in the SVG, which is XML), and a
     // byte that is not UTF-8 would make the page invalid (a hostile or damaged trace file): each
-    // of their bytes is shown as \xNN, as the swarmsim CLI shows them.
+    // of their bytes is shown as \xNN (the CLI's EscapeControls, scenarios/report.cc, writes a
+    // C1 control as \u00NN instead; the two could share one function in util/).
     const util::Utf8Char ch = util::DecodeUtf8(text, i);
     if (!ch.valid || util::IsControl(ch.code_point)) {
       for (size_t k = 0; k < ch.size; ++k) {
